@@ -1,0 +1,159 @@
+# The proxy's one Makefile (GNU make, non-recursive).
+#
+#   make all            ./kamailio and modules/<m>/<m>.so
+#   TLS=1 make all      the same with the TLS transport (also: export TLS=1,
+#                       or uncomment the TLS=1 line below)
+#   make test           unit, config and integration tests
+#   make unit           unit tests only;  make SAN=address,undefined unit
+#   make fuzz           libFuzzer targets, each for FUZZ_SECONDS (clang)
+#   make install PREFIX=/usr/local
+#
+# TLS must be given to every make command (all, clean, install, test).
+#TLS=1
+
+CC ?= cc
+PREFIX ?= /usr/local
+NAME = kamailio
+VERSION = 1.5.0-tls
+SAN ?=
+FUZZ_SECONDS ?= 20
+
+BINDIR = $(PREFIX)/sbin
+MODDIR = $(PREFIX)/lib/$(NAME)/modules
+CFGDIR = $(PREFIX)/etc/$(NAME)
+DOCDIR = $(PREFIX)/share/doc/$(NAME)
+MANDIR = $(PREFIX)/share/man
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wformat=2 -Wvla -Wimplicit-fallthrough
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE \
+	-DNAME='"$(NAME)"' -DVERSION='"$(VERSION)"' \
+	-DDEFAULT_CFG_DIR='"$(CFGDIR)"' -DDEFAULT_MOD_DIR='"$(MODDIR)"'
+ifneq ($(SAN),)
+CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SAN)
+endif
+ifeq ($(WERROR),1)
+CFLAGS += -Werror
+endif
+LIBS = -ldl -lpthread
+
+ifeq ($(TLS),1)
+CFLAGS += -DUSE_TLS -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
+LIBS += -lssl -lcrypto
+TLS_SRC = $(wildcard tls/*.c)
+endif
+
+# Build outputs go under build/ (or build-tls/), so a TLS and a plain build
+# never mix objects.
+ifeq ($(TLS),1)
+B = build-tls
+else
+B = build
+endif
+
+PARSE_SRC = $(wildcard parser/*.c)
+GEN_SRC = $(B)/cfg.tab.c $(B)/cfg.lex.c
+CORE_SRC = $(filter-out main.c,$(wildcard *.c)) $(wildcard mem/*.c) \
+	$(wildcard net/*.c) $(TLS_SRC)
+CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
+PARSE_OBJ = $(PARSE_SRC:%.c=$(B)/%.o)
+
+MODULES ?= $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/*.c))))
+MOD_SO = $(foreach m,$(sort $(MODULES)),modules/$(m)/$(m).so)
+
+UNIT_SRC = $(wildcard test/unit/t_*.c)
+UNIT_BIN = $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
+
+.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
+
+all: $(NAME) modules
+
+modules: $(MOD_SO)
+
+$(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+
+$(B)/libcore.a: $(CORE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libparse.a: $(PARSE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The config grammar: bison + flex.
+$(B)/cfg.tab.c $(B)/cfg.tab.h: cfg.y
+	@mkdir -p $(B)
+	bison -Wall -d -o $(B)/cfg.tab.c cfg.y
+
+$(B)/cfg.lex.c: cfg.lex $(B)/cfg.tab.h
+	@mkdir -p $(B)
+	flex -o $@ cfg.lex
+
+$(B)/cfg.tab.o: $(B)/cfg.tab.c
+	$(CC) $(CFLAGS) -I. -I$(B) -Wno-unused-function -Wno-missing-prototypes -Wno-shadow -MMD -MP -c -o $@ $<
+
+$(B)/cfg.lex.o: $(B)/cfg.lex.c
+	$(CC) $(CFLAGS) -I. -I$(B) -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare -Wno-shadow -Wno-implicit-fallthrough -MMD -MP -c -o $@ $<
+
+# Modules: every .c in modules/<m>/ makes modules/<m>/<m>.so.
+define MODULE_RULE
+modules/$(1)/$(1).so: $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/$(1)/*.c))
+	$$(CC) $$(LDFLAGS) -shared -o $$@ $$^ $$(MOD_LIBS_$(1))
+endef
+$(foreach m,$(MODULES),$(eval $(call MODULE_RULE,$(m))))
+
+$(B)/%.pic.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -MMD -MP -c -o $@ $<
+
+# Unit tests: one binary per test/unit/t_<unit>.c, linked with the core.
+$(B)/test/%: test/unit/%.c $(B)/test/unit.o $(B)/libcore.a $(B)/libparse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+
+$(B)/test/unit.o: test/unit/unit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+unit: $(UNIT_BIN)
+	@sh test/run_unit.sh $(UNIT_BIN)
+
+cfgtest: all
+	@sh test/cfg/run.sh
+
+integ: all
+	@sh test/integ/run.sh
+
+test: all unit cfgtest integ fuzz-replay
+
+FUZZ_SRC = $(wildcard test/fuzz/fuzz_*.c)
+fuzz:
+	@sh test/fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-replay:
+	@sh test/fuzz/replay.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(NAME) $(DESTDIR)$(BINDIR)/$(NAME)
+	install -m 755 scripts/kamctl $(DESTDIR)$(BINDIR)/kamctl
+	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/; done
+	[ -f $(DESTDIR)$(CFGDIR)/kamailio.cfg ] || \
+		install -m 644 etc/kamailio.cfg $(DESTDIR)$(CFGDIR)/kamailio.cfg
+	[ -f $(DESTDIR)$(CFGDIR)/kamctlrc ] || \
+		install -m 644 etc/kamctlrc $(DESTDIR)$(CFGDIR)/kamctlrc
+	cp -r doc/. $(DESTDIR)$(DOCDIR)/
+	for m in doc/man/*.8; do [ -f $$m ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
+
+clean:
+	rm -rf build build-tls $(NAME) modules/*/*.so test/integ/tmp
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,65 @@
+/* cfg_param.h: parameter tables, shared by core globals and module params.
+ *
+ * One row describes a parameter: name, type, where the value goes, range,
+ * an optional setter for complex values, and a doc string.  The config
+ * grammar calls param_set() for "name = value" (globals) and the module
+ * loader for modparam(). */
+#ifndef CFG_PARAM_H
+#define CFG_PARAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "route_struct.h"
+
+enum cfg_val_type {
+	CV_NUM,   /* 123 */
+	CV_STR,   /* "quoted" */
+	CV_ID,    /* bare word or address-like token: yes, tlsv1, tls:1.2.3.4:5061 */
+};
+
+struct cfg_val {
+	enum cfg_val_type type;
+	long n;
+	const char *s;     /* text, NUL-terminated (numbers too) */
+	size_t len;
+	struct cfg_pos pos;
+};
+
+enum param_kind {
+	PK_INT,    /* target: int *, range min..max */
+	PK_BOOL,   /* target: int *; yes/no/on/off/true/false/1/0 */
+	PK_STR,    /* target: char **, pkg copy (old value freed) */
+	PK_SET,    /* only the setter */
+};
+
+#define P_RUNTIME 0x1  /* may change at run time (FIFO) */
+#define P_TLS 0x2      /* belongs to the TLS layer */
+
+struct param_def;
+typedef int (*param_set_fn)(const struct param_def *p, const struct cfg_val *v,
+    char **err);
+
+struct param_def {
+	const char *name;
+	enum param_kind kind;
+	void *target;
+	long min, max;        /* PK_INT range; both 0: any */
+	param_set_fn set;     /* if set, called instead of the generic store */
+	unsigned flags;
+	const char *doc;
+};
+
+#define PARAM_END { .name = NULL }
+
+/* Find name in table (NULL-terminated). */
+const struct param_def *param_find_def(const struct param_def *table,
+    const char *name);
+/* Store v into p per its kind.  Returns 0 or E_INVAL with *err (pkg,
+ * caller frees) saying what was expected. */
+int param_store(const struct param_def *p, const struct cfg_val *v,
+    char **err);
+/* Parse a boolean word; false if it is not one. */
+bool param_parse_bool(const struct cfg_val *v, int *out);
+
+#endif

@@ -1,0 +1,65 @@
+/* log.h: level-checked logging.
+ *
+ * Levels follow Kamailio 1.x: debug=4 shows everything, debug=3 stops at
+ * info.  A file may #define LOG_MODULE "name" before including this header;
+ * the logger prefixes "name: function: ".  Arguments are not evaluated when
+ * the level is off. */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdbool.h>
+
+enum {
+	L_ALERT = -3,
+	L_CRIT = -2,
+	L_ERR = -1,
+	L_WARN = 1,
+	L_NOTICE = 2,
+	L_INFO = 3,
+	L_DBG = 4,
+};
+
+#ifndef LOG_MODULE
+#define LOG_MODULE "core"
+#endif
+
+extern int log_level;      /* the "debug" parameter */
+extern bool log_stderr;    /* the "log_stderror" parameter / -E */
+extern int log_facility;   /* syslog facility (LOG_DAEMON default) */
+
+void log_emit(int level, const char *module, const char *func,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void log_emit_errno(int level, int err, const char *module, const char *func,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Open syslog (if not logging to stderr) under the given ident. */
+void log_init(const char *ident);
+/* Name of a level ("ERROR", "DEBUG", ...). */
+const char *log_level_name(int level);
+/* Parse "L_ERR", "L_DBG", ... or a number; returns false if unknown. */
+bool log_level_parse(const char *s, int *level);
+
+#define LOG_ON(lev) ((lev) <= log_level)
+
+#define LM_LOG(lev, ...)                                                  \
+	do {                                                              \
+		if (LOG_ON(lev))                                          \
+			log_emit((lev), LOG_MODULE, __func__, __VA_ARGS__); \
+	} while (0)
+
+#define LM_ALERT(...) LM_LOG(L_ALERT, __VA_ARGS__)
+#define LM_CRIT(...) LM_LOG(L_CRIT, __VA_ARGS__)
+#define LM_ERR(...) LM_LOG(L_ERR, __VA_ARGS__)
+#define LM_WARN(...) LM_LOG(L_WARN, __VA_ARGS__)
+#define LM_NOTICE(...) LM_LOG(L_NOTICE, __VA_ARGS__)
+#define LM_INFO(...) LM_LOG(L_INFO, __VA_ARGS__)
+#define LM_DBG(...) LM_LOG(L_DBG, __VA_ARGS__)
+
+/* Appends ": strerror(err)". */
+#define LM_ERRNO(lev, err, ...)                                           \
+	do {                                                              \
+		if (LOG_ON(lev))                                          \
+			log_emit_errno((lev), (err), LOG_MODULE, __func__, \
+			    __VA_ARGS__);                                 \
+	} while (0)
+
+#endif
