@@ -37,11 +37,11 @@ endif
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
 endif
-LIBS = -ldl -lpthread
+LIBS = -ldl -lpthread -lcrypto
 
 ifeq ($(TLS),1)
 CFLAGS += -DUSE_TLS -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
-LIBS += -lssl -lcrypto
+LIBS += -lssl
 TLS_SRC = $(wildcard tls/*.c)
 endif
 

@@ -1,0 +1,542 @@
+/* forward.c: stateless forwarding (RFC 3261 §16.6 without transaction
+ * state), reply routing by Via (§18.2.2, RFC 3581) and local replies. */
+#define LOG_MODULE "core"
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data_lump.h"
+#include "err.h"
+#include "forward.h"
+#include "hash.h"
+#include "log.h"
+#include "mem/pkg.h"
+#include "net/net_addr.h"
+#include "net/socket_info.h"
+#include "net/udp_server.h"
+#include "parser/msg_parser.h"
+#include "parser/parse_addr.h"
+#include "parser/parse_uri.h"
+#include "parser/parse_via.h"
+#include "proto.h"
+#include "route_set.h"
+#include "ruri.h"
+#include "transport.h"
+
+#define BUF_SIZE 65536
+#define MAX_FWD_DEFAULT 70
+
+struct fwd_stats fwd_stats;
+static char out_buf[BUF_SIZE];
+
+/* ---------------------------------------------------------- destinations */
+
+int
+dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
+    enum proto proto)
+{
+	struct ip_addr ip;
+	char name[256];
+	struct addrinfo hints, *res = NULL;
+	size_t hl = host->len;
+	const char *hs = host->s;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->proto = proto == PROTO_NONE ? PROTO_UDP : proto;
+	d->host = *host;
+	if (port == 0)
+		port = d->proto == PROTO_TLS ? 5061 : 5060;
+	if (hl >= 2 && hs[0] == '[' && hs[hl - 1] == ']') {
+		hs++;
+		hl -= 2;
+	}
+	if (hl == 0 || hl >= sizeof(name))
+		return E_INVAL;
+	if (ip_addr_parse(hs, hl, &ip) == 0) {
+		su_from_ip_port(&d->to, &ip, port);
+		return 0;
+	}
+	memcpy(name, hs, hl);
+	name[hl] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;
+	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0 || res == NULL) {
+		LM_ERR("cannot resolve %s: %s", name, gai_strerror(rc));
+		return E_NOTFOUND;
+	}
+	memcpy(&d->to, res->ai_addr, res->ai_addrlen);
+	if (d->to.s.sa_family == AF_INET)
+		d->to.sin.sin_port = htons(port);
+	else
+		d->to.sin6.sin6_port = htons(port);
+	freeaddrinfo(res);
+	return 0;
+}
+
+int
+msg_send(struct dest_info *d, const char *buf, size_t len)
+{
+	if (d->proto == PROTO_UDP) {
+		if (d->send_sock == NULL)
+			d->send_sock = socket_for_dst(&d->to, PROTO_UDP);
+		if (d->send_sock == NULL) {
+			LM_ERR("no UDP socket to send from for this address "
+			       "family");
+			return E_NOTFOUND;
+		}
+		return udp_send(d->send_sock, buf, len, &d->to) < 0 ? E_IO : 0;
+	}
+	return transport_stream_send(d, buf, len);
+}
+
+/* ---------------------------------------------------------- Via helpers */
+
+static struct via_body *
+top_via(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_VIA];
+
+	if (h == NULL || parse_via_hf(h) != 0)
+		return NULL;
+	return h->parsed;
+}
+
+static const char *
+via_end(const struct via_body *v)
+{
+	if (v->params.len)
+		return v->params.s + v->params.len;
+	if (v->port_str.len)
+		return v->port_str.s + v->port_str.len;
+	return v->host.s + v->host.len;
+}
+
+/* RFC 3581 / RFC 3261 §18.2.1: note where the request really came from. */
+static int
+via_add_received(struct sip_msg *msg, struct via_body *v)
+{
+	char ipbuf[64], tmp[96];
+	struct ip_addr via_ip;
+	size_t hl = v->host.len;
+	const char *hs = v->host.s;
+	bool need;
+	int n, rc;
+
+	if (hl >= 2 && hs[0] == '[') {
+		hs++;
+		hl -= 2;
+	}
+	need = v->rport != NULL || ip_addr_parse(hs, hl, &via_ip) != 0 ||
+	    !ip_addr_eq(&via_ip, &msg->rcv.src_ip);
+	if (v->rport != NULL && v->rport->body.len == 0) {
+		n = snprintf(tmp, sizeof(tmp), "=%u", msg->rcv.src_port);
+		rc = lump_insert(msg,
+		    (size_t)(v->rport->name.s + v->rport->name.len - msg->buf),
+		    tmp, (size_t)n);
+		if (rc != 0)
+			return rc;
+	}
+	if (!need || v->received != NULL)
+		return 0;
+	ip_addr_to_str(&msg->rcv.src_ip, ipbuf, sizeof(ipbuf));
+	n = snprintf(tmp, sizeof(tmp), ";received=%s", ipbuf);
+	return lump_insert(msg, (size_t)(via_end(v) - msg->buf), tmp,
+	    (size_t)n);
+}
+
+/* A branch that is the same for a retransmission, CANCEL or non-2xx ACK
+ * of the same request (RFC 3261 §16.11). */
+static size_t
+make_branch(struct sip_msg *msg, struct via_body *v, char *out)
+{
+	struct str parts[6];
+	int n = 0;
+
+	memcpy(out, "z9hG4bK", 7);
+	if (v != NULL && v->branch != NULL && v->branch->body.len > 7 &&
+	    memcmp(v->branch->body.s, "z9hG4bK", 7) == 0) {
+		parts[n++] = v->branch->body;
+		parts[n++] = v->host;
+		parts[n++] = v->port_str;
+	} else {
+		if (msg->h[HDR_CALLID])
+			parts[n++] = msg->h[HDR_CALLID]->body;
+		if (msg->h[HDR_CSEQ] && parse_cseq_hf(msg->h[HDR_CSEQ]) == 0)
+			parts[n++] = ((struct cseq_body *)
+				msg->h[HDR_CSEQ]->parsed)->number;
+		if (msg->h[HDR_FROM] && parse_to_hf(msg->h[HDR_FROM]) == 0)
+			parts[n++] = ((struct to_body *)
+				msg->h[HDR_FROM]->parsed)->tag;
+		parts[n++] = msg->first.uri;
+		if (v != NULL)
+			parts[n++] = v->raw;
+	}
+	return 7 + hash_hex(parts, n, out + 7);
+}
+
+static int
+via_insert_ours(struct sip_msg *msg, struct dest_info *d, struct via_body *v)
+{
+	char branch[48], *via;
+	struct socket_info *si = d->send_sock;
+	size_t blen, off;
+	int n;
+
+	blen = make_branch(msg, v, branch);
+	if ((via = pkg_malloc(256)) == NULL)
+		return E_NOMEM;
+	n = snprintf(via, 256, "Via: SIP/2.0/%s %s:%u;branch=%.*s\r\n",
+	    proto_via_name(d->proto), socket_via_host(si), si->port,
+	    (int)blen, branch);
+	off = msg->h[HDR_VIA] ? (size_t)(msg->h[HDR_VIA]->raw.s - msg->buf)
+			      : msg_hdrs_start(msg);
+	return lump_insert_take(msg, off, via, (size_t)n);
+}
+
+/* ---------------------------------------------------------- Max-Forwards */
+
+static int
+maxfwd_update(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_MAXFORWARDS];
+	char tmp[32];
+	int v, n;
+
+	if (msg->flags & MSG_FLAG_MAXFWD_DONE)
+		return 0;
+	if (h == NULL) {
+		n = snprintf(tmp, sizeof(tmp), "Max-Forwards: %d\r\n",
+		    MAX_FWD_DEFAULT);
+		return lump_insert(msg, msg_hdrs_end(msg), tmp, (size_t)n);
+	}
+	if ((v = parse_maxfwd(msg)) < 0)
+		return E_PARSE;
+	if (v == 0)
+		return E_TOOBIG;
+	n = snprintf(tmp, sizeof(tmp), "%d", v - 1);
+	if (lump_delete(msg, (size_t)(h->body.s - msg->buf), h->body.len))
+		return E_NOMEM;
+	return lump_insert(msg, (size_t)(h->body.s - msg->buf), tmp, (size_t)n);
+}
+
+/* ---------------------------------------------------------- next hop */
+
+/* RFC 3261 §16.6 steps 6-7: the next hop from dst_uri, Route or R-URI. */
+static int
+next_hop(struct sip_msg *msg, struct str *uri, bool *new_first_line)
+{
+	struct route_entry rs[1];
+	int n, rc;
+
+	*new_first_line = msg->new_uri != NULL;
+	if (msg->dst_uri != NULL) {
+		*uri = (struct str){ msg->dst_uri, msg->dst_uri_len };
+		return 0;
+	}
+	*uri = ruri_get(msg);
+	if ((n = route_set_collect(msg, rs, 1)) < 0)
+		return n;
+	if (n == 0)
+		return 0;
+	if (rs[0].uri.lr_present) {
+		*uri = rs[0].na->uri;
+		return 0;
+	}
+	if ((rc = route_strict_rewrite(msg, &rs[0])) != 0)
+		return rc;
+	*uri = ruri_get(msg);
+	*new_first_line = true;
+	return 0;
+}
+
+static int
+dest_from_uri(struct dest_info *d, const struct str *uri, enum proto proto)
+{
+	struct sip_uri u;
+	enum proto p = proto;
+	struct str host;
+	unsigned short port;
+
+	if (parse_uri(uri->s, uri->len, &u) != 0 || u.type == URI_TEL) {
+		LM_ERR("cannot route to '%.*s': not a SIP URI", (int)uri->len,
+		    uri->s);
+		return E_PARSE;
+	}
+	if (p == PROTO_NONE)
+		p = u.proto != PROTO_NONE ? u.proto
+		    : (u.type == URI_SIPS ? PROTO_TLS : PROTO_UDP);
+	host = u.maddr.len ? u.maddr : u.host;
+	port = u.port_no;
+	return dest_resolve(d, &host, port, p);
+}
+
+int
+forward_request(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto)
+{
+	struct dest_info d;
+	struct via_body *v;
+	struct str uri;
+	bool new_first;
+	char *first = NULL;
+	size_t first_len = 0;
+	long len;
+	int rc;
+
+	if ((v = top_via(msg)) == NULL) {
+		LM_ERR("cannot forward a request without a valid Via");
+		return E_PARSE;
+	}
+	if ((rc = next_hop(msg, &uri, &new_first)) != 0)
+		return rc;
+	if (host != NULL)
+		rc = dest_resolve(&d, host, port,
+		    proto == PROTO_NONE ? PROTO_UDP : proto);
+	else
+		rc = dest_from_uri(&d, &uri, proto);
+	if (rc != 0)
+		return rc;
+	d.send_sock = msg->force_send_socket &&
+		msg->force_send_socket->proto == d.proto ?
+	    msg->force_send_socket : socket_for_dst(&d.to, d.proto);
+	if (d.send_sock == NULL) {
+		LM_ERR("no %s socket to forward from (listen=%s:...)",
+		    proto_name(d.proto), proto_name(d.proto));
+		return E_NOTFOUND;
+	}
+	if ((rc = maxfwd_update(msg)) != 0) {
+		if (rc == E_TOOBIG)
+			reply_local(msg, 483, "Too Many Hops");
+		return rc;
+	}
+	if ((rc = via_add_received(msg, v)) != 0 ||
+	    (rc = via_insert_ours(msg, &d, v)) != 0)
+		return rc;
+	if (new_first) {
+		struct str ru = ruri_get(msg);
+
+		first_len = msg->first.method.len + ru.len + 12;
+		if ((first = pkg_malloc(first_len + 1)) == NULL)
+			return E_NOMEM;
+		first_len = (size_t)snprintf(first, first_len + 1,
+		    "%.*s %.*s SIP/2.0\r\n", (int)msg->first.method.len,
+		    msg->first.method.s, (int)ru.len, ru.s);
+	}
+	len = lumps_apply(msg, first, first_len, out_buf, sizeof(out_buf));
+	pkg_free(first);
+	if (len < 0)
+		return (int)len;
+	rc = msg_send(&d, out_buf, (size_t)len);
+	if (rc == 0)
+		fwd_stats.fwd_requests++;
+	return rc;
+}
+
+/* ---------------------------------------------------------- replies */
+
+int
+forward_reply(struct sip_msg *msg)
+{
+	struct via_body *v, *next;
+	struct hdr_field *h = msg->h[HDR_VIA];
+	struct dest_info d;
+	struct param *p;
+	struct str host;
+	unsigned short port;
+	long len;
+	int rc;
+
+	if ((v = top_via(msg)) == NULL)
+		return E_PARSE;
+	if (!socket_is_myself(&v->host, v->port, v->proto)) {
+		LM_DBG("reply's top Via is not ours: dropped");
+		return E_NOTFOUND;
+	}
+	if (v->next != NULL) {
+		next = v->next;
+		rc = lump_delete(msg, (size_t)(v->raw.s - msg->buf),
+		    (size_t)(next->raw.s - v->raw.s));
+	} else {
+		if (h->next_same == NULL || parse_via_hf(h->next_same) != 0) {
+			LM_DBG("reply has no second Via: dropped");
+			return E_NOTFOUND;
+		}
+		next = h->next_same->parsed;
+		rc = lump_delete_hdr(msg, h);
+	}
+	if (rc != 0)
+		return rc;
+	p = next->received;
+	host = (p != NULL && p->body.len) ? p->body : next->host;
+	port = next->port;
+	if ((p = next->rport) != NULL && p->body.len)
+		port = (unsigned short)strtoul(p->body.s, NULL, 10);
+	if ((rc = dest_resolve(&d, &host, port, next->proto)) != 0)
+		return rc;
+	len = lumps_apply(msg, NULL, 0, out_buf, sizeof(out_buf));
+	if (len < 0)
+		return (int)len;
+	rc = msg_send(&d, out_buf, (size_t)len);
+	if (rc == 0)
+		fwd_stats.fwd_replies++;
+	return rc;
+}
+
+static int
+out_add(char **p, const char *end, const char *s, size_t len)
+{
+	if ((size_t)(end - *p) < len)
+		return E_TOOBIG;
+	memcpy(*p, s, len);
+	*p += len;
+	return 0;
+}
+
+/* A To-tag that stays the same for retransmissions of the request. */
+static size_t
+make_to_tag(struct sip_msg *msg, char *out)
+{
+	struct str parts[3];
+	int n = 0;
+	struct via_body *v = top_via(msg);
+
+	if (msg->h[HDR_CALLID])
+		parts[n++] = msg->h[HDR_CALLID]->body;
+	if (msg->h[HDR_FROM])
+		parts[n++] = msg->h[HDR_FROM]->body;
+	if (v != NULL && v->branch != NULL)
+		parts[n++] = v->branch->body;
+	return hash_hex(parts, n, out);
+}
+
+static int
+reply_copy_via(struct sip_msg *msg, char **p, const char *end)
+{
+	struct hdr_field *h;
+	struct via_body *v = top_via(msg);
+	char tmp[128], ipbuf[64];
+	int rc, n;
+
+	for (h = msg->h[HDR_VIA]; h != NULL; h = h->next_same) {
+		if (h != msg->h[HDR_VIA] || v == NULL) {
+			if ((rc = out_add(p, end, h->raw.s, h->raw.len)) != 0)
+				return rc;
+			continue;
+		}
+		/* the top one gets received/rport (RFC 3581) */
+		{
+			const char *ve = via_end(v);
+			const char *rp_end = v->rport && v->rport->body.len == 0
+			    ? v->rport->name.s + v->rport->name.len : NULL;
+			const char *start = h->raw.s;
+
+			if (rp_end != NULL) {
+				if ((rc = out_add(p, end, start,
+					 (size_t)(rp_end - start))) != 0)
+					return rc;
+				n = snprintf(tmp, sizeof(tmp), "=%u",
+				    msg->rcv.src_port);
+				if ((rc = out_add(p, end, tmp, (size_t)n)) != 0)
+					return rc;
+				start = rp_end;
+			}
+			if ((rc = out_add(p, end, start, (size_t)(ve - start))))
+				return rc;
+			if (v->received == NULL) {
+				ip_addr_to_str(&msg->rcv.src_ip, ipbuf,
+				    sizeof(ipbuf));
+				n = snprintf(tmp, sizeof(tmp), ";received=%s",
+				    ipbuf);
+				if ((rc = out_add(p, end, tmp, (size_t)n)) != 0)
+					return rc;
+			}
+			if ((rc = out_add(p, end, ve, (size_t)(h->raw.s +
+				 h->raw.len - ve))) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int
+reply_local(struct sip_msg *msg, int code, const char *reason)
+{
+	char *p = out_buf, *end = out_buf + sizeof(out_buf);
+	struct hdr_field *h;
+	struct lump *l;
+	struct dest_info d;
+	struct via_body *v;
+	char tag[40];
+	int n, rc;
+
+	if (msg->first.type != SIP_REQUEST)
+		return E_INVAL;
+	if (msg->first.method_id == METHOD_ACK)
+		return 0;   /* never answer an ACK */
+	if ((v = top_via(msg)) == NULL)
+		return E_PARSE;
+	n = snprintf(p, (size_t)(end - p), "SIP/2.0 %d %s\r\n", code, reason);
+	p += n;
+	if ((rc = reply_copy_via(msg, &p, end)) != 0)
+		return rc;
+	for (h = msg->headers; h != NULL; h = h->next) {
+		if (h->type == HDR_FROM || h->type == HDR_CALLID ||
+		    h->type == HDR_CSEQ ||
+		    (h->type == HDR_RECORDROUTE && code > 100 && code < 300)) {
+			if ((rc = out_add(&p, end, h->raw.s, h->raw.len)) != 0)
+				return rc;
+		} else if (h->type == HDR_TO) {
+			struct to_body *tb = parse_to_hf(h) == 0 ? h->parsed
+								 : NULL;
+
+			if (tb == NULL || tb->tag.len || code <= 100) {
+				rc = out_add(&p, end, h->raw.s, h->raw.len);
+			} else {
+				/* add ;tag= after the value, before CRLF */
+				const char *be = h->body.s + h->body.len;
+
+				rc = out_add(&p, end, h->raw.s,
+				    (size_t)(be - h->raw.s));
+				if (rc == 0) {
+					size_t k = make_to_tag(msg, tag);
+
+					n = snprintf(p, (size_t)(end - p),
+					    ";tag=%.*s", (int)k, tag);
+					p += n;
+					rc = out_add(&p, end, be, (size_t)(
+					    h->raw.s + h->raw.len - be));
+				}
+			}
+			if (rc != 0)
+				return rc;
+		}
+	}
+	for (l = msg->reply_lump; l != NULL; l = l->next)
+		if ((rc = out_add(&p, end, l->text, l->text_len)) != 0)
+			return rc;
+	n = snprintf(p, (size_t)(end - p),
+	    "Server: " NAME " (" VERSION ")\r\nContent-Length: 0\r\n\r\n");
+	p += n;
+
+	/* RFC 3261 §18.2.2 + RFC 3581: back where it came from */
+	memset(&d, 0, sizeof(d));
+	d.proto = msg->rcv.proto;
+	d.send_sock = msg->rcv.bind;
+	d.conn_id = msg->rcv.conn_id;
+	d.to = msg->rcv.src_su;
+	if (d.proto == PROTO_UDP && v->rport == NULL) {
+		unsigned short port = v->port ? v->port : 5060;
+
+		if (d.to.s.sa_family == AF_INET)
+			d.to.sin.sin_port = htons(port);
+		else
+			d.to.sin6.sin6_port = htons(port);
+	}
+	rc = msg_send(&d, out_buf, (size_t)(p - out_buf));
+	if (rc == 0)
+		fwd_stats.local_replies++;
+	return rc;
+}

@@ -1,0 +1,117 @@
+/* rr: record_route() and loose_route() (RFC 3261 §16.4, §16.6 step 4).
+ *
+ * The Record-Route URI names the socket the request came in on and, when
+ * that is not UDP, its transport, so in-dialog requests come back over the
+ * same kind of connection. */
+#define LOG_MODULE "rr"
+#include <stdio.h>
+#include <string.h>
+
+#include "../../data_lump.h"
+#include "../../log.h"
+#include "../../mem/pkg.h"
+#include "../../net/socket_info.h"
+#include "../../parser/parse_addr.h"
+#include "../../proto.h"
+#include "../../route_set.h"
+#include "../../ruri.h"
+#include "../../sr_module.h"
+#include "../../transport.h"
+
+static int enable_full_lr;
+static int append_fromtag = 1;
+
+static int
+w_record_route(struct sip_msg *msg, const struct cmd_args *a)
+{
+	const struct socket_info *si = msg->rcv.bind;
+	char *rr;
+	int n;
+	struct str ftag = STR_NULL;
+
+	(void)a;
+	if (msg->first.type != SIP_REQUEST || si == NULL)
+		return -1;
+	if (append_fromtag && msg->h[HDR_FROM] != NULL &&
+	    parse_to_hf(msg->h[HDR_FROM]) == 0)
+		ftag = ((struct to_body *)msg->h[HDR_FROM]->parsed)->tag;
+	if ((rr = pkg_malloc(512 + ftag.len)) == NULL)
+		return -1;
+	n = snprintf(rr, 512 + ftag.len, "Record-Route: <sip:%s:%u%s%s%s%.*s%s>\r\n",
+	    socket_via_host(si), si->port,
+	    si->proto != PROTO_UDP ? ";transport=" : "",
+	    si->proto != PROTO_UDP ? proto_name(si->proto) : "",
+	    ftag.len ? ";ftag=" : "", (int)ftag.len, ftag.s,
+	    enable_full_lr ? ";lr=on" : ";lr");
+	if (lump_insert_take(msg, msg_hdrs_start(msg), rr, (size_t)n) != 0)
+		return -1;
+	return 1;
+}
+
+static int
+w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
+{
+	struct route_entry rs[ROUTE_SET_MAX];
+	struct sip_uri *ru;
+	int n, i = 0;
+
+	(void)a;
+	if (msg->first.type != SIP_REQUEST)
+		return -1;
+	if ((n = route_set_collect(msg, rs, ROUTE_SET_MAX)) <= 0) {
+		if (n < 0)
+			LM_DBG("malformed Route header");
+		return -1;
+	}
+	/* the previous hop was a strict router: the R-URI is our own
+	 * Record-Route value and the real target is the last Route */
+	if (ruri_parse(msg, &ru) == 0 && ru->lr_present &&
+	    route_uri_is_myself(ru)) {
+		const struct route_entry *last = &rs[n - 1];
+
+		if (ruri_set(msg, RURI_ALL, last->na->uri.s,
+			last->na->uri.len) != 0 ||
+		    route_entry_delete(msg, last) != 0)
+			return -1;
+		if (--n == 0)
+			return 1;
+	}
+	if (route_uri_is_myself(&rs[0].uri)) {
+		if (route_entry_delete(msg, &rs[0]) != 0)
+			return -1;
+		i = 1;
+	}
+	if (i >= n)
+		return 1;   /* we were the last hop of the route set */
+	if (rs[i].uri.lr_present) {
+		pkg_free(msg->dst_uri);
+		msg->dst_uri = pkg_strndup(rs[i].na->uri.s,
+		    rs[i].na->uri.len);
+		msg->dst_uri_len = msg->dst_uri ? rs[i].na->uri.len : 0;
+		return msg->dst_uri ? 1 : -1;
+	}
+	return route_strict_rewrite(msg, &rs[i]) == 0 ? 1 : -1;
+}
+
+/* clang-format off */
+static const struct cmd_export cmds[] = {
+	{ "record_route", w_record_route, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH },
+	{ "loose_route",  w_loose_route,  0, NULL, RT_REQUEST },
+	CMD_END
+};
+
+static const struct param_def params[] = {
+	{ .name = "enable_full_lr", .kind = PK_BOOL, .target = &enable_full_lr,
+	  .doc = "write ;lr=on instead of ;lr (for old user agents)" },
+	{ .name = "append_fromtag", .kind = PK_BOOL, .target = &append_fromtag,
+	  .doc = "add the From tag to Record-Route (;ftag=)" },
+	PARAM_END
+};
+/* clang-format on */
+
+const struct module_exports exports = {
+	.abi = MODULE_ABI,
+	.name = "rr",
+	.cmds = cmds,
+	.params = params,
+};

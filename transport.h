@@ -1,0 +1,25 @@
+/* transport.h: the seam between the SIP layer and the stream transports
+ * (TCP, TLS).  The SIP layer sends through msg_send(); for stream
+ * protocols that ends here. */
+#ifndef TRANSPORT_H
+#define TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ip_addr.h"
+
+struct dest_info;
+struct socket_info;
+
+/* Send on an existing or new TCP/TLS connection.  0 or E_*. */
+int transport_stream_send(struct dest_info *d, const char *buf, size_t len);
+
+/* True if this build and config can carry proto. */
+bool transport_available(enum proto p);
+
+/* The host part for our Via / Record-Route on socket si ("1.2.3.4",
+ * "[2001:db8::1]"). */
+const char *socket_via_host(const struct socket_info *si);
+
+#endif
