@@ -38,6 +38,8 @@ struct contact_body {
  * or E_PARSE/E_NOMEM; already parsed returns 0. */
 int parse_to_hf(struct hdr_field *h);      /* To and From */
 int parse_contact_hf(struct hdr_field *h);
+/* Frees a Contact h->parsed (free_sip_msg does this for you). */
+void free_contact_body(struct contact_body *c);
 int parse_rr_hf(struct hdr_field *h);      /* Route and Record-Route */
 
 /* Stand-alone forms for tests and fuzzers (pkg results). */

@@ -1,0 +1,222 @@
+/* parser/parse_via.c: Via header values (RFC 3261 §20.42, RFC 3581).
+ *
+ *	via-parm = sent-protocol LWS sent-by *( SEMI via-params ) [comment]
+ *	sent-protocol = name SLASH version SLASH transport
+ * A header body holds one or more via-parms separated by commas. */
+#include <string.h>
+
+#include "../err.h"
+#include "../mem/pkg.h"
+#include "msg_parser.h"
+#include "parse_util.h"
+#include "parse_via.h"
+
+static enum proto
+via_proto(const struct str *t)
+{
+	static const struct {
+		const char *name;
+		enum proto proto;
+	} tab[] = {
+		{ "UDP", PROTO_UDP }, { "TCP", PROTO_TCP },
+		{ "TLS", PROTO_TLS }, { "SCTP", PROTO_SCTP },
+		{ "WS", PROTO_WS }, { "WSS", PROTO_WSS },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (str_caseeq_c(t, tab[i].name))
+			return tab[i].proto;
+	return PROTO_OTHER;
+}
+
+/* token [LWS] "/" [LWS]; the slash is skipped when want_slash. */
+static const char *
+via_token(const char *p, const char *end, struct str *out, bool want_slash)
+{
+	const char *q = pu_skip_token(p, end);
+
+	if (q == p)
+		return NULL;
+	out->s = p;
+	out->len = (size_t)(q - p);
+	if (!want_slash)
+		return q;
+	q = pu_skip_lws(q, end);
+	if (q >= end || *q != '/')
+		return NULL;
+	return pu_skip_lws(q + 1, end);
+}
+
+static const char *
+via_host(const char *p, const char *end, struct via_body *v)
+{
+	const char *q = p;
+
+	if (q < end && *q == '[') {
+		while (q < end && *q != ']') {
+			if (q > p && !pu_is_hex(*q) && *q != ':' && *q != '.')
+				return NULL;
+			q++;
+		}
+		if (q >= end || q - p < 3)
+			return NULL;
+		q++;
+	} else {
+		while (q < end && (pu_is_alnum(*q) || *q == '-' || *q == '.' ||
+		    *q == '_'))
+			q++;
+	}
+	if (q == p)
+		return NULL;
+	v->host.s = p;
+	v->host.len = (size_t)(q - p);
+	return q;
+}
+
+/* "(" ... ")" with nesting and quoted-pairs. */
+static const char *
+via_comment(const char *p, const char *end)
+{
+	int depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '\\') {
+			if (++p >= end)
+				return NULL;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth == 0) {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+static void
+via_known_params(struct via_body *v)
+{
+	v->branch = param_find(v->param_lst, "branch");
+	v->received = param_find(v->param_lst, "received");
+	v->rport = param_find(v->param_lst, "rport");
+	v->maddr = param_find(v->param_lst, "maddr");
+	v->ttl = param_find(v->param_lst, "ttl");
+	v->alias = param_find(v->param_lst, "alias");
+}
+
+/* One via-parm at *pp; leaves *pp after it (and after trailing LWS). */
+static int
+via_parm(const char **pp, const char *end, struct via_body *v)
+{
+	const char *p = *pp, *q, *last;
+	unsigned long long port;
+	int rc;
+
+	v->raw.s = p;
+	if ((p = via_token(p, end, &v->name, true)) == NULL ||
+	    (p = via_token(p, end, &v->version, true)) == NULL ||
+	    (p = via_token(p, end, &v->transport, false)) == NULL)
+		return E_PARSE;
+	v->proto = via_proto(&v->transport);
+	q = pu_skip_lws(p, end);
+	if (q == p || (p = via_host(q, end, v)) == NULL)
+		return E_PARSE;
+	last = p;
+	q = pu_skip_lws(p, end);
+	if (q < end && *q == ':') {
+		q = pu_skip_lws(q + 1, end);
+		p = pu_parse_uint(q, end, 5, &port);
+		if (p == NULL || port == 0 || port > 65535)
+			return E_PARSE;
+		v->port_str.s = q;
+		v->port_str.len = (size_t)(p - q);
+		v->port = (unsigned short)port;
+		last = p;
+		q = pu_skip_lws(p, end);
+	}
+	if (q < end && *q == ';') {
+		struct str rest = { q + 1, (size_t)(end - q - 1) };
+		size_t used;
+
+		if ((rc = parse_params(&rest, ",(", &v->param_lst, &used)) != 0)
+			return rc;
+		v->params.s = rest.s;
+		v->params.len = used;
+		pu_trim(&v->params.s, &v->params.len);
+		last = rest.s + used;
+		q = last;
+		via_known_params(v);
+	}
+	q = pu_skip_lws(q, end);
+	if (q < end && *q == '(') {
+		if ((p = via_comment(q, end)) == NULL)
+			return E_PARSE;
+		v->comment.s = q;
+		v->comment.len = (size_t)(p - q);
+		last = p;
+		q = pu_skip_lws(p, end);
+	}
+	v->raw.len = (size_t)(last - v->raw.s);
+	pu_trim(&v->raw.s, &v->raw.len);
+	*pp = q;
+	return 0;
+}
+
+int
+parse_via_body(const struct str *body, struct via_body **out)
+{
+	const char *p = body->s, *end = body->s + body->len;
+	struct via_body *head = NULL, **tail = &head, *v;
+	int rc = 0;
+
+	for (;;) {
+		p = pu_skip_lws(p, end);
+		if ((v = pkg_zalloc(sizeof(*v))) == NULL) {
+			rc = E_NOMEM;
+			goto out;
+		}
+		*tail = v;
+		tail = &v->next;
+		if ((rc = via_parm(&p, end, v)) != 0)
+			goto out;
+		if (p >= end)
+			break;
+		if (*p != ',') {
+			rc = E_PARSE;
+			goto out;
+		}
+		p++;
+	}
+out:
+	if (rc != 0)
+		free_via_list(head);
+	else
+		*out = head;
+	return rc;
+}
+
+int
+parse_via_hf(struct hdr_field *h)
+{
+	struct via_body *v;
+	int rc;
+
+	if (h->parsed != NULL)
+		return 0;
+	if ((rc = parse_via_body(&h->body, &v)) != 0)
+		return rc;
+	h->parsed = v;
+	return 0;
+}
+
+void
+free_via_list(struct via_body *v)
+{
+	struct via_body *n;
+
+	for (; v != NULL; v = n) {
+		n = v->next;
+		free_params(v->param_lst);
+		pkg_free(v);
+	}
+}
