@@ -15,6 +15,7 @@
 #include "mem/pkg.h"
 #include "parser/msg_parser.h"
 #include "proto.h"
+#include "pv.h"
 #include "route.h"
 #include "ruri.h"
 #include "sr_module.h"

@@ -72,7 +72,7 @@ log_init(const char *ident)
 	}
 }
 
-static void
+__attribute__((format(printf, 5, 0))) static void
 log_vemit(int level, int err, const char *module, const char *func,
     const char *fmt, va_list ap)
 {

@@ -2,6 +2,7 @@
 #define LOG_MODULE "core"
 #include <dlfcn.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,17 @@ struct sr_module {
 
 static struct sr_module *modules, **modules_tail = &modules;
 
-static char *
-errf(const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 1, 2))) static char *
+errf(const char *fmt, ...)
 {
 	char *e = pkg_malloc(PATH_MAX + 256);
+	va_list ap;
 
-	if (e != NULL)
-		snprintf(e, PATH_MAX + 256, fmt, a, b ? b : "");
+	if (e != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(e, PATH_MAX + 256, fmt, ap);
+		va_end(ap);
+	}
 	return e;
 }
 
@@ -118,7 +123,7 @@ module_load(const char *path, const struct cfg_pos *pos, char **err)
 	if (!module_find_file(path, file, sizeof(file))) {
 		*err = errf("module \"%s\" not found (looked in mpath, the "
 			    "config's directory, the current directory and "
-			    "the module directory%s)", path, NULL);
+			    "the module directory)", path);
 		return E_NOTFOUND;
 	}
 	if ((h = dlopen(file, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
@@ -127,7 +132,7 @@ module_load(const char *path, const struct cfg_pos *pos, char **err)
 	}
 	if ((exp = dlsym(h, "exports")) == NULL || exp->abi != MODULE_ABI) {
 		*err = errf("%s is not a module of this proxy (no exports or "
-			    "wrong ABI)%s", file, NULL);
+			    "wrong ABI)", file);
 		dlclose(h);
 		return E_INVAL;
 	}
@@ -175,7 +180,7 @@ module_param(const char *mod, const char *param, const struct cfg_val *v,
 
 	if (m == NULL) {
 		*err = errf("modparam for module \"%s\", which is not loaded "
-			    "(loadmodule must come first)%s", mod, NULL);
+			    "(loadmodule must come first)", mod);
 		return E_NOTFOUND;
 	}
 	if (m->exp->params == NULL ||

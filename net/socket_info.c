@@ -38,21 +38,6 @@ set_err(char **err, int rc, const char *fmt, ...)
 	return rc;
 }
 
-const char *
-proto_name(enum proto proto)
-{
-	switch (proto) {
-	case PROTO_UDP: return "udp";
-	case PROTO_TCP: return "tcp";
-	case PROTO_TLS: return "tls";
-	case PROTO_SCTP: return "sctp";
-	case PROTO_WS: return "ws";
-	case PROTO_WSS: return "wss";
-	case PROTO_NONE: return "*";
-	default: return "other";
-	}
-}
-
 static struct socket_info **
 list_head(enum proto proto)
 {
@@ -99,6 +84,9 @@ socket_add(enum proto proto, const struct ip_addr *ip, unsigned short port,
 	si->proto = proto;
 	si->address = *ip;
 	ip_addr_to_str(ip, si->address_str, sizeof(si->address_str));
+	snprintf(si->via_host, sizeof(si->via_host), "%s%s%s",
+	    ip->af == AF_INET6 ? "[" : "", si->address_str,
+	    ip->af == AF_INET6 ? "]" : "");
 	si->port = port;
 	snprintf(si->port_str, sizeof(si->port_str), "%u", port);
 	su_from_ip_port(&si->su, ip, port);

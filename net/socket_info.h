@@ -14,6 +14,7 @@
 #include "../globals.h"
 #include "../ip_addr.h"
 #include "../str.h"
+#include "../proto.h"
 #include "net_addr.h"
 
 #define SOCKET_NAME_MAX 256
@@ -24,6 +25,7 @@ struct socket_info {
 	enum proto proto;                  /* UDP, TCP or TLS */
 	struct ip_addr address;
 	char address_str[IP_ADDR_STR_MAX]; /* IPv6 without brackets */
+	char via_host[IP_ADDR_STR_MAX + 2]; /* IPv6 with brackets (Via, RR) */
 	unsigned short port;
 	char port_str[8];
 	union sockaddr_union su;           /* address + port, for bind() */
@@ -84,7 +86,5 @@ struct socket_info *socket_for_dst(const union sockaddr_union *dst,
     enum proto proto);
 /* Print the "Listening on" and "Aliases" lists, as at startup. */
 void socket_print_all(FILE *f);
-/* "udp", "tcp", "tls", ... */
-const char *proto_name(enum proto proto);
 
 #endif

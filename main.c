@@ -1,0 +1,410 @@
+/* main.c: command line, configuration, start-up and the process roles. */
+#define LOG_MODULE "core"
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <openssl/opensslv.h>
+
+#include "cfg.h"
+#include "cfg_param.h"
+#include "cfg_tls.h"
+#include "core_cmds.h"
+#include "err.h"
+#include "globals.h"
+#include "log.h"
+#include "mem/pkg.h"
+#include "mem/shm.h"
+#include "net/socket_info.h"
+#include "net/udp_server.h"
+#include "proc.h"
+#include "receive.h"
+#include "route.h"
+#include "sr_module_core.h"
+#include "timer.h"
+#include "transport.h"
+
+#define DEFAULT_SHM_MB 64
+
+static const char usage[] =
+"Usage: " NAME " [options]\n"
+"Options:\n"
+"    -f file     Configuration file (default: " DEFAULT_CFG_DIR "/" NAME ".cfg)\n"
+"    -c          Check the configuration file and exit (0 when it is good)\n"
+"    -p          With -c, also print the routing blocks as parsed\n"
+"    -D          Do not daemonize (the main process stays in the\n"
+"                foreground); -DD: the same\n"
+"    -E          Log to stderr\n"
+"    -d          More debug output (may be repeated)\n"
+"    -m MB       Shared memory size in MB (default %d)\n"
+"    -M MB       Private memory size in MB per process (accepted for\n"
+"                compatibility: private memory is the system heap)\n"
+"    -P file     Write the main process's pid to file\n"
+"    -u user     Drop privileges to user after binding the sockets\n"
+"    -g group    Drop privileges to group after binding the sockets\n"
+"    -V          Version and compile flags\n"
+"    -h          This help\n";
+
+static void
+print_version(void)
+{
+	printf("version: " NAME " " VERSION "\n");
+	printf("flags: STATS_OFF, SHM_MEM, PKG_MALLOC=system%s\n",
+#ifdef USE_TLS
+	    ", USE_TLS"
+#else
+	    ""
+#endif
+	);
+	printf("TLS: %s\n",
+#ifdef USE_TLS
+	    "compiled in"
+#else
+	    "not compiled in (build with TLS=1)"
+#endif
+	);
+	printf("OpenSSL: %s\n", OPENSSL_VERSION_TEXT);
+	printf("transports: udp\n");
+	printf("compiled with %s on " __DATE__ "\n",
+#ifdef __clang__
+	    "clang " __clang_version__
+#else
+	    "gcc " __VERSION__
+#endif
+	);
+}
+
+/* ------------------------------------------------------------ config */
+
+/* Globals of transports this version does not have yet: refused rather
+ * than accepted and ignored. */
+static const char *const not_yet[] = {
+	"tcp_children", "tcp_max_connections", "tcp_connection_lifetime",
+	"tcp_connect_timeout", "tcp_send_timeout", "tcp_accept_aliases",
+	"tcp_max_msg_size", NULL,
+};
+
+static int
+global_hook(const char *name, const struct cfg_val *v, char **err)
+{
+	int i, rc;
+
+	for (i = 0; not_yet[i] != NULL; i++)
+		if (strcmp(name, not_yet[i]) == 0) {
+			*err = cfg_errf("%s: the TCP transport is not part of "
+					"this version yet", name);
+			return E_INVAL;
+		}
+	if ((rc = core_param_set(name, v, err)) != 0)
+		return rc;
+	if (strcmp(name, "disable_tcp") == 0 && !core_cfg.disable_tcp) {
+		*err = cfg_errf("disable_tcp=no: the TCP transport is not part "
+				"of this version yet");
+		return E_INVAL;
+	}
+	if (strcmp(name, "listen") == 0) {
+		struct listen_cfg *l = core_cfg.listen;
+
+		while (l != NULL && l->next != NULL)
+			l = l->next;
+		if (l != NULL && (l->proto == PROTO_TCP || l->proto == PROTO_TLS)) {
+			*err = cfg_errf("listen=%s:...: the %s transport is not "
+					"part of this version yet; use udp",
+			    proto_name(l->proto), l->proto == PROTO_TCP ? "TCP"
+									: "TLS");
+			return E_INVAL;
+		}
+	}
+	return 0;
+}
+
+static int
+check_tls_cfg(void)
+{
+#ifdef USE_TLS
+	if (tls_cfg.any_tls_setting && !(tls_cfg.disable_tls.set &&
+					   tls_cfg.disable_tls.v)) {
+		fprintf(stderr, "%s: TLS settings found, but the TLS transport "
+				"is not part of this version yet; remove them "
+				"or set disable_tls=1\n",
+		    core_cfg.cfg_file);
+		return 1;
+	}
+#endif
+	return 0;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char buf[PATH_MAX];
+
+	if (slash == NULL)
+		return getcwd(buf, sizeof(buf)) ? pkg_strndup(buf, strlen(buf))
+						: pkg_strndup(".", 1);
+	if (slash == path)
+		return pkg_strndup("/", 1);
+	if (path[0] != '/' && getcwd(buf, sizeof(buf)) != NULL) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n, "/%.*s", (int)(slash - path),
+		    path);
+		return pkg_strndup(buf, strlen(buf));
+	}
+	return pkg_strndup(path, (size_t)(slash - path));
+}
+
+static int
+load_config(bool print)
+{
+	struct cfg_hooks hooks = {
+		.global = global_hook,
+		.loadmodule = module_load,
+		.modparam = module_param,
+	};
+	struct route_block *routes = NULL;
+	int nerr = 0, rc;
+
+	rc = cfg_parse_file(core_cfg.cfg_file, &hooks, &routes, &nerr);
+	nerr += check_tls_cfg();
+	if (rc == 0 && nerr == 0)
+		nerr += route_fixup_all(routes);
+	if (nerr != 0 || rc != 0) {
+		fprintf(stderr, "%s: %d error%s in the configuration\n",
+		    core_cfg.cfg_file, nerr ? nerr : 1, nerr == 1 ? "" : "s");
+		return E_PARSE;
+	}
+	if (route_get(ROUTE_REQUEST, NULL) == NULL)
+		LM_WARN("%s has no route{} block: every request is dropped",
+		    core_cfg.cfg_file);
+	if (print)
+		cfg_print_routes(stdout, routes);
+	return 0;
+}
+
+/* ------------------------------------------------------------ processes */
+
+static int
+udp_receiver(int rank, void *arg)
+{
+	(void)rank;
+	return udp_rcv_loop(arg, receive_msg);
+}
+
+static int
+child_init(int rank)
+{
+	log_init(NAME);
+	return modules_child_init(rank);
+}
+
+static void
+on_shutdown(void)
+{
+	modules_destroy();
+}
+
+static int
+add_roles(void)
+{
+	struct socket_info *si;
+	char desc[96];
+
+	for (si = udp_listen; si != NULL; si = si->next) {
+		snprintf(desc, sizeof(desc), "receiver udp:%s:%u",
+		    si->via_host, si->port);
+		if (proc_add_role(desc, core_cfg.children, udp_receiver, si) < 0)
+			return E_NOMEM;
+	}
+	if (proc_add_role("timer", 1, timer_run, NULL) < 0)
+		return E_NOMEM;
+	return 0;
+}
+
+static int
+start(void)
+{
+	char *err = NULL;
+	int nprocs, rc;
+
+	if (core_cfg.children < 1)
+		core_cfg.children = 1;
+	if ((rc = sockets_from_cfg(&core_cfg, &err)) != 0) {
+		fprintf(stderr, "listen: %s\n", err ? err : err_str(rc));
+		return rc;
+	}
+	if (udp_listen == NULL) {
+		fprintf(stderr, "no UDP socket to listen on (check listen=)\n");
+		return E_INVAL;
+	}
+	if ((rc = udp_bind_all(&err)) != 0) {
+		fprintf(stderr, "%s\n", err ? err : err_str(rc));
+		return rc;
+	}
+	if (LOG_ON(L_INFO) || core_cfg.dont_daemonize)
+		socket_print_all(stderr);
+	if ((rc = modules_init()) != 0)
+		return rc;
+	if (!core_cfg.fork) {
+		/* the guide: fork=no serves the first UDP socket alone */
+		if (core_cfg.pid_file)
+			pid_file_write(core_cfg.pid_file);
+		if (drop_privileges(core_cfg.user, core_cfg.group) != 0)
+			return E_INVAL;
+		if (modules_child_init(0) != 0)
+			return E_INVAL;
+		LM_NOTICE("fork=no: serving udp:%s:%u in one process",
+		    udp_listen->via_host, udp_listen->port);
+		return udp_rcv_loop(udp_listen, receive_msg);
+	}
+	nprocs = 1 + socket_count(PROTO_UDP) * core_cfg.children + 1;
+	if ((rc = proc_table_init(nprocs)) != 0)
+		return rc;
+	if (!core_cfg.dont_daemonize) {
+		if ((rc = daemonize(core_cfg.pid_file)) != 0)
+			return rc;
+	} else if (core_cfg.pid_file && pid_file_write(core_cfg.pid_file)) {
+		return E_IO;
+	}
+	log_init(NAME);
+	if (drop_privileges(core_cfg.user, core_cfg.group) != 0)
+		return E_INVAL;
+	if ((rc = add_roles()) != 0)
+		return rc;
+	proc_child_init = child_init;
+	proc_shutdown_hook = on_shutdown;
+	if ((rc = proc_start_all()) != 0)
+		return rc;
+	LM_NOTICE(NAME " " VERSION " started: %d processes", proc_count());
+	return proc_supervise();
+}
+
+static void
+set_open_files_limit(void)
+{
+	struct rlimit rl;
+
+	if (core_cfg.open_files_limit <= 0)
+		return;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)core_cfg.open_files_limit;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		LM_ERRNO(L_WARN, errno, "cannot raise open_files_limit to %d",
+		    core_cfg.open_files_limit);
+}
+
+static int
+parse_mb(const char *s, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*s == '\0' || *end != '\0' || v <= 0 || v > 1024 * 1024)
+		return E_INVAL;
+	*out = v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *cfg_file = DEFAULT_CFG_DIR "/" NAME ".cfg";
+	bool print = false;
+	int c, debug_plus = 0, rc;
+	bool opt_E = false;
+
+	core_cfg.shm_mb = DEFAULT_SHM_MB;
+	log_stderr = true;   /* until the config says otherwise */
+	opterr = 0;
+	while ((c = getopt(argc, argv, "f:cpDEdm:M:P:u:g:Vh")) != -1) {
+		switch (c) {
+		case 'f': cfg_file = optarg; break;
+		case 'c': core_cfg.check_only = true; break;
+		case 'p': print = true; break;
+		case 'D': core_cfg.dont_daemonize++; break;
+		case 'E': opt_E = true; break;
+		case 'd': debug_plus++; break;
+		case 'm':
+			if (parse_mb(optarg, &core_cfg.shm_mb) != 0) {
+				fprintf(stderr, "-m: expected a size in MB, got "
+						"\"%s\"\n", optarg);
+				return 1;
+			}
+			break;
+		case 'M':
+			if (parse_mb(optarg, &core_cfg.pkg_mb) != 0) {
+				fprintf(stderr, "-M: expected a size in MB, got "
+						"\"%s\"\n", optarg);
+				return 1;
+			}
+			break;
+		case 'P': core_cfg.pid_file = optarg; break;
+		case 'u': core_cfg.user = optarg; break;
+		case 'g': core_cfg.group = optarg; break;
+		case 'V': print_version(); return 0;
+		case 'h': printf(usage, DEFAULT_SHM_MB); return 0;
+		default:
+			fprintf(stderr, "unknown option or missing argument: "
+					"-%c\n\n", optopt);
+			fprintf(stderr, usage, DEFAULT_SHM_MB);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
+		return 2;
+	}
+	core_cfg.cfg_file = (char *)cfg_file;
+	core_cfg.cfg_dir = dir_of(cfg_file);
+	if ((rc = shm_init((size_t)core_cfg.shm_mb << 20)) != 0) {
+		fprintf(stderr, "cannot map %ld MB of shared memory\n",
+		    core_cfg.shm_mb);
+		return 1;
+	}
+	if ((rc = timer_init()) != 0)
+		return 1;
+	/* -u/-g on the command line win over user=/group= */
+	{
+		char *u = core_cfg.user, *g = core_cfg.group;
+
+		if (load_config(print) != 0)
+			return 1;
+		if (u != NULL)
+			core_cfg.user = u;
+		if (g != NULL)
+			core_cfg.group = g;
+	}
+	log_level = core_cfg.debug + debug_plus;
+	log_stderr = opt_E || core_cfg.log_stderror;
+	if (core_cfg.log_facility != NULL) {
+		/* validated by the config parser */
+		static const struct { const char *n; int f; } fac[] = {
+			{ "LOG_DAEMON", LOG_DAEMON }, { "LOG_USER", LOG_USER },
+			{ "LOG_LOCAL0", LOG_LOCAL0 }, { "LOG_LOCAL1", LOG_LOCAL1 },
+			{ "LOG_LOCAL2", LOG_LOCAL2 }, { "LOG_LOCAL3", LOG_LOCAL3 },
+			{ "LOG_LOCAL4", LOG_LOCAL4 }, { "LOG_LOCAL5", LOG_LOCAL5 },
+			{ "LOG_LOCAL6", LOG_LOCAL6 }, { "LOG_LOCAL7", LOG_LOCAL7 },
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(fac) / sizeof(fac[0]); i++)
+			if (strcasecmp(core_cfg.log_facility, fac[i].n) == 0)
+				log_facility = fac[i].f;
+	}
+	if (core_cfg.check_only) {
+		fprintf(stderr, "%s: config file ok, exiting...\n", cfg_file);
+		return 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	set_open_files_limit();
+	rc = start();
+	shm_destroy();
+	return rc == 0 ? 0 : 1;
+}
