@@ -83,6 +83,7 @@ struct cfg_parser {
 	struct cfg_pos dom_pos;        /* where it was opened */
 	int line, col;                 /* the lexer's position */
 	int cstart_line, cstart_col;   /* where an open comment began */
+	char last[48];                 /* text of the last value token */
 };
 
 /* Scan and parse buf (cfg.lex): 0, or E_NOMEM / E_TOOBIG (not counted). */

@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 }
@@ -40,7 +41,7 @@ static void cfg_badchar(struct cfg_parser *p, const YYLTYPE *l, int c);
 #define YY_USER_ACTION cfg_step(yyextra, yylloc, yytext, (size_t)yyleng);
 %}
 
-SEG	[A-Za-z0-9_.+\-]|"/"[A-Za-z0-9_.+\-]|"*"|"["[0-9a-fA-F.]*":"[0-9a-fA-F:.]*"]"
+SEG	[A-Za-z0-9_.+\-]|"/"[A-Za-z0-9_.+\-]|"*"|"["[0-9a-fA-F.]*":"[0-9a-fA-F.]*":"[0-9a-fA-F:.]*"]"
 WORD	({SEG}|":")+
 PVARG	[A-Za-z0-9_:.@*|/+\-]*
 
@@ -147,6 +148,10 @@ cfg_text(struct cfg_parser *p, YYSTYPE *v, const YYLTYPE *l, const char *t,
 {
 	struct cfg_pos pos = { p->file, l->first_line, l->first_column };
 
+	snprintf(p->last, sizeof(p->last), "%.*s",
+	    (int)(n < sizeof(p->last) ? n : sizeof(p->last) - 1), t);
+	if (n >= sizeof(p->last))
+		memcpy(p->last + sizeof(p->last) - 4, "...", 4);
 	v->tok.n = 0;
 	v->tok.len = n;
 	if ((v->tok.s = pkg_strndup(t, n)) == NULL) {

@@ -6,7 +6,7 @@
  * tokens.  Errors are reported as "file:line:col: msg" and parsing resumes
  * at the next statement. */
 %define api.pure full
-%define parse.error verbose
+%define parse.error custom
 %define api.prefix {cfg_yy}
 %locations
 %parse-param {struct cfg_parser *p}
@@ -305,6 +305,10 @@ top:
 		struct cfg_pos pos = POS(@1);
 		cfg_do_route(p, $1.kind, $1.name, $3, &pos);
 	  }
+	| route_head '{' stmts error '}' {
+		struct cfg_pos pos = POS(@1);
+		cfg_do_route(p, $1.kind, $1.name, $3, &pos);
+	  }
 	| domain_head '{' dom_items '}' { cfg_do_domain_close(p); }
 	| error
 	;
@@ -369,6 +373,12 @@ stmt:
 		$$ = mk_if(p, $3, $5, $7, &@1);
 	  }
 	| '{' stmts '}' {
+		if (($$ = mk_action(p, A_BLOCK, &@1)) != NULL)
+			$$->then_a = $2;
+		else
+			action_free_list($2);
+	  }
+	| '{' stmts error '}' {
 		if (($$ = mk_action(p, A_BLOCK, &@1)) != NULL)
 			$$->then_a = $2;
 		else
@@ -487,10 +497,52 @@ static void
 cfg_yyerror(CFG_YYLTYPE *loc, struct cfg_parser *p, const char *msg)
 {
 	struct cfg_pos pos = pos_of(p, loc);
-	const char *pre = "syntax error, ";
 
-	if (strncmp(msg, pre, strlen(pre)) == 0)
-		cfg_error(p, &pos, "syntax error: %s", msg + strlen(pre));
+	cfg_error(p, &pos, "%s", msg);
+}
+
+/* A token's name for messages: identifier, string, '==', '{', 'route'. */
+static void
+sym_name(char *buf, size_t n, yysymbol_kind_t k)
+{
+	const char *s = yysymbol_name(k);
+
+	if (s[0] == '\'' || k == YYSYMBOL_YYEOF || k == YYSYMBOL_YYUNDEF ||
+	    k == YYSYMBOL_ID || k == YYSYMBOL_ADDR || k == YYSYMBOL_STRING ||
+	    k == YYSYMBOL_NUMBER || k == YYSYMBOL_PV || k == YYSYMBOL_ATTR)
+		snprintf(buf, n, "%s", s);
 	else
-		cfg_error(p, &pos, "%s", msg);
+		snprintf(buf, n, "'%s'", s);
+}
+
+/* "syntax error: unexpected X 'text', expecting A or B" */
+static int
+yyreport_syntax_error(const yypcontext_t *ctx, struct cfg_parser *p)
+{
+	yysymbol_kind_t exp[4], tok = yypcontext_token(ctx);
+	struct cfg_pos pos = pos_of(p, yypcontext_location(ctx));
+	char msg[512], name[64];
+	size_t o;
+	int i, n;
+
+	n = yypcontext_expected_tokens(ctx, exp, 4);
+	if (n < 0)
+		return n;
+	sym_name(name, sizeof(name), tok);
+	o = (size_t)snprintf(msg, sizeof(msg), "syntax error: unexpected %s",
+	    name);
+	if ((tok == YYSYMBOL_ID || tok == YYSYMBOL_ADDR ||
+	    tok == YYSYMBOL_NUMBER || tok == YYSYMBOL_PV) &&
+	    p->last[0] != '\0')
+		o += (size_t)snprintf(msg + o, sizeof(msg) - o, " '%s'",
+		    p->last);
+	else if (tok == YYSYMBOL_STRING)
+		o += (size_t)snprintf(msg + o, sizeof(msg) - o, " %s", p->last);
+	for (i = 0; i < n && o < sizeof(msg); i++) {
+		sym_name(name, sizeof(name), exp[i]);
+		o += (size_t)snprintf(msg + o, sizeof(msg) - o, "%s%s",
+		    i == 0 ? ", expecting " : " or ", name);
+	}
+	cfg_error(p, &pos, "%s", msg);
+	return 0;
 }

@@ -159,7 +159,7 @@ int
 cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
     char **host, unsigned short *port, char **err)
 {
-	const char *h, *c, *ps = NULL, *e;
+	const char *h, *c, *ps = NULL, *e, *orig = s;
 	size_t hl;
 	long pn;
 	char *end;
@@ -171,7 +171,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 	if (c != NULL && is_proto(s, (size_t)(c - s), proto)) {
 		if (!proto_ok) {
 			*err = cfg_errf("'%s': a protocol is not allowed here",
-			    s);
+			    orig);
 			return E_INVAL;
 		}
 		s = c + 1;
@@ -179,7 +179,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 	if (s[0] == '[') {
 		if ((e = strchr(s, ']')) == NULL || !valid_v6(s + 1,
 		    (size_t)(e - s - 1))) {
-			*err = cfg_errf("'%s': bad IPv6 address", s);
+			*err = cfg_errf("'%s': bad IPv6 address", orig);
 			return E_INVAL;
 		}
 		h = s + 1;
@@ -187,7 +187,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		if (e[1] == ':')
 			ps = e + 2;
 		else if (e[1] != '\0') {
-			*err = cfg_errf("'%s': expected ':port' after ']'", s);
+			*err = cfg_errf("'%s': expected ':port' after ']'", orig);
 			return E_INVAL;
 		}
 	} else if ((c = strchr(s, ':')) != NULL && strchr(c + 1, ':') != NULL) {
@@ -197,7 +197,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		if (!valid_v6(h, hl)) {
 			*err = cfg_errf("'%s': bad address (write "
 			    "[proto:]host[:port], IPv6 in [brackets] when a "
-			    "port follows)", s);
+			    "port follows)", orig);
 			return E_INVAL;
 		}
 	} else {
@@ -206,7 +206,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		if (c != NULL)
 			ps = c + 1;
 		if (!valid_hostname(h, hl)) {
-			*err = cfg_errf("'%s': bad host name or address", s);
+			*err = cfg_errf("'%s': bad host name or address", orig);
 			return E_INVAL;
 		}
 	}
@@ -214,7 +214,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		pn = strtol(ps, &end, 10);
 		if (*ps == '\0' || *end != '\0' || pn < 1 || pn > 65535) {
 			*err = cfg_errf("'%s': port '%s' is not a number in "
-			    "1..65535", s, ps);
+			    "1..65535", orig, ps);
 			return E_INVAL;
 		}
 		*port = (unsigned short)pn;
