@@ -60,14 +60,15 @@ void
 cfg_error(struct cfg_parser *p, const struct cfg_pos *pos, const char *fmt,
     ...)
 {
+	FILE *f = p->h->err_file != NULL ? p->h->err_file : stderr;
 	va_list ap;
 
-	fprintf(stderr, "%s:%d:%d: ", pos->file ? pos->file : p->file,
-	    pos->line, pos->col);
+	fprintf(f, "%s:%d:%d: ", pos->file ? pos->file : p->file, pos->line,
+	    pos->col);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(f, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', f);
 	p->nerrors++;
 }
 

@@ -42,6 +42,8 @@ struct cfg_hooks {
 	int (*tls_domain_set)(const char *name, const struct cfg_val *v,
 	    char **err);
 	int (*tls_domain_close)(char **err);
+	/* where messages go; NULL: stderr */
+	FILE *err_file;
 };
 
 /* Parse a config file.  h may be NULL (all defaults).  On return *routes
