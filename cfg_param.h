@@ -62,4 +62,14 @@ int param_store(const struct param_def *p, const struct cfg_val *v,
 /* Parse a boolean word; false if it is not one. */
 bool param_parse_bool(const struct cfg_val *v, int *out);
 
+/* The core's globals (cfg_param.c), stored into core_cfg (globals.h). */
+extern const struct param_def core_params[];
+/* Set a core global, or a TLS global via tls_cfg_global_set(); usable as
+ * the cfg_hooks.global hook.  0 or E_INVAL with *err (pkg), also for an
+ * unknown name. */
+int core_param_set(const char *name, const struct cfg_val *v, char **err);
+/* Free what the config set in core_cfg and restore the defaults (also
+ * log_level, log_stderr, log_facility); command line fields are kept. */
+void core_cfg_reset(void);
+
 #endif

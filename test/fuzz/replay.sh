@@ -7,6 +7,14 @@ CC=${CC:-cc}
 out=$TOP/build/fuzz-replay
 mkdir -p "$out"
 cd "$TOP" || exit 1
+# The config grammar's generated sources (fuzz_cfg links them).
+mkdir -p build
+if [ ! -f build/cfg.tab.c ] || [ cfg.y -nt build/cfg.tab.c ]; then
+	bison -Wall -d -o build/cfg.tab.c cfg.y || exit 1
+fi
+if [ ! -f build/cfg.lex.c ] || [ cfg.lex -nt build/cfg.lex.c ]; then
+	flex -o build/cfg.lex.c cfg.lex || exit 1
+fi
 pass=0; fail=0
 for f in test/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)

@@ -8,6 +8,14 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 out=$TOP/build/fuzz
 mkdir -p "$out"
 cd "$TOP"
+# The config grammar's generated sources (fuzz_cfg links them).
+mkdir -p build
+if [ ! -f build/cfg.tab.c ] || [ cfg.y -nt build/cfg.tab.c ]; then
+	bison -Wall -d -o build/cfg.tab.c cfg.y || exit 1
+fi
+if [ ! -f build/cfg.lex.c ] || [ cfg.lex -nt build/cfg.lex.c ]; then
+	flex -o build/cfg.lex.c cfg.lex || exit 1
+fi
 for f in test/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)
 	srcs=$(sed -n 's/.*FUZZ_SOURCES: *\(.*\)\*\/.*/\1/p;s/.*FUZZ_SOURCES: *\([^*]*\)$/\1/p' "$f" | head -n 1)
