@@ -28,10 +28,22 @@ route {
 }
 CFG
 start_proxy "$TMPD/k.cfg"
-out=$(sipsak -v -s "sip:proxy.test:$PROXY_PORT" -r "$PROXY_PORT" 2>&1) || true
+out=$(sipsak -vv -s "sip:127.0.0.1" -r "$PROXY_PORT" 2>&1) || true
 echo "$out" | grep -q "200 Alive" || { echo "$out"; fail "no 200 Alive reply"; }
-out=$(sipsak -v -s "sip:nobody@other.example" -r "$PROXY_PORT" -H 127.0.0.1 2>&1) || true
-echo "$out" | grep -q "404 Not Here" || { echo "$out"; fail "no 404 for a foreign URI"; }
+cat > "$TMPD/foreign.sip" <<'MSG'
+OPTIONS sip:nobody@other.example SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:@LPORT@;branch=z9hG4bKforeign
+Max-Forwards: 70
+From: <sip:a@test>;tag=1
+To: <sip:nobody@other.example>
+Call-ID: foreign@test
+CSeq: 1 OPTIONS
+Content-Length: 0
+
+MSG
+sed -i 's/$/\r/' "$TMPD/foreign.sip"
+out=$(send_udp "$PROXY_PORT" "$TMPD/foreign.sip")
+echo "$out" | grep -q "^SIP/2.0 404 Not Here" || { echo "$out"; fail "no 404 for a foreign URI"; }
 
 # Max-Forwards: 0 gets 483
 cat > "$TMPD/mf0.sip" <<'MSG'
