@@ -52,6 +52,9 @@ B = build-tls
 else
 B = build
 endif
+ifneq ($(SAN),)
+B := $(B)-san
+endif
 
 PARSE_SRC = $(wildcard parser/*.c)
 GEN_SRC = $(B)/cfg.tab.c $(B)/cfg.lex.c
@@ -66,14 +69,24 @@ MOD_SO = $(foreach m,$(sort $(MODULES)),modules/$(m)/$(m).so)
 UNIT_SRC = $(wildcard test/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 
+# ./kamailio and the modules are shared by every build flavour (plain,
+# TLS, sanitizers): relink them when the flavour changes.
+LAST_B := $(shell cat .last-build 2>/dev/null)
+ifneq ($(LAST_B),$(B))
+FORCE_LINK = force-link
+endif
+.PHONY: force-link
+force-link:
+
 .PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
 
 all: $(NAME) modules
 
 modules: $(MOD_SO)
 
-$(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+$(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter-out force-link,$^) $(LIBS)
+	@echo $(B) > .last-build
 
 $(B)/libcore.a: $(CORE_OBJ)
 	@rm -f $@
@@ -104,8 +117,8 @@ $(B)/cfg.lex.o: $(B)/cfg.lex.c
 
 # Modules: every .c in modules/<m>/ makes modules/<m>/<m>.so.
 define MODULE_RULE
-modules/$(1)/$(1).so: $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/$(1)/*.c))
-	$$(CC) $$(LDFLAGS) -shared -o $$@ $$^ $$(MOD_LIBS_$(1))
+modules/$(1)/$(1).so: $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/$(1)/*.c)) $$(FORCE_LINK)
+	$$(CC) $$(LDFLAGS) -shared -o $$@ $$(filter-out force-link,$$^) $$(MOD_LIBS_$(1))
 endef
 $(foreach m,$(MODULES),$(eval $(call MODULE_RULE,$(m))))
 
@@ -154,6 +167,7 @@ install: all
 	for m in doc/man/*.8; do [ -f $$m ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 
 clean:
-	rm -rf build build-tls $(NAME) modules/*/*.so test/integ/tmp
+	rm -rf build build-tls build-san build-tls-san $(NAME) modules/*/*.so \
+		test/integ/tmp
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

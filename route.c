@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core_cmds.h"
 #include "err.h"
 #include "log.h"
 #include "mem/pkg.h"
@@ -264,8 +265,13 @@ fix_call(struct action *a, enum route_kind kind)
 	int i;
 
 	if ((c = find_cmd_export(a->name, a->nargs)) == NULL) {
+		const char *why;
 		int n;
 
+		if (core_cmd_unavailable(a->name, &why)) {
+			fix_error(&a->pos, "%s(): %s", a->name, why);
+			return E_PARSE;
+		}
 		for (n = 0; n <= MAX_ACTION_ARGS; n++)
 			if (find_cmd_export(a->name, n) != NULL)
 				break;

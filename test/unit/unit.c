@@ -5,6 +5,14 @@
 #include "../../mem/pkg.h"
 #include "unit.h"
 
+static long baseline;
+
+void
+unit_leak_baseline(void)
+{
+	baseline = pkg_live_blocks();
+}
+
 int
 unit_run(const struct unit_test *tests, int argc, char **argv)
 {
@@ -21,8 +29,9 @@ unit_run(const struct unit_test *tests, int argc, char **argv)
 
 		if (filter != NULL && strstr(tests[i].name, filter) == NULL)
 			continue;
-		before = pkg_live_blocks();
+		before = baseline = pkg_live_blocks();
 		rc = tests[i].fn();
+		before = baseline;
 		if (rc == 0 && pkg_live_blocks() != before) {
 			printf("%s: leaked %ld pkg blocks\n", tests[i].name,
 			    pkg_live_blocks() - before);

@@ -19,6 +19,9 @@ struct unit_test {
 };
 
 int unit_run(const struct unit_test *tests, int argc, char **argv);
+/* Count pkg blocks allocated so far as belonging to the setup, not as a
+ * leak of the running test (e.g. a parsed config kept for later tests). */
+void unit_leak_baseline(void);
 
 #define UNIT_MAIN(tests)                                  \
 	int main(int argc, char **argv)                   \

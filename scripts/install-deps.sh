@@ -1,0 +1,34 @@
+#!/bin/sh
+# install-deps.sh [build|test]: install the Debian 12 packages the proxy
+# needs to build ("build") or to build and run every test ("test").
+# Does nothing when they are all present already.
+set -e
+BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config"
+TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
+	iproute2 procps psmisc kamailio kamailio-tls-modules"
+case "${1:-build}" in
+build) pkgs=$BUILD_PKGS ;;
+test) pkgs=$TEST_PKGS ;;
+*) echo "usage: $0 [build|test]" >&2; exit 2 ;;
+esac
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# kamailio's package starts a service on install; keep it from doing so
+if echo "$missing" | grep -q kamailio && [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+	$SUDO chmod 755 /usr/sbin/policy-rc.d
+	trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get install -y -qq --no-install-recommends $missing
