@@ -83,13 +83,13 @@ assert_clean_log() {
 	[ -z "$bad" ] || { echo "$bad" | head -20; fail "errors in proxy log"; }
 }
 
-# send_udp PORT FILE: send a file as one datagram, print the reply (if any
-# within 2 s)
+# send_udp PORT FILE [TIMEOUT]: send a file as one datagram, print the
+# reply (if any within TIMEOUT seconds, default 2)
 send_udp() {
-	python3 - "$1" "$2" <<'PY'
+	python3 - "$1" "$2" "${3:-2}" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(2)
+s.settimeout(float(sys.argv[3]))
 s.bind(("127.0.0.1", 0))
 data = open(sys.argv[2], "rb").read()
 data = data.replace(b"@LPORT@", str(s.getsockname()[1]).encode())
