@@ -61,14 +61,14 @@ cfg_error(struct cfg_parser *p, const struct cfg_pos *pos, const char *fmt,
     ...)
 {
 	FILE *f = p->h->err_file != NULL ? p->h->err_file : stderr;
+	char msg[1024];
 	va_list ap;
 
-	fprintf(f, "%s:%d:%d: ", pos->file ? pos->file : p->file, pos->line,
-	    pos->col);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
+	fprintf(f, "%s:%d:%d: %s\n", pos->file ? pos->file : p->file,
+	    pos->line, pos->col, msg);
 	p->nerrors++;
 }
 
