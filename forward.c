@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "data_lump.h"
 #include "err.h"
 #include "forward.h"
+#include "globals.h"
 #include "hash.h"
 #include "log.h"
 #include "mem/pkg.h"
@@ -114,6 +116,47 @@ via_end(const struct via_body *v)
 	return v->host.s + v->host.len;
 }
 
+/* A Via sent-by that is a name: with dns=yes it matches when it resolves
+ * to the source address; with rev_dns=yes when the source address's
+ * reverse name is the same name.  Otherwise a name never matches, so the
+ * request gets received= (RFC 3261 §18.2.1 allows both). */
+static bool
+via_name_matches(const struct str *host, const struct ip_addr *src)
+{
+	char name[256];
+	struct addrinfo hints, *res = NULL, *ai;
+	bool found = false;
+
+	if (host->len == 0 || host->len >= sizeof(name))
+		return false;
+	memcpy(name, host->s, host->len);
+	name[host->len] = '\0';
+	if (core_cfg.dns) {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_socktype = SOCK_DGRAM;
+		if (getaddrinfo(name, NULL, &hints, &res) == 0) {
+			for (ai = res; ai != NULL && !found; ai = ai->ai_next) {
+				struct ip_addr ip;
+
+				ip_addr_from_su(&ip,
+				    (const union sockaddr_union *)ai->ai_addr);
+				found = ip_addr_eq(&ip, src);
+			}
+			freeaddrinfo(res);
+		}
+	}
+	if (!found && core_cfg.rev_dns) {
+		union sockaddr_union su;
+		char rname[NI_MAXHOST];
+
+		su_from_ip_port(&su, src, 0);
+		if (getnameinfo(&su.s, su_len(&su), rname, sizeof(rname), NULL,
+			0, NI_NAMEREQD) == 0)
+			found = strcasecmp(rname, name) == 0;
+	}
+	return found;
+}
+
 /* RFC 3581 / RFC 3261 §18.2.1: note where the request really came from. */
 static int
 via_add_received(struct sip_msg *msg, struct via_body *v)
@@ -129,8 +172,11 @@ via_add_received(struct sip_msg *msg, struct via_body *v)
 		hs++;
 		hl -= 2;
 	}
-	need = v->rport != NULL || ip_addr_parse(hs, hl, &via_ip) != 0 ||
-	    !ip_addr_eq(&via_ip, &msg->rcv.src_ip);
+	if (ip_addr_parse(hs, hl, &via_ip) == 0)
+		need = !ip_addr_eq(&via_ip, &msg->rcv.src_ip);
+	else
+		need = !via_name_matches(&v->host, &msg->rcv.src_ip);
+	need = need || v->rport != NULL;
 	if (v->rport != NULL && v->rport->body.len == 0) {
 		n = snprintf(tmp, sizeof(tmp), "=%u", msg->rcv.src_port);
 		rc = lump_insert(msg,
@@ -351,7 +397,10 @@ forward_reply(struct sip_msg *msg)
 
 	if ((v = top_via(msg)) == NULL)
 		return E_PARSE;
-	if (!socket_is_myself(&v->host, v->port, v->proto)) {
+	/* check_via=yes: drop a reply whose top Via is not ours; otherwise
+	 * the top Via is taken as ours (Kamailio 1.x behaviour) */
+	if (core_cfg.check_via &&
+	    !socket_is_myself(&v->host, v->port, v->proto)) {
 		LM_DBG("reply's top Via is not ours: dropped");
 		return E_NOTFOUND;
 	}

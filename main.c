@@ -141,6 +141,20 @@ check_tls_cfg(void)
 	return 0;
 }
 
+/* Settings of parts that are not in this version yet: refused with a
+ * reason instead of being accepted and ignored. */
+static int
+check_not_yet(void)
+{
+	if (core_cfg.fifo != NULL) {
+		fprintf(stderr, "%s: fifo=\"%s\": the control FIFO is not part "
+				"of this version yet; remove the line\n",
+		    core_cfg.cfg_file, core_cfg.fifo);
+		return 1;
+	}
+	return 0;
+}
+
 static char *
 dir_of(const char *path)
 {
@@ -175,6 +189,7 @@ load_config(bool print)
 
 	rc = cfg_parse_file(core_cfg.cfg_file, &hooks, &routes, &nerr);
 	nerr += check_tls_cfg();
+	nerr += check_not_yet();
 	if (rc == 0 && nerr == 0)
 		nerr += route_fixup_all(routes);
 	if (nerr != 0 || rc != 0) {
