@@ -9,7 +9,7 @@ set -e
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh build
 TLS=1 make -j"$(nproc 2>/dev/null || echo 2)" all
-if [ ! -f etc/tls/rootCA/cacert.pem ] && [ -x scripts/kamctl ]; then
+if [ ! -f etc/tls/cacert.pem ] && [ -x scripts/kamctl ]; then
 	echo "making a development CA and certificate in etc/tls/"
 	KAMCTLRC=/dev/null scripts/kamctl tls rootCA --no-passphrase etc/tls
 	KAMCTLRC=/dev/null scripts/kamctl tls userCERT --no-passphrase \
