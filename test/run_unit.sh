@@ -1,5 +1,6 @@
 #!/bin/sh
 # Runs every unit test binary given and prints the total.
+LSAN_OPTIONS="suppressions=$(dirname "$0")/unit/lsan.supp:print_suppressions=0"; export LSAN_OPTIONS
 pass=0; fail=0; bad=""
 for t in "$@"; do
 	out=$("$t" 2>&1); rc=$?
