@@ -163,8 +163,14 @@ ctx_set_method(struct tls_domain *d, SSL_CTX *ctx)
 static int
 ctx_load_keys(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 {
+	EVP_PKEY *pkey = NULL;
 	struct stat st;
+	X509 *cert;
+	BIO *b;
 
+	/* a client may go without a certificate: tls_certificate = "" */
+	if (d->type == TLS_DOMAIN_CLI && d->certificate[0] == '\0')
+		return 0;
 	if (SSL_CTX_use_certificate_chain_file(ctx, d->certificate) != 1)
 		FAIL("%s: cannot load tls_certificate \"%s\": ", d->desc,
 		    d->certificate);
@@ -173,15 +179,27 @@ ctx_load_keys(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 		LM_WARN("%s: tls_private_key \"%s\" is readable by group or "
 		    "others (mode %03o); chmod 600 it", d->desc,
 		    d->private_key, (unsigned)(st.st_mode & 0777));
-	if (SSL_CTX_use_PrivateKey_file(ctx, d->private_key,
-		SSL_FILETYPE_PEM) != 1)
+	/* read the key ourselves so a mismatch is reported as one (OpenSSL
+	 * would file a key of another type in another slot silently) */
+	if ((b = BIO_new_file(d->private_key, "r")) == NULL ||
+	    (pkey = PEM_read_bio_PrivateKey(b, NULL, no_passwd_cb, NULL)) ==
+		NULL) {
+		BIO_free(b);
 		FAIL("%s: cannot load tls_private_key \"%s\" (missing, "
-		    "unreadable, encrypted or not matching tls_certificate "
-		    "\"%s\"): ", d->desc, d->private_key, d->certificate);
-	if (SSL_CTX_check_private_key(ctx) != 1)
+		    "unreadable, not PEM or encrypted): ", d->desc,
+		    d->private_key);
+	}
+	BIO_free(b);
+	cert = SSL_CTX_get0_certificate(ctx);
+	if (cert == NULL || X509_check_private_key(cert, pkey) != 1 ||
+	    SSL_CTX_use_PrivateKey(ctx, pkey) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		EVP_PKEY_free(pkey);
 		FAIL("%s: tls_private_key \"%s\" does not match "
 		    "tls_certificate \"%s\": ", d->desc, d->private_key,
 		    d->certificate);
+	}
+	EVP_PKEY_free(pkey);
 	return 0;
 }
 
