@@ -40,6 +40,7 @@ static struct {
 } tkeys;
 
 static int keylog_fd = -1;
+static bool passwd_asked;   /* no_passwd_cb ran: the key is encrypted */
 static char init_err[1024];
 
 size_t
@@ -86,6 +87,7 @@ no_passwd_cb(char *buf, int size, int rwflag, void *u)
 	(void)size;
 	(void)rwflag;
 	(void)u;
+	passwd_asked = true;
 	return -1;
 }
 
@@ -181,12 +183,16 @@ ctx_load_keys(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 		    d->private_key, (unsigned)(st.st_mode & 0777));
 	/* read the key ourselves so a mismatch is reported as one (OpenSSL
 	 * would file a key of another type in another slot silently) */
+	passwd_asked = false;
 	if ((b = BIO_new_file(d->private_key, "r")) == NULL ||
 	    (pkey = PEM_read_bio_PrivateKey(b, NULL, no_passwd_cb, NULL)) ==
 		NULL) {
 		BIO_free(b);
-		FAIL("%s: cannot load tls_private_key \"%s\" (missing, "
-		    "unreadable, not PEM or encrypted): ", d->desc,
+		if (passwd_asked)
+			FAIL("%s: tls_private_key \"%s\" is encrypted; "
+			    "passphrases are not supported, store the key "
+			    "decrypted (mode 0600): ", d->desc, d->private_key);
+		FAIL("%s: cannot load tls_private_key \"%s\": ", d->desc,
 		    d->private_key);
 	}
 	BIO_free(b);

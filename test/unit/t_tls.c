@@ -814,7 +814,7 @@ t_startup_errors(void)
 		const char *param, *file, *domain, *reason;
 	} rows[] = {
 		{ "tls_private_key",  "nope.key", "default server domain",       "No such file" },
-		{ "tls_private_key",  "enc.key",  "default server domain",       "error:" },
+		{ "tls_private_key",  "enc.key",  "default server domain",       "is encrypted" },
 		{ "tls_private_key",  "cli.key",  "default server domain",       "key type mismatch" },
 		{ "tls_ca_list",      "bad.pem",  "default server domain",       "error:" },
 		{ "tls_ca_list",      "cadir",    "default server domain",       "must be a file" },
