@@ -164,7 +164,7 @@ tls_conn_new_client(struct tls_conn **out, int fd, struct tls_domain *d,
 	if (sni != NULL && sni[0] != '\0') {
 		if ((c->sni = pkg_strndup(sni, strlen(sni))) == NULL)
 			goto out;
-		if (SSL_set_tlsext_host_name(c->ssl, sni) != 1) {
+		if (SSL_set_tlsext_host_name(c->ssl, c->sni) != 1) {
 			rc = E_TLS;
 			goto out;
 		}

@@ -166,7 +166,7 @@ gseti(const char *name, long n)
  * is_name.  Settings follow as NULL-terminated name/value pairs; values
  * starting with '#' are numbers. */
 static int
-dom(enum tls_domain_type type, const char *addr, bool is_name, ...)
+dom(enum tls_domain_type type, const char *addr, int is_name, ...)
 {
 	struct cfg_val v = { .type = is_name ? CV_STR : CV_ID, .s = addr,
 		.len = strlen(addr) };
