@@ -8,9 +8,10 @@
 #ifndef TLS_PV_H
 #define TLS_PV_H
 
+#include "../pv.h"
+#include "../sr_module.h"
+
 struct tls_conn;
-struct pv_export;
-struct cmd_export;
 
 /* Set by the TCP glue: the tls_conn of connection conn_id in this
  * process, or NULL. */

@@ -31,7 +31,11 @@
 #include "../../net/net_addr.h"
 #include "../../tls/tls_domain.h"
 #include "../../tls/tls_init.h"
+#include "../../tls/tls_pv.h"
 #include "../../tls/tls_server.h"
+#include "../../parser/msg_parser.h"
+#include "../../pv.h"
+#include "../../sr_module.h"
 
 static char dir[256];
 
@@ -952,6 +956,91 @@ t_io(void)
 	return 0;
 }
 
+static struct tls_conn *pv_conn;
+
+static struct tls_conn *
+lookup_one(int id)
+{
+	return id == 7 ? pv_conn : NULL;
+}
+
+/* $tls_* and is_peer_verified() on a message from a verified client. */
+static int
+pv_text(struct sip_msg *msg, const char *name, char *out, size_t size)
+{
+	struct pv_spec *sp = NULL;
+	struct pv_value v;
+	char *err = NULL;
+	size_t used;
+
+	out[0] = '\0';
+	if (pv_parse(name, strlen(name), &sp, &used, &err) != 0) {
+		printf("%s: %s\n", name, err ? err : "?");
+		pkg_free(err);
+		return 1;
+	}
+	if (pv_get(msg, sp, &v) == 0 && !(v.flags & PV_NULL))
+		snprintf(out, size, "%.*s", (int)v.s.len, v.s.s);
+	else
+		snprintf(out, size, "<null>");
+	pv_spec_free(sp);
+	return 0;
+}
+
+static int
+t_pv(void)
+{
+	static bool registered;
+	struct sip_msg msg;
+	struct cmd_args noargs = { .n = 0 };
+	char v[512];
+	struct hs h;
+
+	if (!registered) {
+		CHECK_INT(0, pv_register(tls_pv_exports));
+		registered = true;
+	}
+	CHECK(base() == 0);
+	CHECK(gseti("tls_verify_server", 0) == 0);
+	CHECK(CLIN("trusted", "tls_certificate", path("cli.pem"),
+		  "tls_private_key", path("cli.key")) == 0);
+	CHECK_INT(0, init_tls());
+	CHECK(hs_run(&h, 5061, cname("trusted"), "server.test", NULL) == 0);
+	CHECK(hs_ok(&h));
+	memset(&msg, 0, sizeof(msg));
+	msg.rcv.proto = PROTO_TLS;
+	msg.rcv.conn_id = 7;
+	/* no glue yet: <null> */
+	CHECK(pv_text(&msg, "$tls_version", v, sizeof(v)) == 0);
+	CHECK(strcmp(v, "<null>") == 0);
+	tls_conn_lookup = lookup_one;
+	pv_conn = h.s;
+	CHECK(pv_text(&msg, "$tls_version", v, sizeof(v)) == 0);
+	CHECK(strcmp(v, "TLSv1.3") == 0);
+	CHECK(pv_text(&msg, "$tls_peer_subject_cn", v, sizeof(v)) == 0);
+	CHECK(strcmp(v, "client.test") == 0);
+	CHECK(pv_text(&msg, "$tls_peer_verified", v, sizeof(v)) == 0);
+	CHECK(strcmp(v, "1") == 0);
+	CHECK(pv_text(&msg, "$tls_peer_server_name", v, sizeof(v)) == 0);
+	CHECK(strcmp(v, "server.test") == 0);
+	CHECK(pv_text(&msg, "$tls_my_subject", v, sizeof(v)) == 0);
+	CHECK(strstr(v, "CN=server.test") != NULL);
+	CHECK(pv_text(&msg, "$tls_cipher_bits", v, sizeof(v)) == 0);
+	CHECK(atoi(v) >= 128);
+	CHECK(pv_text(&msg, "$tls_peer_notAfter", v, sizeof(v)) == 0);
+	CHECK(strstr(v, "GMT") != NULL);
+	CHECK(strcmp(tls_cmd_exports[0].name, "is_peer_verified") == 0);
+	CHECK(tls_cmd_exports[0].fn(&msg, &noargs) > 0);
+	msg.rcv.proto = PROTO_TCP;
+	CHECK(tls_cmd_exports[0].fn(&msg, &noargs) < 0);
+	CHECK(pv_text(&msg, "$tls_version", v, sizeof(v)) == 0);
+	CHECK(strcmp(v, "<null>") == 0);
+	tls_conn_lookup = NULL;
+	hs_free(&h);
+	done();
+	return 0;
+}
+
 /* clang-format off */
 static const struct unit_test tests[] = {
 	{ "defaults",               t_defaults },
@@ -966,6 +1055,7 @@ static const struct unit_test tests[] = {
 	{ "startup_errors",         t_startup_errors },
 	{ "world_readable_key",     t_world_readable_key },
 	{ "io",                     t_io },
+	{ "pv",                     t_pv },
 	{ NULL, NULL },
 };
 /* clang-format on */
