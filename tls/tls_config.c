@@ -1,0 +1,207 @@
+/* tls/tls_config.c: turn the parsed TLS settings (tls_cfg) into domains
+ * with every setting resolved: the domain's own value, else the global
+ * one, else the guide's default. */
+#define LOG_MODULE "tls"
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/ssl.h>
+
+#include "../err.h"
+#include "../globals.h"
+#include "../mem/pkg.h"
+#include "tls_config.h"
+#include "tls_int.h"
+
+#ifndef DEFAULT_CFG_DIR
+#define DEFAULT_CFG_DIR "."
+#endif
+
+/* tls_method text -> protocol floor and ceiling (0 = open). */
+static int
+method_range(const char *m, int *min, int *max)
+{
+	/* clang-format off */
+	static const struct { const char *name; int v; } vers[] = {
+		{ "TLSv1",   TLS1_VERSION },
+		{ "TLSv1.1", TLS1_1_VERSION },
+		{ "TLSv1.2", TLS1_2_VERSION },
+		{ "TLSv1.3", TLS1_3_VERSION },
+	};
+	/* clang-format on */
+	size_t i, n;
+
+	if (m == NULL || strcasecmp(m, "SSLv23") == 0) {
+		*min = TLS1_2_VERSION;
+		*max = 0;
+		return 0;
+	}
+	n = strlen(m);
+	for (i = 0; i < sizeof(vers) / sizeof(vers[0]); i++) {
+		if (strcasecmp(m, vers[i].name) == 0) {
+			*min = *max = vers[i].v;
+			return 0;
+		}
+		if (n == strlen(vers[i].name) + 1 && m[n - 1] == '+' &&
+		    strncasecmp(m, vers[i].name, n - 1) == 0) {
+			*min = vers[i].v;
+			*max = 0;
+			return 0;
+		}
+	}
+	return E_INVAL;
+}
+
+static const char *
+pick_s(const struct tls_opt_str *own, const struct tls_opt_str *glob,
+    const char *def)
+{
+	if (own != NULL && own->set)
+		return own->s;
+	if (glob->set)
+		return glob->s;
+	return def;
+}
+
+static int
+pick_i(const struct tls_opt_int *own, const struct tls_opt_int *glob)
+{
+	return own != NULL && own->set ? own->v : glob->v;
+}
+
+static int
+dup_opt(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return 0;
+	*dst = pkg_strndup(s, strlen(s));
+	return *dst == NULL ? E_NOMEM : 0;
+}
+
+/* Resolve every setting of d from own (NULL for a default domain). */
+static int
+resolve(struct tls_domain *d, const struct tls_settings *own, char *err,
+    size_t errsize)
+{
+	const struct tls_settings *g = &tls_cfg.def;
+	char defcert[4096];
+	const char *dir = core_cfg.cfg_dir ? core_cfg.cfg_dir : DEFAULT_CFG_DIR;
+	const char *m;
+	int rc = 0;
+
+	snprintf(defcert, sizeof(defcert), "%s/cert.pem", dir);
+	m = pick_s(own ? &own->method : NULL, &g->method, NULL);
+	if (method_range(m, &d->method_min, &d->method_max) != 0) {
+		snprintf(err, errsize, "%s: unknown tls_method '%s'", d->desc,
+		    m);
+		return E_INVAL;
+	}
+	rc |= dup_opt(&d->method_str, m ? m : "SSLv23");
+	rc |= dup_opt(&d->certificate,
+	    pick_s(own ? &own->certificate : NULL, &g->certificate, defcert));
+	rc |= dup_opt(&d->private_key,
+	    pick_s(own ? &own->private_key : NULL, &g->private_key, defcert));
+	rc |= dup_opt(&d->ca_list,
+	    pick_s(own ? &own->ca_list : NULL, &g->ca_list, NULL));
+	rc |= dup_opt(&d->crl, pick_s(own ? &own->crl : NULL, &g->crl, NULL));
+	rc |= dup_opt(&d->ciphers_list,
+	    pick_s(own ? &own->ciphers_list : NULL, &g->ciphers_list, NULL));
+	rc |= dup_opt(&d->cipher_suites,
+	    pick_s(own ? &own->cipher_suites : NULL, &g->cipher_suites, NULL));
+	if (rc != 0)
+		return E_NOMEM;
+	d->verify_client = pick_i(own ? &own->verify_client : NULL,
+	    &g->verify_client);
+	d->require_client_certificate = pick_i(own ?
+	    &own->require_client_certificate : NULL,
+	    &g->require_client_certificate);
+	d->verify_server = pick_i(own ? &own->verify_server : NULL,
+	    &g->verify_server);
+	d->verify_depth = pick_i(own ? &own->verify_depth : NULL,
+	    &g->verify_depth);
+	d->check_server_identity = pick_i(own ? &own->check_server_identity
+					      : NULL,
+	    &g->check_server_identity);
+	return 0;
+}
+
+static int
+add_default(int type, struct tls_domain **slot, char *err, size_t errsize)
+{
+	struct tls_domain *d = tls_new_domain(type);
+
+	if (d == NULL)
+		return E_NOMEM;
+	d->is_default = true;
+	tls_domain_describe(d);
+	*slot = d;
+	return resolve(d, NULL, err, errsize);
+}
+
+static int
+add_configured(const struct tls_domain_cfg *c, char *err, size_t errsize)
+{
+	struct ip_addr ip = c->ip;
+	struct tls_domain *d;
+	int rc;
+
+	if (c->type == TLS_DOMAIN_SRV)
+		rc = tls_new_server_domain(&ip, c->port);
+	else if (c->name != NULL)
+		rc = tls_new_client_domain_name(c->name, (int)strlen(c->name));
+	else
+		rc = tls_new_client_domain(&ip, c->port);
+	if (rc != 0)
+		return rc;
+	d = c->type == TLS_DOMAIN_SRV ? tls_server_domains : tls_client_domains;
+	d->cfg_file = c->pos.file;
+	d->cfg_line = c->pos.line;
+	if (c->server_name != NULL) {
+		d->server_name = pkg_strndup(c->server_name,
+		    strlen(c->server_name));
+		if (d->server_name == NULL)
+			return E_NOMEM;
+		tls_domain_describe(d);
+	}
+	return resolve(d, &c->s, err, errsize);
+}
+
+/* The guide (1.6.14): server_name domains need the socket's own domain. */
+static int
+check_sni_sockets(char *err, size_t errsize)
+{
+	struct tls_domain *d;
+
+	for (d = tls_server_domains; d != NULL; d = d->next) {
+		if (d->server_name == NULL ||
+		    tls_find_server_domain(&d->addr, d->port) !=
+			tls_default_server_domain)
+			continue;
+		snprintf(err, errsize, "%s (%s:%d): a server_name based TLS "
+		    "server domain needs a socket based tls_server_domain for "
+		    "the same socket (a block without server_name)", d->desc,
+		    d->cfg_file ? d->cfg_file : "?", d->cfg_line);
+		return E_INVAL;
+	}
+	return 0;
+}
+
+int
+tls_domains_from_cfg(char *err, size_t errsize)
+{
+	const struct tls_domain_cfg *c;
+	int rc;
+
+	if ((rc = add_default(TLS_DOMAIN_SRV, &tls_default_server_domain, err,
+		 errsize)) != 0)
+		return rc;
+	if ((rc = add_default(TLS_DOMAIN_CLI, &tls_default_client_domain, err,
+		 errsize)) != 0)
+		return rc;
+	for (c = tls_cfg.domains; c != NULL; c = c->next)
+		if ((rc = add_configured(c, err, errsize)) != 0)
+			return rc;
+	return check_sni_sockets(err, errsize);
+}
