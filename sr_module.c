@@ -52,9 +52,10 @@ exe_dir(char *out, size_t size)
 	ssize_t n = readlink("/proc/self/exe", out, size - 1);
 	char *slash;
 
-	out[0] = '\0';
-	if (n <= 0)
+	if (n <= 0) {
+		out[0] = '\0';
 		return;
+	}
 	out[n] = '\0';
 	if ((slash = strrchr(out, '/')) != NULL)
 		slash[1] = '\0';

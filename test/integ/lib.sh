@@ -65,7 +65,9 @@ start_proxy() {
 	cfg=$1; shift
 	"$KAMAILIO" -c -f "$cfg" > "$TMPD/check.log" 2>&1 ||
 		{ cat "$TMPD/check.log"; fail "config check failed for $cfg"; }
-	start_bg proxy "$KAMAILIO" -DD -E -f "$cfg" "$@"
+	# from the scratch dir: modules must be found relative to the binary
+	start_bg proxy sh -c 'cd "$1" && shift && exec "$@"' sh "$TMPD" \
+		"$KAMAILIO" -DD -E -f "$cfg" "$@"
 	PROXY_PID=$PID_proxy
 	wait_udp "$PROXY_PORT" || { cat "$TMPD/proxy.log"; fail "proxy did not start"; }
 }
