@@ -49,6 +49,7 @@ start_proxy() { # NAME CMD...
 run_calls() {
 	n=$(($2 * $3))
 	timeout $(($3 + 60)) sipp -sn uac -i 127.0.0.1 -p "$(port)" -nostdin \
+		-default_behaviors all,-abortunexp \
 		-m "$n" -r "$2" -l $(($2 * 4)) -timeout $(($3 + 40)) \
 		"127.0.0.1:$1" > "$W/uac.log" 2>&1
 	ok=$(grep "Successful call" "$W/uac.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
