@@ -7,9 +7,12 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
+#include "mem/shm.h"
 
-int log_level = L_WARN;
+static int log_level_private = L_WARN;
+int *log_level_ptr = &log_level_private;
 bool log_stderr = false;
 int log_facility = LOG_DAEMON;
 
@@ -61,6 +64,29 @@ log_level_parse(const char *s, int *level)
 		return false;
 	*level = (int)v;
 	return true;
+}
+
+int
+log_level_share(void)
+{
+	int *p;
+
+	if (shm_owns(log_level_ptr))
+		return 0;
+	if ((p = shm_malloc(sizeof(*p))) == NULL)
+		return E_NOMEM;
+	*p = *log_level_ptr;
+	log_level_ptr = p;
+	return 0;
+}
+
+void
+log_level_unshare(void)
+{
+	if (log_level_ptr == &log_level_private)
+		return;
+	log_level_private = *log_level_ptr;
+	log_level_ptr = &log_level_private;
 }
 
 void
