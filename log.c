@@ -9,7 +9,6 @@
 
 #include "err.h"
 #include "log.h"
-#include "mem/shm.h"
 
 static int log_level_private = L_WARN;
 int *log_level_ptr = &log_level_private;
@@ -67,16 +66,12 @@ log_level_parse(const char *s, int *level)
 }
 
 int
-log_level_share(void)
+log_level_share(int *shared)
 {
-	int *p;
-
-	if (shm_owns(log_level_ptr))
-		return 0;
-	if ((p = shm_malloc(sizeof(*p))) == NULL)
+	if (shared == NULL)
 		return E_NOMEM;
-	*p = *log_level_ptr;
-	log_level_ptr = p;
+	*shared = *log_level_ptr;
+	log_level_ptr = shared;
 	return 0;
 }
 

@@ -38,10 +38,12 @@ void log_emit_errno(int level, int err, const char *module, const char *func,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Open syslog (if not logging to stderr) under the given ident. */
 void log_init(const char *ident);
-/* Move the level into shared memory (keeping its value) so that every
- * process forked afterwards shares it.  Main process, after shm_init(),
- * before fork.  Returns 0 or E_NOMEM (the level then stays private). */
-int log_level_share(void);
+/* Move the level (keeping its value) to *shared, an int in shm that the
+ * caller allocated (log.c does not depend on the shm heap), so that every
+ * process forked afterwards shares it: log_level_share(shm_malloc(sizeof
+ * (int))).  Main process, before fork.  Returns 0, or E_NOMEM when shared
+ * is NULL (the level then stays private). */
+int log_level_share(int *shared);
 /* Back to a private level (same value) before the shm heap goes away.
  * Main process, after every child is gone. */
 void log_level_unshare(void);

@@ -299,7 +299,8 @@ start(void)
 		LM_ERR("%s", err);
 		return E_IO;
 	}
-	if ((rc = add_roles()) != 0 || (rc = log_level_share()) != 0) {
+	if ((rc = add_roles()) != 0 ||
+	    (rc = log_level_share(shm_malloc(sizeof(int)))) != 0) {
 		fifo_server_remove();
 		return rc;
 	}
