@@ -7,9 +7,11 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "log.h"
 
-int log_level = L_WARN;
+static int log_level_private = L_WARN;
+int *log_level_ptr = &log_level_private;
 bool log_stderr = false;
 int log_facility = LOG_DAEMON;
 
@@ -61,6 +63,25 @@ log_level_parse(const char *s, int *level)
 		return false;
 	*level = (int)v;
 	return true;
+}
+
+int
+log_level_share(int *shared)
+{
+	if (shared == NULL)
+		return E_NOMEM;
+	*shared = *log_level_ptr;
+	log_level_ptr = shared;
+	return 0;
+}
+
+void
+log_level_unshare(void)
+{
+	if (log_level_ptr == &log_level_private)
+		return;
+	log_level_private = *log_level_ptr;
+	log_level_ptr = &log_level_private;
 }
 
 void

@@ -23,7 +23,12 @@ enum {
 #define LOG_MODULE "core"
 #endif
 
-extern int log_level;      /* the "debug" parameter */
+/* The "debug" parameter.  log_level_ptr points at a private int until
+ * log_level_share() moves the level into shm, after which a write in any
+ * process (FIFO "debug N") is seen by every process at its next LOG_ON.
+ * log_level stays an lvalue: read it and assign it as before. */
+extern int *log_level_ptr;
+#define log_level (*log_level_ptr)
 extern bool log_stderr;    /* the "log_stderror" parameter / -E */
 extern int log_facility;   /* syslog facility (LOG_DAEMON default) */
 
@@ -33,6 +38,15 @@ void log_emit_errno(int level, int err, const char *module, const char *func,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Open syslog (if not logging to stderr) under the given ident. */
 void log_init(const char *ident);
+/* Move the level (keeping its value) to *shared, an int in shm that the
+ * caller allocated (log.c does not depend on the shm heap), so that every
+ * process forked afterwards shares it: log_level_share(shm_malloc(sizeof
+ * (int))).  Main process, before fork.  Returns 0, or E_NOMEM when shared
+ * is NULL (the level then stays private). */
+int log_level_share(int *shared);
+/* Back to a private level (same value) before the shm heap goes away.
+ * Main process, after every child is gone. */
+void log_level_unshare(void);
 /* Name of a level ("ERROR", "DEBUG", ...). */
 const char *log_level_name(int level);
 /* Parse "L_ERR", "L_DBG", ... or a number; returns false if unknown. */

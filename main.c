@@ -18,6 +18,7 @@
 #include "cfg_tls.h"
 #include "core_cmds.h"
 #include "err.h"
+#include "fifo_server.h"
 #include "globals.h"
 #include "log.h"
 #include "mem/pkg.h"
@@ -28,6 +29,7 @@
 #include "receive.h"
 #include "route.h"
 #include "sr_module_core.h"
+#include "stats.h"
 #include "timer.h"
 #include "transport.h"
 
@@ -141,20 +143,6 @@ check_tls_cfg(void)
 	return 0;
 }
 
-/* Settings of parts that are not in this version yet: refused with a
- * reason instead of being accepted and ignored. */
-static int
-check_not_yet(void)
-{
-	if (core_cfg.fifo != NULL) {
-		fprintf(stderr, "%s: fifo=\"%s\": the control FIFO is not part "
-				"of this version yet; remove the line\n",
-		    core_cfg.cfg_file, core_cfg.fifo);
-		return 1;
-	}
-	return 0;
-}
-
 static char *
 dir_of(const char *path)
 {
@@ -189,7 +177,6 @@ load_config(bool print)
 
 	rc = cfg_parse_file(core_cfg.cfg_file, &hooks, &routes, &nerr);
 	nerr += check_tls_cfg();
-	nerr += check_not_yet();
 	if (rc == 0 && nerr == 0)
 		nerr += route_fixup_all(routes);
 	if (nerr != 0 || rc != 0) {
@@ -225,6 +212,8 @@ static void
 on_shutdown(void)
 {
 	modules_destroy();
+	fifo_server_remove();
+	log_level_unshare();
 }
 
 static int
@@ -241,7 +230,11 @@ add_roles(void)
 	}
 	if (proc_add_role("timer", 1, timer_run, NULL) < 0)
 		return E_NOMEM;
-	return 0;
+	if (core_cfg.fifo != NULL &&
+	    proc_add_role("fifo server", 1, fifo_server_run, core_cfg.fifo) < 0)
+		return E_NOMEM;
+	/* the slots of the statistics, one per process just added */
+	return stats_init(proc_count());
 }
 
 static int
@@ -276,13 +269,22 @@ start(void)
 			return E_INVAL;
 		if (modules_child_init(0) != 0)
 			return E_INVAL;
+		if (core_cfg.fifo != NULL)
+			LM_WARN("fork=no: no FIFO server, fifo=\"%s\" is "
+				"ignored", core_cfg.fifo);
 		LM_NOTICE("fork=no: serving udp:%s:%u in one process",
 		    udp_listen->via_host, udp_listen->port);
 		return udp_rcv_loop(udp_listen, receive_msg);
 	}
-	nprocs = 1 + socket_count(PROTO_UDP) * core_cfg.children + 1;
+	nprocs = 1 + socket_count(PROTO_UDP) * core_cfg.children + 1 +
+	    (core_cfg.fifo != NULL);
 	if ((rc = proc_table_init(nprocs)) != 0)
 		return rc;
+	if (core_cfg.fifo != NULL &&
+	    fifo_server_check(core_cfg.fifo, &err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return E_INVAL;
+	}
 	if (!core_cfg.dont_daemonize) {
 		if ((rc = daemonize(core_cfg.pid_file)) != 0)
 			return rc;
@@ -292,12 +294,22 @@ start(void)
 	log_init(NAME);
 	if (drop_privileges(core_cfg.user, core_cfg.group) != 0)
 		return E_INVAL;
-	if ((rc = add_roles()) != 0)
+	if (core_cfg.fifo != NULL &&
+	    fifo_server_create(core_cfg.fifo, &err) != 0) {
+		LM_ERR("%s", err);
+		return E_IO;
+	}
+	if ((rc = add_roles()) != 0 ||
+	    (rc = log_level_share(shm_malloc(sizeof(int)))) != 0) {
+		fifo_server_remove();
 		return rc;
+	}
 	proc_child_init = child_init;
 	proc_shutdown_hook = on_shutdown;
-	if ((rc = proc_start_all()) != 0)
+	if ((rc = proc_start_all()) != 0) {
+		fifo_server_remove();
 		return rc;
+	}
 	LM_NOTICE(NAME " " VERSION " started: %d processes", proc_count());
 	return proc_supervise();
 }

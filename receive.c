@@ -12,6 +12,7 @@
 #include "parser/msg_parser.h"
 #include "receive.h"
 #include "route.h"
+#include "stats.h"
 #include "usr_avp.h"
 
 static unsigned int msg_no;
@@ -86,5 +87,6 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 			fwd_stats.err_replies++;
 	}
 	msg_done(&msg);
+	stats_publish(rcv->proto);
 	return 0;
 }
