@@ -58,7 +58,7 @@ static void
 print_version(void)
 {
 	printf("version: " NAME " " VERSION "\n");
-	printf("flags: STATS_OFF, SHM_MEM, PKG_MALLOC=system%s\n",
+	printf("flags: SHM_MEM, PKG_MALLOC=system, STATS%s\n",
 #ifdef USE_TLS
 	    ", USE_TLS"
 #else

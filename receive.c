@@ -55,6 +55,7 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 		log_bad(&msg, rcv, "cannot parse the first line or headers");
 		fwd_stats.bad_msgs++;
 		free_sip_msg(&msg);
+		stats_publish(rcv->proto);
 		return E_PARSE;
 	}
 	msg.id = ++msg_no;
@@ -67,6 +68,7 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 		    msg.first.method_id != METHOD_ACK)
 			reply_local(&msg, 400, "Bad Request");
 		msg_done(&msg);
+		stats_publish(rcv->proto);
 		return E_PARSE;
 	}
 	memset(&ctx, 0, sizeof(ctx));
