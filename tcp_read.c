@@ -79,9 +79,9 @@ tcp_frame_next(const char *buf, size_t len, size_t max, size_t *skip,
 			*pong = true;
 			break;
 		}
-	/* keep a lone trailing CRLF: it may be half of a ping */
-	if (s == len && !*pong && s > 0 && s <= 2 &&
-	    memcmp(buf, "\r\n", s) == 0)
+	/* keep a buffer that is only the start of a ping ("\r", "\r\n",
+	 * "\r\n\r"): the rest may come with the next read */
+	if (!*pong && len < 4 && memcmp(buf, "\r\n\r", len) == 0)
 		s = 0;
 	*skip = s;
 	if (n < 0)

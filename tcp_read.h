@@ -17,8 +17,8 @@ extern int tcp_reader_self;
  * number of leading keep-alive bytes to drop, *msg_len the length of the
  * complete message after them (0: more bytes needed), *pong is set when
  * the keep-alives held a CRLFCRLF ping (answer with one CRLF, RFC 5626
- * §4.4.1).  A lone CRLF at the end is kept (skip excludes it) as it may
- * be the first half of a ping.  Returns 0, E_PARSE (headers complete,
+ * §4.4.1).  A buffer that is only the start of a ping ("\r", "\r\n",
+ * "\r\n\r") is kept whole (*skip 0), as the rest may come next.  Returns 0, E_PARSE (headers complete,
  * Content-Length missing or bad) or E_TOOBIG (the message is or will be
  * larger than max).  Pure; any process. */
 int tcp_frame_next(const char *buf, size_t len, size_t max, size_t *skip,
