@@ -58,6 +58,7 @@ struct tcp_rconn {
 static int ep = -1;
 static struct tcp_rconn **by_fd;       /* pkg, indexed by fd */
 static int by_fd_size;
+static int by_fd_top;                  /* highest fd + 1 ever used */
 /* closed rconns, freed after the current batch of events (a later event
  * of the batch may still point to one) */
 static struct tcp_rconn *graveyard;
@@ -166,6 +167,8 @@ rconn_new(int fd, struct tcp_conn *c)
 		return NULL;
 	}
 	by_fd[fd] = r;
+	if (fd >= by_fd_top)
+		by_fd_top = fd + 1;
 	return r;
 }
 
@@ -574,7 +577,7 @@ tcp_tick(void)
 	struct tcp_rconn *r;
 	int fd, rc;
 
-	for (fd = 0; fd < by_fd_size; fd++) {
+	for (fd = 0; fd < by_fd_top; fd++) {
 		if ((r = by_fd[fd]) == NULL)
 			continue;
 		if (__atomic_load_n(&r->c->close_req, __ATOMIC_RELAXED)) {
@@ -658,7 +661,10 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 			return rc;
 		c->outgoing = true;
 		c->created_ms = c->last_ms = get_ticks_ms();
-		c->owner = (int)((unsigned)c->id % (unsigned)tcp_readers);
+		/* a reader opens what it needs itself (no hand-off for the
+		 * requests that follow); others ask readers in turn */
+		c->owner = tcp_reader_self >= 0 ? tcp_reader_self
+		    : (int)((unsigned)c->id % (unsigned)tcp_readers);
 		*fresh = true;
 	}
 	*out = c;
