@@ -37,6 +37,8 @@
 
 #define RBUF_MIN 4096
 #define TICK_MS 200
+/* most bytes waiting for one connection (shm); beyond, sends fail */
+#define TCP_QUEUE_MAX (4u << 20)
 
 int tcp_reader_self = -1;
 
@@ -373,15 +375,16 @@ rconn_connected(struct tcp_rconn *r)
 	l = sizeof(local);
 	if (getsockname(r->fd, &local.s, &l) == -1)
 		memset(&local, 0, sizeof(local));
-	if ((rc = r->ops->init(r->c, r->fd, true, &r->ctx)) != 0) {
-		rconn_close(r, "transport init failed");
-		return;
-	}
 	tcp_conn_lock();
 	r->c->local = local;
 	r->c->state = TCP_S_OPEN;
 	r->c->last_ms = get_ticks_ms();
 	tcp_conn_unlock();
+	/* may move it to TCP_S_HANDSHAKE (TLS) */
+	if ((rc = r->ops->init(r->c, r->fd, true, &r->ctx)) != 0) {
+		rconn_close(r, "transport init failed");
+		return;
+	}
 	rconn_events(r, EPOLLIN);
 	if ((rc = rconn_flush(r)) != 0)
 		rconn_close(r, err_str(rc));
@@ -670,6 +673,8 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 	*out = c;
 	if (c->owner == tcp_reader_self && c->state != TCP_S_NEW)
 		return 0;   /* we write it ourselves */
+	if (c->q_bytes + len > TCP_QUEUE_MAX)
+		return E_TOOBIG;   /* the peer does not read: don't pile up */
 	*wake = c->q_bytes == 0;
 	return tcp_conn_queue(c, buf, len, get_ticks_ms());
 }
@@ -778,9 +783,6 @@ tcp_read_loop(int rank, void *arg)
 				continue;
 			}
 			if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
-				int fd = r->fd;
-
-				(void)fd;
 				rconn_read(r);
 				if (r->closed)
 					continue;

@@ -29,7 +29,8 @@ int tcp_frame_next(const char *buf, size_t len, size_t max, size_t *skip,
  * address or alias), else over a new connection (opened by a reader, on
  * request).  The bytes are copied; the owner writes them now (when the
  * caller is the owner) or soon.  Never blocks.  Any process after fork.
- * 0, E_TOOBIG (tcp_max_connections reached), E_NOMEM, E_NOTFOUND (no
+ * 0, E_TOOBIG (tcp_max_connections reached, or 4 MB already
+ * queued for the connection), E_NOMEM, E_NOTFOUND (no
  * socket for the address family), E_IO. */
 int tcp_send(struct dest_info *d, const char *buf, size_t len);
 

@@ -144,6 +144,14 @@ tcp_conn_unlock(void)
 	lock_release(tcp_conns->lock);
 }
 
+void
+tcp_conn_set_state(struct tcp_conn *c, enum tcp_conn_state st)
+{
+	tcp_conn_lock();
+	c->state = st;
+	tcp_conn_unlock();
+}
+
 static unsigned
 addr_hash(const struct ip_addr *ip, unsigned short port)
 {

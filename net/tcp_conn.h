@@ -139,6 +139,12 @@ void tcp_conn_table_destroy(void);
 void tcp_conn_lock(void);
 void tcp_conn_unlock(void);
 
+/* Set c's state under the lock (a transport moves a connection to
+ * TCP_S_HANDSHAKE in init and to TCP_S_OPEN when the handshake is done;
+ * the supervisor closes one that stays in TCP_S_HANDSHAKE longer than
+ * tcp_connect_timeout).  The owner only; takes tcp_conn_lock. */
+void tcp_conn_set_state(struct tcp_conn *c, enum tcp_conn_state st);
+
 /* The functions below need tcp_conn_lock held; any process. */
 
 /* Enter a connection to peer (state TCP_S_NEW, owner -1, id assigned).
