@@ -136,6 +136,8 @@ int tcp_conn_table_init(int max);
 /* Free the table and every connection (main process at exit, tests). */
 void tcp_conn_table_destroy(void);
 
+/* Take / release the table lock.  Any process; not recursive; never
+ * hold it across a system call. */
 void tcp_conn_lock(void);
 void tcp_conn_unlock(void);
 
