@@ -18,7 +18,9 @@
 #include "pv.h"
 #include "route.h"
 #include "ruri.h"
+#include "parser/parse_via.h"
 #include "sr_module.h"
+#include "tcp_read.h"
 #include "transport.h"
 
 #define MAX_FLAG 31
@@ -314,6 +316,31 @@ w_force_rport(struct sip_msg *msg, const struct cmd_args *a)
 	return 1;
 }
 
+/* force_tcp_alias([port]): the request's source address with the top
+ * Via's port (or port) becomes another name of the connection it came
+ * on, so requests to that address reuse it.  Reader processes. */
+static int
+w_force_tcp_alias(struct sip_msg *msg, const struct cmd_args *a)
+{
+	struct via_body *v;
+	unsigned short port;
+
+	if (!proto_is_stream(msg->rcv.proto) || msg->rcv.conn_id <= 0)
+		return -1;
+	if (a->n == 1) {
+		port = (unsigned short)(intptr_t)a->fixed[0];
+	} else {
+		if (msg->h[HDR_VIA] == NULL || parse_via_hf(msg->h[HDR_VIA]))
+			return -1;
+		v = msg->h[HDR_VIA]->parsed;
+		port = v->port ? v->port
+		    : (msg->rcv.proto == PROTO_TLS ? 5061 : 5060);
+	}
+	if (tcp_alias_add(msg->rcv.conn_id, &msg->rcv.src_ip, port) != 0)
+		return -1;
+	return 1;
+}
+
 /* clang-format off */
 static const struct cmd_export core_cmds[] = {
 	/* name             handler         nargs fixup        routes */
@@ -349,6 +376,8 @@ static const struct cmd_export core_cmds[] = {
 	{ "revert_uri",     w_revert_uri,   0, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
 	{ "route",          w_route,        1, fixup_route, RT_ANY },
 	{ "force_rport",    w_force_rport,  0, NULL,        RT_REQUEST | RT_BRANCH },
+	{ "force_tcp_alias", w_force_tcp_alias, 0, NULL,    RT_REQUEST | RT_BRANCH },
+	{ "force_tcp_alias", w_force_tcp_alias, 1, fixup_int, RT_REQUEST | RT_BRANCH },
 	CMD_END
 };
 /* clang-format on */

@@ -20,6 +20,7 @@
 #include "parser/msg_parser.h"
 #include "parser/parse_addr.h"
 #include "parser/parse_uri.h"
+#include "parser/parse_param.h"
 #include "parser/parse_via.h"
 #include "proto.h"
 #include "route_set.h"
@@ -161,7 +162,7 @@ via_name_matches(const struct str *host, const struct ip_addr *src)
 static int
 via_add_received(struct sip_msg *msg, struct via_body *v)
 {
-	char ipbuf[64], tmp[96];
+	char ipbuf[64], tmp[128];
 	struct ip_addr via_ip;
 	size_t hl = v->host.len;
 	const char *hs = v->host.s;
@@ -185,12 +186,41 @@ via_add_received(struct sip_msg *msg, struct via_body *v)
 		if (rc != 0)
 			return rc;
 	}
-	if (!need || v->received != NULL)
+	if (v->received != NULL)
+		need = false;
+	n = 0;
+	if (need) {
+		ip_addr_to_str(&msg->rcv.src_ip, ipbuf, sizeof(ipbuf));
+		n = snprintf(tmp, sizeof(tmp), ";received=%s", ipbuf);
+	}
+	/* over a stream: name the connection, so that the reply goes back
+	 * over it (forward_reply) */
+	if (proto_is_stream(msg->rcv.proto) && msg->rcv.conn_id > 0)
+		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ";i=%x",
+		    (unsigned)msg->rcv.conn_id);
+	if (n == 0)
 		return 0;
-	ip_addr_to_str(&msg->rcv.src_ip, ipbuf, sizeof(ipbuf));
-	n = snprintf(tmp, sizeof(tmp), ";received=%s", ipbuf);
 	return lump_insert(msg, (size_t)(via_end(v) - msg->buf), tmp,
 	    (size_t)n);
+}
+
+/* The connection id we put in a Via (";i=hex"), 0 if none. */
+static int
+via_conn_id(const struct via_body *v)
+{
+	const struct param *p;
+
+	for (p = v->param_lst; p != NULL; p = p->next)
+		if (p->name.len == 1 && (p->name.s[0] == 'i' ||
+		    p->name.s[0] == 'I') && p->body.len > 0 &&
+		    p->body.len < 9) {
+			char tmp[9];
+
+			memcpy(tmp, p->body.s, p->body.len);
+			tmp[p->body.len] = '\0';
+			return (int)strtoul(tmp, NULL, 16);
+		}
+	return 0;
 }
 
 /* A branch that is the same for a retransmission, CANCEL or non-2xx ACK
@@ -425,6 +455,8 @@ forward_reply(struct sip_msg *msg)
 		port = (unsigned short)strtoul(p->body.s, NULL, 10);
 	if ((rc = dest_resolve(&d, &host, port, next->proto)) != 0)
 		return rc;
+	if (proto_is_stream(d.proto))
+		d.conn_id = via_conn_id(next);
 	len = lumps_apply(msg, NULL, 0, out_buf, sizeof(out_buf));
 	if (len < 0)
 		return (int)len;

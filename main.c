@@ -30,6 +30,8 @@
 #include "route.h"
 #include "sr_module_core.h"
 #include "stats.h"
+#include "tcp_main.h"
+#include "tcp_read.h"
 #include "timer.h"
 #include "transport.h"
 
@@ -73,7 +75,7 @@ print_version(void)
 #endif
 	);
 	printf("OpenSSL: %s\n", OPENSSL_VERSION_TEXT);
-	printf("transports: udp\n");
+	printf("transports: udp tcp\n");
 	printf("compiled with %s on " __DATE__ "\n",
 #ifdef __clang__
 	    "clang " __clang_version__
@@ -85,42 +87,22 @@ print_version(void)
 
 /* ------------------------------------------------------------ config */
 
-/* Globals of transports this version does not have yet: refused rather
- * than accepted and ignored. */
-static const char *const not_yet[] = {
-	"tcp_children", "tcp_max_connections", "tcp_connection_lifetime",
-	"tcp_connect_timeout", "tcp_send_timeout", "tcp_accept_aliases",
-	"tcp_max_msg_size", NULL,
-};
-
 static int
 global_hook(const char *name, const struct cfg_val *v, char **err)
 {
-	int i, rc;
+	int rc;
 
-	for (i = 0; not_yet[i] != NULL; i++)
-		if (strcmp(name, not_yet[i]) == 0) {
-			*err = cfg_errf("%s: the TCP transport is not part of "
-					"this version yet", name);
-			return E_INVAL;
-		}
 	if ((rc = core_param_set(name, v, err)) != 0)
 		return rc;
-	if (strcmp(name, "disable_tcp") == 0 && !core_cfg.disable_tcp) {
-		*err = cfg_errf("disable_tcp=no: the TCP transport is not part "
-				"of this version yet");
-		return E_INVAL;
-	}
 	if (strcmp(name, "listen") == 0) {
 		struct listen_cfg *l = core_cfg.listen;
 
 		while (l != NULL && l->next != NULL)
 			l = l->next;
-		if (l != NULL && (l->proto == PROTO_TCP || l->proto == PROTO_TLS)) {
-			*err = cfg_errf("listen=%s:...: the %s transport is not "
-					"part of this version yet; use udp",
-			    proto_name(l->proto), l->proto == PROTO_TCP ? "TCP"
-									: "TLS");
+		if (l != NULL && l->proto == PROTO_TLS) {
+			*err = cfg_errf("listen=tls:...: the TLS transport is "
+					"not part of this version yet; use udp "
+					"or tcp");
 			return E_INVAL;
 		}
 	}
@@ -228,6 +210,12 @@ add_roles(void)
 		if (proc_add_role(desc, core_cfg.children, udp_receiver, si) < 0)
 			return E_NOMEM;
 	}
+	if (tcp_readers > 0) {
+		if (proc_add_role("tcp main", 1, tcp_main_loop, NULL) < 0 ||
+		    proc_add_role("tcp reader", tcp_readers, tcp_read_loop,
+			NULL) < 0)
+			return E_NOMEM;
+	}
 	if (proc_add_role("timer", 1, timer_run, NULL) < 0)
 		return E_NOMEM;
 	if (core_cfg.fifo != NULL &&
@@ -257,6 +245,12 @@ start(void)
 		fprintf(stderr, "%s\n", err ? err : err_str(rc));
 		return rc;
 	}
+	/* TCP: not with fork=no (the guide: one process, first UDP socket) */
+	if (!core_cfg.disable_tcp && core_cfg.fork && tcp_listen != NULL &&
+	    (rc = tcp_init(&err)) != 0) {
+		fprintf(stderr, "%s\n", err ? err : err_str(rc));
+		return rc;
+	}
 	if (LOG_ON(L_INFO) || core_cfg.dont_daemonize)
 		socket_print_all(stderr);
 	if ((rc = modules_init()) != 0)
@@ -277,7 +271,7 @@ start(void)
 		return udp_rcv_loop(udp_listen, receive_msg);
 	}
 	nprocs = 1 + socket_count(PROTO_UDP) * core_cfg.children + 1 +
-	    (core_cfg.fifo != NULL);
+	    (core_cfg.fifo != NULL) + (tcp_readers > 0 ? 1 + tcp_readers : 0);
 	if ((rc = proc_table_init(nprocs)) != 0)
 		return rc;
 	if (core_cfg.fifo != NULL &&

@@ -5,11 +5,15 @@
 #include "data_lump.h"
 #include "err.h"
 #include "forward.h"
+#include "globals.h"
 #include "ip_addr.h"
 #include "log.h"
 #include "mem/pkg.h"
 #include "net/net_addr.h"
 #include "parser/msg_parser.h"
+#include "parser/parse_via.h"
+#include "proto.h"
+#include "tcp_read.h"
 #include "receive.h"
 #include "route.h"
 #include "stats.h"
@@ -38,6 +42,23 @@ log_bad(const struct sip_msg *msg, const struct receive_info *rcv,
 	ip_addr_to_str(&rcv->src_ip, ip, sizeof(ip));
 	LM_DBG("dropped a malformed message from %s:%u (%zu bytes): %s", ip,
 	    rcv->src_port, msg->len, why);
+}
+
+/* tcp_accept_aliases: a request over a stream whose top Via carries
+ * ;alias makes source-ip:via-port another name of its connection. */
+static void
+via_alias(struct sip_msg *msg)
+{
+	struct via_body *v;
+
+	if (!proto_is_stream(msg->rcv.proto) || msg->rcv.conn_id <= 0 ||
+	    msg->h[HDR_VIA] == NULL || parse_via_hf(msg->h[HDR_VIA]) != 0)
+		return;
+	v = msg->h[HDR_VIA]->parsed;
+	if (v->alias == NULL)
+		return;
+	tcp_alias_add(msg->rcv.conn_id, &msg->rcv.src_ip,
+	    v->port ? v->port : (msg->rcv.proto == PROTO_TLS ? 5061 : 5060));
 }
 
 int
@@ -71,6 +92,8 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 		stats_publish(rcv->proto);
 		return E_PARSE;
 	}
+	if (msg.first.type == SIP_REQUEST && core_cfg.tcp_accept_aliases)
+		via_alias(&msg);
 	memset(&ctx, 0, sizeof(ctx));
 	if (msg.first.type == SIP_REQUEST) {
 		fwd_stats.rcv_requests++;

@@ -1,0 +1,348 @@
+/* net/tcp_conn.c: the shared connection table (see tcp_conn.h) and the
+ * plain TCP transport ops. */
+#define LOG_MODULE "tcp"
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../err.h"
+#include "../log.h"
+#include "../mem/lock.h"
+#include "../mem/shm.h"
+#include "net_addr.h"
+#include "tcp_conn.h"
+
+struct tcp_conn_table *tcp_conns;
+
+/* ---------------------------------------------------------- plain TCP */
+
+static int
+plain_init(struct tcp_conn *c, int fd, bool outgoing, void **ctx)
+{
+	(void)c;
+	(void)fd;
+	(void)outgoing;
+	*ctx = NULL;
+	return 0;
+}
+
+static ssize_t
+plain_read(void *ctx, int fd, char *buf, size_t len)
+{
+	ssize_t n;
+
+	(void)ctx;
+	do {
+		n = read(fd, buf, len);
+	} while (n == -1 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return TRANSPORT_WANT_READ;
+	return errno == ECONNRESET ? E_CLOSED : E_IO;
+}
+
+static ssize_t
+plain_write(void *ctx, int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	(void)ctx;
+	do {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+	} while (n == -1 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return TRANSPORT_WANT_WRITE;
+	return errno == ECONNRESET || errno == EPIPE ? E_CLOSED : E_IO;
+}
+
+static void
+plain_close(void *ctx, int fd)
+{
+	(void)ctx;
+	(void)fd;
+}
+
+static const struct transport_ops plain_ops = {
+	.name = "tcp",
+	.init = plain_init,
+	.read = plain_read,
+	.write = plain_write,
+	.close = plain_close,
+};
+
+static const struct transport_ops *ops_tls;
+
+const struct transport_ops *
+transport_ops_get(enum proto proto)
+{
+	if (proto == PROTO_TCP)
+		return &plain_ops;
+	if (proto == PROTO_TLS)
+		return ops_tls;
+	return NULL;
+}
+
+int
+transport_ops_register(enum proto proto, const struct transport_ops *o)
+{
+	if (proto != PROTO_TLS || o == NULL || o->read == NULL ||
+	    o->write == NULL)
+		return E_INVAL;
+	ops_tls = o;
+	return 0;
+}
+
+/* ---------------------------------------------------------- table */
+
+int
+tcp_conn_table_init(int max)
+{
+	struct tcp_conn_table *t;
+	int rc;
+
+	if (tcp_conns != NULL)
+		return E_INVAL;
+	if ((t = shm_zalloc(sizeof(*t))) == NULL)
+		return E_NOMEM;
+	if ((rc = lock_new(&t->lock)) != 0) {
+		shm_free(t);
+		return rc;
+	}
+	t->next_id = 1;
+	t->max = max > 0 ? max : 1;
+	tcp_conns = t;
+	return 0;
+}
+
+void
+tcp_conn_table_destroy(void)
+{
+	struct tcp_conn_table *t = tcp_conns;
+
+	if (t == NULL)
+		return;
+	while (t->all != NULL)
+		tcp_conn_remove(t->all);
+	lock_free(t->lock);
+	shm_free(t);
+	tcp_conns = NULL;
+}
+
+void
+tcp_conn_lock(void)
+{
+	lock_get(tcp_conns->lock);
+}
+
+void
+tcp_conn_unlock(void)
+{
+	lock_release(tcp_conns->lock);
+}
+
+void
+tcp_conn_set_state(struct tcp_conn *c, enum tcp_conn_state st)
+{
+	tcp_conn_lock();
+	c->state = st;
+	tcp_conn_unlock();
+}
+
+static unsigned
+addr_hash(const struct ip_addr *ip, unsigned short port)
+{
+	unsigned h = 2166136261u, i;
+
+	for (i = 0; i < ip->len; i++)
+		h = (h ^ ip->u.b[i]) * 16777619u;
+	h = (h ^ (port & 0xff)) * 16777619u;
+	h = (h ^ (port >> 8)) * 16777619u;
+	return h % TCP_HASH_SIZE;
+}
+
+static void
+alias_unlink(struct tcp_alias *a)
+{
+	struct tcp_alias **pp = &tcp_conns->by_addr[addr_hash(&a->ip,
+	    a->port)];
+
+	for (; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	a->port = 0;
+	a->next = NULL;
+}
+
+static void
+alias_link(struct tcp_alias *a)
+{
+	struct tcp_alias **head = &tcp_conns->by_addr[addr_hash(&a->ip,
+	    a->port)];
+
+	a->next = *head;
+	*head = a;
+}
+
+int
+tcp_conn_add(struct tcp_conn **out, enum proto proto,
+    const union sockaddr_union *peer, struct socket_info *bind)
+{
+	struct tcp_conn_table *t = tcp_conns;
+	struct tcp_conn *c;
+	unsigned h;
+
+	if (t->count >= t->max)
+		return E_TOOBIG;
+	if ((c = shm_zalloc(sizeof(*c))) == NULL)
+		return E_NOMEM;
+	c->id = t->next_id++;
+	if (t->next_id <= 0)
+		t->next_id = 1;
+	c->proto = proto;
+	c->state = TCP_S_NEW;
+	c->owner = -1;
+	c->peer = *peer;
+	c->bind = bind;
+	ip_addr_from_su(&c->alias[0].ip, peer);
+	c->alias[0].port = su_port(peer);
+	c->alias[0].c = c;
+	if (c->alias[0].port != 0)
+		alias_link(&c->alias[0]);
+	h = (unsigned)c->id % TCP_HASH_SIZE;
+	c->id_next = t->by_id[h];
+	t->by_id[h] = c;
+	c->all_next = t->all;
+	if (t->all != NULL)
+		t->all->all_prev = c;
+	t->all = c;
+	t->count++;
+	*out = c;
+	return 0;
+}
+
+void
+tcp_conn_remove(struct tcp_conn *c)
+{
+	struct tcp_conn_table *t = tcp_conns;
+	struct tcp_conn **pp;
+	struct tcp_chunk *k;
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < TCP_CONN_ALIASES; i++)
+		if (c->alias[i].port != 0)
+			alias_unlink(&c->alias[i]);
+	for (pp = &t->by_id[(unsigned)c->id % TCP_HASH_SIZE]; *pp != NULL;
+	    pp = &(*pp)->id_next)
+		if (*pp == c) {
+			*pp = c->id_next;
+			break;
+		}
+	if (c->all_prev != NULL)
+		c->all_prev->all_next = c->all_next;
+	else
+		t->all = c->all_next;
+	if (c->all_next != NULL)
+		c->all_next->all_prev = c->all_prev;
+	while ((k = c->q_head) != NULL) {
+		c->q_head = k->next;
+		shm_free(k);
+	}
+	t->count--;
+	shm_free(c);
+}
+
+struct tcp_conn *
+tcp_conn_find_id(int id)
+{
+	struct tcp_conn *c;
+
+	if (id <= 0)
+		return NULL;
+	for (c = tcp_conns->by_id[(unsigned)id % TCP_HASH_SIZE]; c != NULL;
+	    c = c->id_next)
+		if (c->id == id)
+			return c;
+	return NULL;
+}
+
+struct tcp_conn *
+tcp_conn_find_addr(const struct ip_addr *ip, unsigned short port,
+    enum proto proto)
+{
+	struct tcp_alias *a;
+
+	for (a = tcp_conns->by_addr[addr_hash(ip, port)]; a != NULL;
+	    a = a->next) {
+		if (a->port != port || !ip_addr_eq(&a->ip, ip))
+			continue;
+		if (a->c->state == TCP_S_CLOSING || a->c->close_req)
+			continue;
+		if (proto != PROTO_NONE && a->c->proto != proto)
+			continue;
+		return a->c;
+	}
+	return NULL;
+}
+
+int
+tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
+    unsigned short port)
+{
+	struct tcp_alias *a;
+	int i, free_slot = -1;
+
+	if (port == 0)
+		return E_INVAL;
+	for (i = 0; i < TCP_CONN_ALIASES; i++) {
+		if (c->alias[i].port == port && ip_addr_eq(&c->alias[i].ip, ip))
+			return 0;
+		if (c->alias[i].port == 0 && free_slot < 0 && i > 0)
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		return E_TOOBIG;
+	/* an alias names one connection: take it from an older one */
+	for (a = tcp_conns->by_addr[addr_hash(ip, port)]; a != NULL;
+	    a = a->next)
+		if (a->port == port && ip_addr_eq(&a->ip, ip) && a != &a->c->alias[0]) {
+			alias_unlink(a);
+			break;
+		}
+	a = &c->alias[free_slot];
+	a->ip = *ip;
+	a->port = port;
+	a->c = c;
+	alias_link(a);
+	return 0;
+}
+
+int
+tcp_conn_queue(struct tcp_conn *c, const char *buf, size_t len,
+    uint64_t now_ms)
+{
+	struct tcp_chunk *k;
+
+	if ((k = shm_malloc(sizeof(*k) + len)) == NULL)
+		return E_NOMEM;
+	k->next = NULL;
+	k->len = len;
+	k->off = 0;
+	memcpy(k->data, buf, len);
+	if (c->q_tail != NULL)
+		c->q_tail->next = k;
+	else
+		c->q_head = k;
+	c->q_tail = k;
+	if (c->q_bytes == 0)
+		c->q_since_ms = now_ms;
+	c->q_bytes += len;
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* net/tcp_conn.h: the TCP/TLS connection table and the per-connection I/O
+ * operations (struct transport_ops).
+ *
+ * The table lives in shm and is shared by every process: the TCP
+ * supervisor adds accepted connections, any process adds an outgoing one
+ * when it needs to send to an address that has none, the owner (one TCP
+ * reader, for the connection's whole life) removes it.  One lock
+ * (tcp_conn_lock) guards the table, every connection's fields that are not
+ * marked otherwise, and every send queue.  See doc/architecture.md, "TCP". */
+#ifndef NET_TCP_CONN_H
+#define NET_TCP_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../ip_addr.h"
+
+struct gen_lock;
+struct socket_info;
+struct tcp_conn;
+
+/* ---------------------------------------------------------- transport ops */
+
+/* What an ops read/write returns besides n >= 0 and E_* (< 0). */
+#define TRANSPORT_WANT_READ (-1000)
+#define TRANSPORT_WANT_WRITE (-1001)
+
+/* Per-connection I/O, chosen by protocol when a connection is accepted or
+ * connected (transport_ops_get).  Plain TCP is built in; TLS registers its
+ * own with transport_ops_register(PROTO_TLS, &ops) before fork.  Every
+ * function runs only in the connection's owner (a TCP reader), on a
+ * non-blocking fd, and must never block.
+ *
+ *  init:  after accept (outgoing false) or after the non-blocking connect
+ *         completed (outgoing true); may set *ctx to per-connection state
+ *         (process-private memory).  0 or E_*.
+ *  read:  up to len bytes into buf: n > 0, 0 at EOF, TRANSPORT_WANT_READ
+ *         (nothing now, wait for EPOLLIN), TRANSPORT_WANT_WRITE (wait for
+ *         EPOLLOUT, e.g. a TLS renegotiation) or E_* (the connection dies).
+ *  write: up to len bytes from buf: n > 0 written, or WANT_READ /
+ *         WANT_WRITE / E_*.  A TLS implementation keeps calling with the
+ *         same buf until it returns n > 0 (OpenSSL's retry rule).
+ *  close: release ctx (send close_notify if it can without blocking);
+ *         the caller closes fd afterwards.  ctx may be NULL. */
+struct transport_ops {
+	const char *name;
+	int (*init)(struct tcp_conn *c, int fd, bool outgoing, void **ctx);
+	ssize_t (*read)(void *ctx, int fd, char *buf, size_t len);
+	ssize_t (*write)(void *ctx, int fd, const char *buf, size_t len);
+	void (*close)(void *ctx, int fd);
+};
+
+/* The ops for proto (PROTO_TCP: plain), NULL if none registered. */
+const struct transport_ops *transport_ops_get(enum proto proto);
+/* Set the ops of proto (PROTO_TCP or PROTO_TLS).  Main process, before
+ * fork.  0 or E_INVAL. */
+int transport_ops_register(enum proto proto, const struct transport_ops *o);
+
+/* ---------------------------------------------------------- connections */
+
+enum tcp_conn_state {
+	TCP_S_NEW = 0,     /* entered, not yet taken by its owner */
+	TCP_S_CONNECTING,  /* owner started a non-blocking connect */
+	TCP_S_HANDSHAKE,   /* transport handshake (TLS) in progress */
+	TCP_S_OPEN,
+	TCP_S_CLOSING,     /* owner asked to close; gone soon */
+};
+
+#define TCP_CONN_ALIASES 4
+
+/* An address under which a connection is found: [0] is the peer's own
+ * ip:port, the others come from Via received/rport/alias (force_tcp_alias,
+ * tcp_accept_aliases).  In shm, inside its tcp_conn; guarded by
+ * tcp_conn_lock. */
+struct tcp_alias {
+	struct ip_addr ip;
+	unsigned short port;       /* 0: slot unused */
+	struct tcp_conn *c;
+	struct tcp_alias *next;    /* hash chain (tcp_conn_table.by_addr) */
+};
+
+/* A block of bytes waiting to be written by the owner.  In shm, guarded
+ * by tcp_conn_lock. */
+struct tcp_chunk {
+	struct tcp_chunk *next;
+	size_t len, off;           /* off: bytes already written */
+	char data[];
+};
+
+/* One connection.  In shm; guarded by tcp_conn_lock except where noted. */
+struct tcp_conn {
+	int id;                          /* > 0, never reused */
+	enum proto proto;                /* PROTO_TCP or PROTO_TLS */
+	enum tcp_conn_state state;
+	int owner;                       /* reader index, fixed for life */
+	bool outgoing;                   /* we connected */
+	bool close_req;                  /* someone asked the owner to close;
+					  * the owner sees it within a tick */
+	int fd;                          /* the owner's fd; only the owner
+					  * may use it */
+	union sockaddr_union peer;       /* remote address */
+	union sockaddr_union local;      /* local address (after connect) */
+	struct socket_info *bind;        /* listening socket, or the socket
+					  * whose address outgoing uses */
+	uint64_t created_ms;             /* get_ticks_ms() */
+	uint64_t last_ms;                /* last read or write; written by
+					  * the owner without the lock */
+	struct tcp_chunk *q_head, *q_tail;
+	size_t q_bytes;                  /* queued, not written */
+	uint64_t q_since_ms;             /* when the queue became non-empty */
+	struct tcp_alias alias[TCP_CONN_ALIASES];
+	struct tcp_conn *id_next;        /* hash chain by id */
+	struct tcp_conn *all_next, *all_prev; /* list of every connection */
+};
+
+#define TCP_HASH_SIZE 4096
+
+/* The table.  In shm; guarded by lock. */
+struct tcp_conn_table {
+	struct gen_lock *lock;
+	int next_id;
+	int count;                       /* connections in the table */
+	int max;                         /* tcp_max_connections */
+	struct tcp_conn *all;
+	struct tcp_conn *by_id[TCP_HASH_SIZE];
+	struct tcp_alias *by_addr[TCP_HASH_SIZE];
+};
+
+extern struct tcp_conn_table *tcp_conns;
+
+/* Create the table (max connections).  Main process after shm_init(),
+ * before fork; unit tests.  0, E_INVAL (done already) or E_NOMEM. */
+int tcp_conn_table_init(int max);
+/* Free the table and every connection (main process at exit, tests). */
+void tcp_conn_table_destroy(void);
+
+/* Take / release the table lock.  Any process; not recursive; never
+ * hold it across a system call. */
+void tcp_conn_lock(void);
+void tcp_conn_unlock(void);
+
+/* Set c's state under the lock (a transport moves a connection to
+ * TCP_S_HANDSHAKE in init and to TCP_S_OPEN when the handshake is done;
+ * the supervisor closes one that stays in TCP_S_HANDSHAKE longer than
+ * tcp_connect_timeout).  The owner only; takes tcp_conn_lock. */
+void tcp_conn_set_state(struct tcp_conn *c, enum tcp_conn_state st);
+
+/* The functions below need tcp_conn_lock held; any process. */
+
+/* Enter a connection to peer (state TCP_S_NEW, owner -1, id assigned).
+ * 0, E_TOOBIG (tcp_max_connections reached) or E_NOMEM. */
+int tcp_conn_add(struct tcp_conn **out, enum proto proto,
+    const union sockaddr_union *peer, struct socket_info *bind);
+/* Take c out of the table, drop its queue and free it. */
+void tcp_conn_remove(struct tcp_conn *c);
+/* By id; NULL when gone. */
+struct tcp_conn *tcp_conn_find_id(int id);
+/* By ip:port (the peer address or an alias) and proto (PROTO_NONE: any);
+ * a connection that is closing is skipped.  NULL when none. */
+struct tcp_conn *tcp_conn_find_addr(const struct ip_addr *ip,
+    unsigned short port, enum proto proto);
+/* Make ip:port another name of c.  0, E_TOOBIG (no free slot) or E_INVAL
+ * (port 0).  An alias already held by c is fine; one held by another
+ * connection moves to c (the newer connection wins). */
+int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
+    unsigned short port);
+/* Append len bytes to c's send queue.  0 or E_NOMEM. */
+int tcp_conn_queue(struct tcp_conn *c, const char *buf, size_t len,
+    uint64_t now_ms);
+
+#endif

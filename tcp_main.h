@@ -1,0 +1,44 @@
+/* tcp_main.h: the TCP supervisor process and the start-up of the TCP
+ * transport (listening sockets, reader channels).  See
+ * doc/architecture.md, "TCP". */
+#ifndef TCP_MAIN_H
+#define TCP_MAIN_H
+
+#include <stdbool.h>
+
+/* Commands sent to a reader over its channel (a unix SOCK_DGRAM
+ * socketpair made before fork; every process may write to it). */
+enum tcp_cmd_type {
+	TCP_CMD_NEW = 1,   /* accepted connection; fd passed (SCM_RIGHTS) */
+	TCP_CMD_CONNECT,   /* open the outgoing connection id */
+	TCP_CMD_SEND,      /* bytes were queued for connection id */
+	TCP_CMD_CLOSE,     /* close connection id */
+};
+
+struct tcp_cmd {
+	int type;          /* enum tcp_cmd_type */
+	int id;            /* connection id */
+};
+
+/* Number of readers (tcp_children); 0 when TCP is off. */
+extern int tcp_readers;
+
+/* Set up the TCP transport: the shm connection table, the listening
+ * sockets of tcp_listen (bound and listening, non-blocking), one channel
+ * per reader.  Main process, after sockets_from_cfg(), before fork and
+ * before dropping privileges.  0, or E_* with a message in *err (static
+ * buffer). */
+int tcp_init(char **err);
+
+/* Send cmd to reader r; fd >= 0 is passed along (and stays open in the
+ * caller, which closes its copy).  Never blocks.  Any process.
+ * 0, E_AGAIN (channel full) or E_IO. */
+int tcp_cmd_send(int r, int type, int id, int fd);
+/* The receiving end of reader r's channel (reader r only). */
+int tcp_cmd_fd(int r);
+
+/* The supervisor role (proc_run_fn): accept, hand connections to readers,
+ * enforce the limits and timeouts.  Never returns unless it fails. */
+int tcp_main_loop(int rank, void *arg);
+
+#endif

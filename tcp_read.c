@@ -1,0 +1,809 @@
+/* tcp_read.c: the TCP readers and the send path.
+ *
+ * A reader owns the connections handed to it (accepted: fd passed by the
+ * supervisor; outgoing: opened here on request) and is the only process
+ * that reads, writes or closes them.  Its epoll loop watches its command
+ * channel and its connections; every socket is non-blocking and every
+ * I/O goes through the connection's struct transport_ops, so this file
+ * never knows whether a connection is plain TCP or TLS.
+ *
+ * Per connection the reader keeps a small struct tcp_rconn (pkg) and a
+ * read buffer that exists only while a message is incomplete: an idle
+ * connection costs the rconn plus its shm entry. */
+#define LOG_MODULE "tcp"
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "forward.h"
+#include "globals.h"
+#include "log.h"
+#include "mem/pkg.h"
+#include "mem/shm.h"
+#include "net/net_addr.h"
+#include "net/socket_info.h"
+#include "net/tcp_conn.h"
+#include "parser/msg_parser.h"
+#include "receive.h"
+#include "tcp_main.h"
+#include "tcp_read.h"
+#include "timer.h"
+
+#define RBUF_MIN 4096
+#define TICK_MS 200
+/* most bytes waiting for one connection (shm); beyond, sends fail */
+#define TCP_QUEUE_MAX (4u << 20)
+
+int tcp_reader_self = -1;
+
+/* A connection as its owner sees it.  pkg of the owning reader. */
+struct tcp_rconn {
+	int fd;
+	int id;
+	struct tcp_conn *c;                /* shm entry, valid until we
+					    * remove it */
+	const struct transport_ops *ops;
+	void *ctx;                         /* ops' per-connection state */
+	char *buf;                         /* NULL while idle */
+	unsigned len, cap;                 /* buf holds cap + 1 bytes */
+	unsigned events;                   /* registered epoll events */
+	bool connecting, busy, dead, closed;
+	struct tcp_rconn *next_dead;       /* graveyard list */
+};
+
+static int ep = -1;
+static struct tcp_rconn **by_fd;       /* pkg, indexed by fd */
+static int by_fd_size;
+static int by_fd_top;                  /* highest fd + 1 ever used */
+/* closed rconns, freed after the current batch of events (a later event
+ * of the batch may still point to one) */
+static struct tcp_rconn *graveyard;
+
+/* ---------------------------------------------------------- framing */
+
+int
+tcp_frame_next(const char *buf, size_t len, size_t max, size_t *skip,
+    size_t *msg_len, bool *pong)
+{
+	ssize_t n;
+	size_t s, i;
+
+	*msg_len = 0;
+	*pong = false;
+	n = sip_frame_len(buf, len, &s);
+	for (i = 0; i + 3 < s; i++)
+		if (memcmp(buf + i, "\r\n\r\n", 4) == 0) {
+			*pong = true;
+			break;
+		}
+	/* keep a buffer that is only the start of a ping ("\r", "\r\n",
+	 * "\r\n\r"): the rest may come with the next read */
+	if (!*pong && len < 4 && memcmp(buf, "\r\n\r", len) == 0)
+		s = 0;
+	*skip = s;
+	if (n < 0)
+		return n == E_TOOBIG ? E_TOOBIG : E_PARSE;
+	if (n == 0) {
+		if (len - s >= max)
+			return E_TOOBIG;
+		return 0;
+	}
+	if ((size_t)n > max)
+		return E_TOOBIG;
+	*msg_len = (size_t)n;
+	return 0;
+}
+
+/* ---------------------------------------------------------- helpers */
+
+static void
+rconn_events(struct tcp_rconn *r, unsigned want)
+{
+	struct epoll_event ev;
+
+	if (r->events == want)
+		return;
+	ev.events = want;
+	ev.data.ptr = r;
+	if (epoll_ctl(ep, EPOLL_CTL_MOD, r->fd, &ev) == 0)
+		r->events = want;
+}
+
+/* Close and forget r; its shm entry goes too.  Owner only. */
+static void
+rconn_close(struct tcp_rconn *r, const char *why)
+{
+	size_t lost;
+
+	if (r->closed)
+		return;
+	if (r->busy) {
+		/* inside receive_msg() on this connection: later */
+		r->dead = true;
+		return;
+	}
+	if (r->ops != NULL && r->ops->close != NULL)
+		r->ops->close(r->ctx, r->fd);
+	tcp_conn_lock();
+	lost = r->c->q_bytes;
+	tcp_conn_remove(r->c);
+	tcp_conn_unlock();
+	if (lost > 0)
+		LM_NOTICE("connection %d closed (%s): %zu queued bytes not "
+			  "sent", r->id, why, lost);
+	else
+		LM_DBG("connection %d closed: %s", r->id, why);
+	close(r->fd);
+	if (r->fd < by_fd_size)
+		by_fd[r->fd] = NULL;
+	pkg_free(r->buf);
+	r->buf = NULL;
+	r->closed = r->dead = true;
+	r->next_dead = graveyard;
+	graveyard = r;
+}
+
+static struct tcp_rconn *
+rconn_new(int fd, struct tcp_conn *c)
+{
+	struct tcp_rconn *r;
+	struct epoll_event ev;
+
+	if (fd >= by_fd_size || (r = pkg_zalloc(sizeof(*r))) == NULL)
+		return NULL;
+	r->fd = fd;
+	r->id = c->id;
+	r->c = c;
+	r->ops = transport_ops_get(c->proto);
+	r->events = EPOLLIN;
+	ev.events = r->events;
+	ev.data.ptr = r;
+	if (r->ops == NULL || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		pkg_free(r);
+		return NULL;
+	}
+	by_fd[fd] = r;
+	if (fd >= by_fd_top)
+		by_fd_top = fd + 1;
+	return r;
+}
+
+/* Write the queue until it is empty or the socket is full.  Owner only.
+ * 0, or E_* when the connection must be closed. */
+static int
+rconn_flush(struct tcp_rconn *r)
+{
+	struct tcp_conn *c = r->c;
+	struct tcp_chunk *k;
+	ssize_t n;
+
+	if (r->connecting)
+		return 0;
+	for (;;) {
+		tcp_conn_lock();
+		k = c->q_head;
+		tcp_conn_unlock();
+		if (k == NULL)
+			break;
+		n = r->ops->write(r->ctx, r->fd, k->data + k->off,
+		    k->len - k->off);
+		if (n == TRANSPORT_WANT_WRITE) {
+			rconn_events(r, EPOLLIN | EPOLLOUT);
+			return 0;
+		}
+		if (n == TRANSPORT_WANT_READ)
+			return 0;
+		if (n < 0)
+			return (int)n;
+		__atomic_store_n(&c->last_ms, get_ticks_ms(), __ATOMIC_RELAXED);
+		tcp_conn_lock();
+		k->off += (size_t)n;
+		c->q_bytes -= (size_t)n;
+		if (k->off == k->len) {
+			c->q_head = k->next;
+			if (c->q_head == NULL)
+				c->q_tail = NULL;
+		} else {
+			k = NULL;
+		}
+		if (c->q_bytes > 0)
+			c->q_since_ms = get_ticks_ms();
+		tcp_conn_unlock();
+		if (k != NULL)
+			shm_free(k);
+	}
+	rconn_events(r, EPOLLIN);
+	return 0;
+}
+
+/* ---------------------------------------------------------- reading */
+
+static void
+rconn_dispatch(struct tcp_rconn *r, char *msg, size_t len)
+{
+	struct receive_info rcv;
+	struct tcp_conn *c = r->c;
+	char saved = msg[len];
+
+	memset(&rcv, 0, sizeof(rcv));
+	rcv.proto = c->proto;
+	rcv.conn_id = r->id;
+	rcv.src_su = c->peer;
+	ip_addr_from_su(&rcv.src_ip, &c->peer);
+	rcv.src_port = su_port(&c->peer);
+	ip_addr_from_su(&rcv.dst_ip, &c->local);
+	rcv.dst_port = su_port(&c->local);
+	rcv.bind = c->bind;
+	r->busy = true;
+	receive_msg(msg, len, &rcv);   /* sets msg[len] = '\0' */
+	r->busy = false;
+	msg[len] = saved;
+}
+
+static void
+rconn_consume(struct tcp_rconn *r, size_t n)
+{
+	r->len -= (unsigned)n;
+	if (r->len > 0)
+		memmove(r->buf, r->buf + n, r->len);
+}
+
+/* Frame and dispatch every complete message in r->buf.  0 or E_*. */
+static int
+rconn_frames(struct tcp_rconn *r)
+{
+	size_t max = (size_t)core_cfg.tcp_max_msg_size, skip, mlen;
+	bool pong;
+	int rc;
+
+	while (r->len > 0 && !r->dead) {
+		rc = tcp_frame_next(r->buf, r->len, max, &skip, &mlen, &pong);
+		if (rc != 0)
+			return rc;
+		if (pong) {
+			struct dest_info d = { .proto = r->c->proto,
+				.conn_id = r->id, .to = r->c->peer };
+
+			tcp_send(&d, "\r\n", 2);
+		}
+		if (skip > 0)
+			rconn_consume(r, skip);
+		if (mlen == 0)
+			break;
+		rconn_dispatch(r, r->buf, mlen);
+		rconn_consume(r, mlen);
+	}
+	return 0;
+}
+
+static int
+rconn_grow(struct tcp_rconn *r)
+{
+	size_t max = (size_t)core_cfg.tcp_max_msg_size + 4;
+	size_t ncap = r->cap ? (size_t)r->cap * 2 : RBUF_MIN;
+	char *nb;
+
+	if (r->cap >= max)
+		return E_TOOBIG;
+	if (ncap > max)
+		ncap = max;
+	if ((nb = pkg_realloc(r->buf, ncap + 1)) == NULL)
+		return E_NOMEM;
+	r->buf = nb;
+	r->cap = (unsigned)ncap;
+	return 0;
+}
+
+static void
+rconn_read(struct tcp_rconn *r)
+{
+	const char *why = NULL;
+	ssize_t n;
+	size_t space;
+	int rc, rounds;
+
+	for (rounds = 0; rounds < 4 && why == NULL; rounds++) {
+		if (r->len == r->cap && (rc = rconn_grow(r)) != 0) {
+			why = rc == E_TOOBIG ? "message too big" : "no memory";
+			break;
+		}
+		space = r->cap - r->len;
+		n = r->ops->read(r->ctx, r->fd, r->buf + r->len, space);
+		if (n == TRANSPORT_WANT_READ)
+			break;
+		if (n == TRANSPORT_WANT_WRITE) {
+			rconn_events(r, EPOLLIN | EPOLLOUT);
+			break;
+		}
+		if (n == 0) {
+			why = r->len ? "EOF in the middle of a message" : "EOF";
+			break;
+		}
+		if (n < 0) {
+			why = err_str((int)n);
+			break;
+		}
+		r->len += (unsigned)n;
+		__atomic_store_n(&r->c->last_ms, get_ticks_ms(),
+		    __ATOMIC_RELAXED);
+		if ((rc = rconn_frames(r)) != 0)
+			why = rc == E_TOOBIG ? "message over tcp_max_msg_size"
+					     : "no Content-Length";
+		if (r->dead)
+			why = "write failed";
+		if ((size_t)n < space)
+			break;   /* drained for now */
+	}
+	if (why != NULL) {
+		rconn_close(r, why);
+		return;
+	}
+	if (r->len == 0 && r->buf != NULL) {
+		/* idle between messages: give the buffer back */
+		pkg_free(r->buf);
+		r->buf = NULL;
+		r->cap = 0;
+	}
+}
+
+/* ---------------------------------------------------------- connecting */
+
+/* Our non-blocking connect finished (or failed).  Owner only. */
+static void
+rconn_connected(struct tcp_rconn *r)
+{
+	union sockaddr_union local;
+	socklen_t l = sizeof(local);
+	int err = 0, rc;
+
+	l = sizeof(err);
+	if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &err, &l) == -1)
+		err = errno;
+	if (err != 0) {
+		LM_DBG("connect for connection %d failed: %s", r->id,
+		    strerror(err));
+		rconn_close(r, "connect failed");
+		return;
+	}
+	r->connecting = false;
+	l = sizeof(local);
+	if (getsockname(r->fd, &local.s, &l) == -1)
+		memset(&local, 0, sizeof(local));
+	tcp_conn_lock();
+	r->c->local = local;
+	r->c->state = TCP_S_OPEN;
+	r->c->last_ms = get_ticks_ms();
+	tcp_conn_unlock();
+	/* may move it to TCP_S_HANDSHAKE (TLS) */
+	if ((rc = r->ops->init(r->c, r->fd, true, &r->ctx)) != 0) {
+		rconn_close(r, "transport init failed");
+		return;
+	}
+	rconn_events(r, EPOLLIN);
+	if ((rc = rconn_flush(r)) != 0)
+		rconn_close(r, err_str(rc));
+}
+
+/* Open the outgoing connection id (state TCP_S_NEW, owner us). */
+static void
+tcp_connect_start(int id)
+{
+	union sockaddr_union peer, src;
+	struct socket_info *bind_si;
+	struct tcp_conn *c;
+	struct tcp_rconn *r;
+	int fd, on = 1;
+
+	tcp_conn_lock();
+	c = tcp_conn_find_id(id);
+	if (c == NULL || c->state != TCP_S_NEW || c->owner != tcp_reader_self) {
+		tcp_conn_unlock();
+		return;
+	}
+	c->state = TCP_S_CONNECTING;
+	peer = c->peer;
+	bind_si = c->bind;
+	tcp_conn_unlock();
+	fd = socket(peer.s.sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		LM_ERRNO(L_ERR, errno, "socket for connection %d", id);
+		goto fail;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	if (bind_si != NULL && !bind_si->is_any &&
+	    bind_si->su.s.sa_family == peer.s.sa_family) {
+		/* leave from the listening address, any port */
+		src = bind_si->su;
+		if (src.s.sa_family == AF_INET)
+			src.sin.sin_port = 0;
+		else
+			src.sin6.sin6_port = 0;
+		bind(fd, &src.s, su_len(&src));
+	}
+	tcp_conn_lock();
+	c->fd = fd;
+	tcp_conn_unlock();
+	if ((r = rconn_new(fd, c)) == NULL) {
+		close(fd);
+		goto fail;
+	}
+	r->connecting = true;
+	if (connect(fd, &peer.s, su_len(&peer)) == 0) {
+		rconn_connected(r);
+		return;
+	}
+	if (errno != EINPROGRESS) {
+		LM_DBG("connect for connection %d: %s", id, strerror(errno));
+		rconn_close(r, "connect failed");
+		return;
+	}
+	rconn_events(r, EPOLLIN | EPOLLOUT);
+	return;
+fail:
+	tcp_conn_lock();
+	if ((c = tcp_conn_find_id(id)) != NULL)
+		tcp_conn_remove(c);
+	tcp_conn_unlock();
+}
+
+/* An accepted connection passed by the supervisor. */
+static void
+tcp_take_new(int id, int fd)
+{
+	union sockaddr_union local;
+	socklen_t l = sizeof(local);
+	struct tcp_conn *c;
+	struct tcp_rconn *r;
+
+	if (getsockname(fd, &local.s, &l) == -1)
+		memset(&local, 0, sizeof(local));
+	tcp_conn_lock();
+	c = tcp_conn_find_id(id);
+	if (c != NULL && c->state == TCP_S_NEW) {
+		c->owner = tcp_reader_self;
+		c->fd = fd;
+		c->local = local;
+		c->state = TCP_S_OPEN;
+	} else {
+		c = NULL;
+	}
+	tcp_conn_unlock();
+	if (c == NULL) {
+		close(fd);
+		return;
+	}
+	if ((r = rconn_new(fd, c)) == NULL) {
+		tcp_conn_lock();
+		tcp_conn_remove(c);
+		tcp_conn_unlock();
+		close(fd);
+		return;
+	}
+	if (r->ops->init(c, fd, false, &r->ctx) != 0) {
+		rconn_close(r, "transport init failed");
+		return;
+	}
+	/* queued while it travelled here */
+	if (c->q_bytes > 0 && rconn_flush(r) != 0)
+		rconn_close(r, "write failed");
+}
+
+static struct tcp_rconn *
+rconn_by_id(int id)
+{
+	struct tcp_conn *c;
+	struct tcp_rconn *r = NULL;
+
+	tcp_conn_lock();
+	c = tcp_conn_find_id(id);
+	if (c != NULL && c->owner == tcp_reader_self && c->fd >= 0 &&
+	    c->fd < by_fd_size && by_fd[c->fd] != NULL &&
+	    by_fd[c->fd]->id == id)
+		r = by_fd[c->fd];
+	tcp_conn_unlock();
+	return r;
+}
+
+/* Drain the command channel. */
+static void
+tcp_commands(int cfd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct tcp_cmd cmd;
+	struct iovec iov;
+	struct msghdr mh;
+	struct cmsghdr *cm;
+	struct tcp_rconn *r;
+	int k, fd, rc;
+	ssize_t n;
+
+	for (k = 0; k < 256; k++) {
+		iov.iov_base = &cmd;
+		iov.iov_len = sizeof(cmd);
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		mh.msg_control = u.buf;
+		mh.msg_controllen = sizeof(u.buf);
+		n = recvmsg(cfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n == -1)
+			return;
+		fd = -1;
+		cm = CMSG_FIRSTHDR(&mh);
+		if (cm != NULL && cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+		if (n != sizeof(cmd)) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		switch (cmd.type) {
+		case TCP_CMD_NEW:
+			if (fd >= 0)
+				tcp_take_new(cmd.id, fd);
+			fd = -1;
+			break;
+		case TCP_CMD_CONNECT:
+			tcp_connect_start(cmd.id);
+			break;
+		case TCP_CMD_SEND:
+			if ((r = rconn_by_id(cmd.id)) != NULL &&
+			    (rc = rconn_flush(r)) != 0)
+				rconn_close(r, err_str(rc));
+			break;
+		case TCP_CMD_CLOSE:
+			if ((r = rconn_by_id(cmd.id)) != NULL)
+				rconn_close(r, "close requested");
+			break;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* Every tick: close what the supervisor marked, flush queues whose
+ * wake-up was lost (channel full), finish connects that take long. */
+static void
+tcp_tick(void)
+{
+	struct tcp_rconn *r;
+	int fd, rc;
+
+	for (fd = 0; fd < by_fd_top; fd++) {
+		if ((r = by_fd[fd]) == NULL)
+			continue;
+		if (__atomic_load_n(&r->c->close_req, __ATOMIC_RELAXED)) {
+			rconn_close(r, "timeout");
+			continue;
+		}
+		if (!r->connecting && r->events == EPOLLIN &&
+		    __atomic_load_n(&r->c->q_bytes, __ATOMIC_RELAXED) > 0 &&
+		    (rc = rconn_flush(r)) != 0)
+			rconn_close(r, err_str(rc));
+	}
+}
+
+/* ---------------------------------------------------------- sending */
+
+int
+tcp_alias_add(int conn_id, const struct ip_addr *ip, unsigned short port)
+{
+	struct tcp_conn *c;
+	int rc;
+
+	if (tcp_conns == NULL)
+		return E_NOTFOUND;
+	tcp_conn_lock();
+	c = tcp_conn_find_id(conn_id);
+	rc = c != NULL ? tcp_conn_add_alias(c, ip, port) : E_NOTFOUND;
+	tcp_conn_unlock();
+	return rc;
+}
+
+/* The owner sends on its own connection: write now what the socket takes
+ * (nothing queued before it), queue the rest. */
+static int
+tcp_send_own(struct tcp_rconn *r, const char *buf, size_t len)
+{
+	ssize_t n = 0;
+	int rc = 0;
+
+	if (!r->connecting && r->c->q_head == NULL) {
+		n = r->ops->write(r->ctx, r->fd, buf, len);
+		if (n == TRANSPORT_WANT_WRITE || n == TRANSPORT_WANT_READ)
+			n = 0;
+		if (n < 0) {
+			rconn_close(r, err_str((int)n));
+			return (int)n;
+		}
+		__atomic_store_n(&r->c->last_ms, get_ticks_ms(),
+		    __ATOMIC_RELAXED);
+		if ((size_t)n == len)
+			return 0;
+	}
+	tcp_conn_lock();
+	rc = tcp_conn_queue(r->c, buf + n, len - (size_t)n, get_ticks_ms());
+	tcp_conn_unlock();
+	if (rc == 0 && !r->connecting)
+		rconn_events(r, EPOLLIN | EPOLLOUT);
+	return rc;
+}
+
+/* Find or enter the connection for d and queue buf on it unless the
+ * caller owns it (then *own is set and nothing is queued).  Lock held. */
+static int
+tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
+    struct tcp_conn **out, bool *wake, bool *fresh)
+{
+	struct tcp_conn *c = NULL;
+	struct ip_addr ip;
+	int rc;
+
+	if (d->conn_id > 0) {
+		c = tcp_conn_find_id(d->conn_id);
+		if (c != NULL && (c->close_req || c->state == TCP_S_CLOSING))
+			c = NULL;
+	}
+	if (c == NULL) {
+		ip_addr_from_su(&ip, &d->to);
+		c = tcp_conn_find_addr(&ip, su_port(&d->to), d->proto);
+	}
+	if (c == NULL) {
+		if ((rc = tcp_conn_add(&c, d->proto, &d->to, d->send_sock)))
+			return rc;
+		c->outgoing = true;
+		c->created_ms = c->last_ms = get_ticks_ms();
+		/* a reader opens what it needs itself (no hand-off for the
+		 * requests that follow); others ask readers in turn */
+		c->owner = tcp_reader_self >= 0 ? tcp_reader_self
+		    : (int)((unsigned)c->id % (unsigned)tcp_readers);
+		*fresh = true;
+	}
+	*out = c;
+	if (c->owner == tcp_reader_self && c->state != TCP_S_NEW)
+		return 0;   /* we write it ourselves */
+	if (c->q_bytes + len > TCP_QUEUE_MAX)
+		return E_TOOBIG;   /* the peer does not read: don't pile up */
+	*wake = c->q_bytes == 0;
+	return tcp_conn_queue(c, buf, len, get_ticks_ms());
+}
+
+int
+tcp_send(struct dest_info *d, const char *buf, size_t len)
+{
+	struct tcp_conn *c = NULL;
+	struct tcp_rconn *r;
+	bool wake = false, fresh = false;
+	int rc, owner = -1, id = 0, fd = -1;
+
+	if (tcp_conns == NULL || tcp_readers < 1)
+		return E_NOTFOUND;
+	if (d->send_sock == NULL || d->send_sock->proto != d->proto)
+		d->send_sock = socket_for_dst(&d->to, d->proto);
+	if (d->send_sock == NULL)
+		return E_NOTFOUND;
+	tcp_conn_lock();
+	rc = tcp_send_locked(d, buf, len, &c, &wake, &fresh);
+	if (rc == 0) {
+		owner = c->owner;
+		id = c->id;
+		fd = c->fd;
+	}
+	tcp_conn_unlock();
+	if (rc != 0)
+		return rc;
+	if (fresh) {
+		if (owner == tcp_reader_self)
+			tcp_connect_start(id);
+		else if (tcp_cmd_send(owner, TCP_CMD_CONNECT, id, -1) != 0)
+			return E_IO;   /* the supervisor drops the entry */
+		return 0;
+	}
+	if (owner == tcp_reader_self) {
+		if (wake || fd < 0 || fd >= by_fd_size ||
+		    (r = by_fd[fd]) == NULL || r->id != id)
+			return wake ? 0 : E_NOTFOUND;
+		return tcp_send_own(r, buf, len);
+	}
+	if (wake)
+		tcp_cmd_send(owner, TCP_CMD_SEND, id, -1);   /* lost: tick */
+	return 0;
+}
+
+/* ---------------------------------------------------------- the loop */
+
+/* A reader that restarts forgets what its predecessor owned. */
+static void
+tcp_forget_orphans(void)
+{
+	struct tcp_conn *c, *next;
+
+	tcp_conn_lock();
+	for (c = tcp_conns->all; c != NULL; c = next) {
+		next = c->all_next;
+		if (c->owner == tcp_reader_self && c->state != TCP_S_NEW)
+			tcp_conn_remove(c);
+	}
+	tcp_conn_unlock();
+}
+
+int
+tcp_read_loop(int rank, void *arg)
+{
+	struct epoll_event ev, evs[64];
+	struct rlimit rl;
+	uint64_t last_tick = 0, now;
+	int cfd, n, i;
+
+	(void)arg;
+	tcp_reader_self = rank;
+	cfd = tcp_cmd_fd(rank);
+	by_fd_size = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		by_fd_size = (int)rl.rlim_cur;
+	if ((by_fd = calloc((size_t)by_fd_size, sizeof(*by_fd))) == NULL)
+		return E_NOMEM;
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		return E_IO;
+	ev.events = EPOLLIN;
+	ev.data.ptr = NULL;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &ev) == -1)
+		return E_IO;
+	tcp_forget_orphans();
+	for (;;) {
+		n = epoll_wait(ep, evs, 64, TICK_MS);
+		if (n == -1 && errno != EINTR) {
+			LM_ERRNO(L_CRIT, errno, "epoll_wait");
+			return E_IO;
+		}
+		for (i = 0; i < n; i++) {
+			struct tcp_rconn *r = evs[i].data.ptr;
+			unsigned e = evs[i].events;
+
+			if (r == NULL) {
+				tcp_commands(cfd);
+				continue;
+			}
+			if (r->closed)
+				continue;
+			if (r->connecting) {
+				if (e & (EPOLLOUT | EPOLLERR | EPOLLHUP))
+					rconn_connected(r);
+				continue;
+			}
+			if (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
+				rconn_read(r);
+				if (r->closed)
+					continue;
+			}
+			if (e & EPOLLOUT) {
+				int rc = rconn_flush(r);
+
+				if (rc != 0)
+					rconn_close(r, err_str(rc));
+			}
+		}
+		while (graveyard != NULL) {
+			struct tcp_rconn *d = graveyard;
+
+			graveyard = d->next_dead;
+			pkg_free(d);
+		}
+		now = get_ticks_ms();
+		if (now - last_tick >= TICK_MS) {
+			last_tick = now;
+			tcp_tick();
+		}
+	}
+}

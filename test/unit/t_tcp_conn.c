@@ -1,0 +1,215 @@
+/* t_tcp_conn.c: the shm connection table: add, find by id / address /
+ * alias, remove, alias moves and slots, the connection limit, queues. */
+#include <string.h>
+
+#include "../../err.h"
+#include "../../mem/shm.h"
+#include "../../net/net_addr.h"
+#include "../../net/tcp_conn.h"
+#include "unit.h"
+
+#define HEAP (8 << 20)
+
+static union sockaddr_union
+su_of(const char *ip, unsigned short port)
+{
+	union sockaddr_union su;
+	struct ip_addr a;
+
+	memset(&su, 0, sizeof(su));
+	ip_addr_parse(ip, strlen(ip), &a);
+	su_from_ip_port(&su, &a, port);
+	return su;
+}
+
+static struct ip_addr
+ip_of(const char *s)
+{
+	struct ip_addr a;
+
+	ip_addr_parse(s, strlen(s), &a);
+	return a;
+}
+
+static int
+setup(int max)
+{
+	if (shm_init(HEAP) != 0 || tcp_conn_table_init(max) != 0)
+		return 1;
+	return 0;
+}
+
+static void
+teardown(void)
+{
+	tcp_conn_table_destroy();
+	shm_destroy();
+}
+
+static int
+t_add_find_remove_(void)
+{
+	union sockaddr_union a = su_of("10.0.0.1", 5060);
+	union sockaddr_union b = su_of("2001:db8::1", 5070);
+	struct ip_addr ia = ip_of("10.0.0.1"), ib = ip_of("2001:db8::1");
+	struct tcp_conn *c1, *c2;
+
+	CHECK_INT(0, tcp_conn_add(&c1, PROTO_TCP, &a, NULL));
+	CHECK_INT(0, tcp_conn_add(&c2, PROTO_TCP, &b, NULL));
+	CHECK(c1->id > 0 && c2->id > c1->id);
+	CHECK_INT(2, tcp_conns->count);
+	CHECK(tcp_conn_find_id(c1->id) == c1);
+	CHECK(tcp_conn_find_id(c2->id) == c2);
+	CHECK(tcp_conn_find_id(c2->id + 1) == NULL);
+	CHECK(tcp_conn_find_id(0) == NULL);
+	CHECK(tcp_conn_find_addr(&ia, 5060, PROTO_TCP) == c1);
+	CHECK(tcp_conn_find_addr(&ia, 5060, PROTO_NONE) == c1);
+	CHECK(tcp_conn_find_addr(&ia, 5060, PROTO_TLS) == NULL);
+	CHECK(tcp_conn_find_addr(&ia, 5061, PROTO_TCP) == NULL);
+	CHECK(tcp_conn_find_addr(&ib, 5070, PROTO_TCP) == c2);
+	/* a closing connection is not reused */
+	c2->close_req = true;
+	CHECK(tcp_conn_find_addr(&ib, 5070, PROTO_TCP) == NULL);
+	CHECK(tcp_conn_find_id(c2->id) == c2);
+	tcp_conn_remove(c1);
+	CHECK_INT(1, tcp_conns->count);
+	CHECK(tcp_conn_find_addr(&ia, 5060, PROTO_TCP) == NULL);
+	tcp_conn_remove(c2);
+	CHECK_INT(0, tcp_conns->count);
+	CHECK(tcp_conns->all == NULL);
+	return 0;
+}
+
+static int
+t_aliases_(void)
+{
+	union sockaddr_union a = su_of("10.0.0.1", 40000);
+	union sockaddr_union b = su_of("10.0.0.1", 40001);
+	struct ip_addr ip = ip_of("10.0.0.1"), other = ip_of("10.0.0.2");
+	struct tcp_conn *c1, *c2;
+	int i;
+
+	CHECK_INT(0, tcp_conn_add(&c1, PROTO_TCP, &a, NULL));
+	CHECK_INT(0, tcp_conn_add(&c2, PROTO_TCP, &b, NULL));
+	CHECK_INT(E_INVAL, tcp_conn_add_alias(c1, &ip, 0));
+	CHECK_INT(0, tcp_conn_add_alias(c1, &ip, 5060));
+	CHECK_INT(0, tcp_conn_add_alias(c1, &ip, 5060));   /* again: fine */
+	CHECK(tcp_conn_find_addr(&ip, 5060, PROTO_TCP) == c1);
+	CHECK(tcp_conn_find_addr(&ip, 40000, PROTO_TCP) == c1);
+	/* the alias moves to the newer connection */
+	CHECK_INT(0, tcp_conn_add_alias(c2, &ip, 5060));
+	CHECK(tcp_conn_find_addr(&ip, 5060, PROTO_TCP) == c2);
+	CHECK(tcp_conn_find_addr(&ip, 40000, PROTO_TCP) == c1);
+	/* slots: TCP_CONN_ALIASES - 1 besides the peer address */
+	for (i = 1; i < TCP_CONN_ALIASES; i++)
+		CHECK_INT(0, tcp_conn_add_alias(c1, &other, (unsigned short)(
+		    6000 + i)));
+	CHECK_INT(E_TOOBIG, tcp_conn_add_alias(c1, &other, 7000));
+	CHECK(tcp_conn_find_addr(&other, 6001, PROTO_TCP) == c1);
+	/* removing c2 drops its aliases; c1 keeps its own */
+	tcp_conn_remove(c2);
+	CHECK(tcp_conn_find_addr(&ip, 5060, PROTO_TCP) == NULL);
+	CHECK(tcp_conn_find_addr(&other, 6002, PROTO_TCP) == c1);
+	tcp_conn_remove(c1);
+	CHECK(tcp_conn_find_addr(&other, 6002, PROTO_TCP) == NULL);
+	return 0;
+}
+
+static int
+t_limit_(void)
+{
+	union sockaddr_union a;
+	struct tcp_conn *c[3], *x;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		a = su_of("127.0.0.1", (unsigned short)(1000 + i));
+		CHECK_INT(0, tcp_conn_add(&c[i], PROTO_TCP, &a, NULL));
+	}
+	a = su_of("127.0.0.1", 2000);
+	x = NULL;
+	CHECK_INT(E_TOOBIG, tcp_conn_add(&x, PROTO_TCP, &a, NULL));
+	CHECK(x == NULL);
+	tcp_conn_remove(c[1]);
+	CHECK_INT(0, tcp_conn_add(&x, PROTO_TCP, &a, NULL));
+	tcp_conn_remove(x);
+	tcp_conn_remove(c[0]);
+	tcp_conn_remove(c[2]);
+	return 0;
+}
+
+static int
+t_queue_(void)
+{
+	union sockaddr_union a = su_of("127.0.0.1", 5060);
+	struct tcp_conn *c;
+	long live;
+
+	CHECK_INT(0, tcp_conn_add(&c, PROTO_TCP, &a, NULL));
+	live = shm_live_blocks();
+	CHECK_INT(0, tcp_conn_queue(c, "abc", 3, 100));
+	CHECK_INT(0, tcp_conn_queue(c, "defg", 4, 200));
+	CHECK_INT(7, c->q_bytes);
+	CHECK_INT(100, c->q_since_ms);
+	CHECK_STRN("abc", c->q_head->data, c->q_head->len);
+	CHECK_STRN("defg", c->q_tail->data, c->q_tail->len);
+	CHECK_INT(live + 2, shm_live_blocks());
+	tcp_conn_remove(c);   /* frees the queue too */
+	CHECK_INT(live - 1, shm_live_blocks());
+	return 0;
+}
+
+static int
+t_many_(void)
+{
+	static struct tcp_conn *c[3000];
+	union sockaddr_union a;
+	struct ip_addr ip = ip_of("127.0.0.1");
+	int i;
+
+	for (i = 0; i < 3000; i++) {
+		a = su_of("127.0.0.1", (unsigned short)(10000 + i));
+		CHECK_INT(0, tcp_conn_add(&c[i], PROTO_TCP, &a, NULL));
+	}
+	for (i = 0; i < 3000; i += 7) {
+		CHECK(tcp_conn_find_id(c[i]->id) == c[i]);
+		CHECK(tcp_conn_find_addr(&ip, (unsigned short)(10000 + i),
+			  PROTO_TCP) == c[i]);
+	}
+	/* one idle entry: shm footprint */
+	CHECK(sizeof(struct tcp_conn) < 1024);
+	for (i = 0; i < 3000; i++)
+		tcp_conn_remove(c[i]);
+	CHECK_INT(0, tcp_conns->count);
+	return 0;
+}
+
+#define WRAP(name, max)                                               \
+	static int name(void)                                         \
+	{                                                             \
+		int rc;                                               \
+		if (setup(max) != 0)                                  \
+			return 1;                                     \
+		rc = name##_();                                       \
+		teardown();                                           \
+		return rc;                                            \
+	}
+
+WRAP(t_add_find_remove, 16)
+WRAP(t_aliases, 16)
+WRAP(t_limit, 3)
+WRAP(t_queue, 16)
+WRAP(t_many, 4096)
+
+/* clang-format off */
+static const struct unit_test tests[] = {
+	{ "add_find_remove", t_add_find_remove },
+	{ "aliases",         t_aliases },
+	{ "limit",           t_limit },
+	{ "queue",           t_queue },
+	{ "many",            t_many },
+	{ NULL, NULL },
+};
+/* clang-format on */
+
+UNIT_MAIN(tests)
