@@ -262,7 +262,7 @@ test_fixup_errors(void)
 		"route { route(missing); }\n",
 		"route { $fd = \"x\"; }\n",
 		"route { $nosuchpv = 1; }\n",
-		"route { forward_tcp(\"a\"); }\n",
+		"route { forward(\"a\", \"x\"); }\n",
 		NULL,
 	};
 	int i;
