@@ -312,7 +312,7 @@ static int
 w_force_rport(struct sip_msg *msg, const struct cmd_args *a)
 {
 	(void)a;
-	msg->flags |= MSG_FLAG_FORCE_RPORT;
+	msg->core_flags |= MSG_FLAG_FORCE_RPORT;
 	return 1;
 }
 

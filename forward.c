@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core_cmds.h"
 #include "data_lump.h"
 #include "err.h"
 #include "forward.h"
@@ -254,14 +255,20 @@ make_branch(struct sip_msg *msg, struct via_body *v, char *out)
 }
 
 static int
-via_insert_ours(struct sip_msg *msg, struct dest_info *d, struct via_body *v)
+via_insert_ours(struct sip_msg *msg, struct dest_info *d, struct via_body *v,
+    const char *given, size_t given_len)
 {
 	char branch[48], *via;
 	struct socket_info *si = d->send_sock;
 	size_t blen, off;
 	int n;
 
-	blen = make_branch(msg, v, branch);
+	if (given != NULL) {
+		blen = given_len < sizeof(branch) ? given_len : sizeof(branch);
+		memcpy(branch, given, blen);
+	} else {
+		blen = make_branch(msg, v, branch);
+	}
 	if ((via = pkg_malloc(256)) == NULL)
 		return E_NOMEM;
 	n = snprintf(via, 256, "Via: SIP/2.0/%s %s:%u;branch=%.*s\r\n",
@@ -281,7 +288,7 @@ maxfwd_update(struct sip_msg *msg)
 	char tmp[32];
 	int v, n;
 
-	if (msg->flags & MSG_FLAG_MAXFWD_DONE)
+	if (msg->core_flags & MSG_FLAG_MAXFWD_DONE)
 		return 0;
 	if (h == NULL) {
 		n = snprintf(tmp, sizeof(tmp), "Max-Forwards: %d\r\n",
@@ -350,15 +357,43 @@ dest_from_uri(struct dest_info *d, const struct str *uri, enum proto proto)
 }
 
 int
-forward_request(struct sip_msg *msg, const struct str *host,
-    unsigned short port, enum proto proto)
+forward_dest(struct sip_msg *msg, const struct str *host, unsigned short port,
+    enum proto proto, struct dest_info *d)
 {
-	struct dest_info d;
-	struct via_body *v;
 	struct str uri;
 	bool new_first;
+	int rc;
+
+	if ((rc = next_hop(msg, &uri, &new_first)) != 0)
+		return rc;
+	if (new_first)
+		msg->core_flags |= MSG_FLAG_NEW_FIRST;
+	if (host != NULL)
+		rc = dest_resolve(d, host, port,
+		    proto == PROTO_NONE ? PROTO_UDP : proto);
+	else
+		rc = dest_from_uri(d, &uri, proto);
+	if (rc != 0)
+		return rc;
+	d->send_sock = msg->force_send_socket &&
+		msg->force_send_socket->proto == d->proto ?
+	    msg->force_send_socket : socket_for_dst(&d->to, d->proto);
+	if (d->send_sock == NULL) {
+		LM_ERR("no %s socket to forward from (listen=%s:...)",
+		    proto_name(d->proto), proto_name(d->proto));
+		return E_NOTFOUND;
+	}
+	return 0;
+}
+
+long
+forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
+    size_t blen, char *buf, size_t size)
+{
+	struct via_body *v;
 	char *first = NULL;
 	size_t first_len = 0;
+	struct lump *mark;
 	long len;
 	int rc;
 
@@ -366,43 +401,59 @@ forward_request(struct sip_msg *msg, const struct str *host,
 		LM_ERR("cannot forward a request without a valid Via");
 		return E_PARSE;
 	}
-	if ((rc = next_hop(msg, &uri, &new_first)) != 0)
-		return rc;
-	if (host != NULL)
-		rc = dest_resolve(&d, host, port,
-		    proto == PROTO_NONE ? PROTO_UDP : proto);
-	else
-		rc = dest_from_uri(&d, &uri, proto);
-	if (rc != 0)
-		return rc;
-	d.send_sock = msg->force_send_socket &&
-		msg->force_send_socket->proto == d.proto ?
-	    msg->force_send_socket : socket_for_dst(&d.to, d.proto);
-	if (d.send_sock == NULL) {
-		LM_ERR("no %s socket to forward from (listen=%s:...)",
-		    proto_name(d.proto), proto_name(d.proto));
-		return E_NOTFOUND;
+	/* once per message, whatever the number of branches */
+	if (!(msg->core_flags & MSG_FLAG_FWD_PREPARED)) {
+		if ((rc = maxfwd_update(msg)) != 0)
+			return rc;
+		if ((rc = via_add_received(msg, v)) != 0)
+			return rc;
+		msg->core_flags |= MSG_FLAG_FWD_PREPARED | MSG_FLAG_MAXFWD_DONE;
 	}
-	if ((rc = maxfwd_update(msg)) != 0) {
-		if (rc == E_TOOBIG)
-			reply_local(msg, 483, "Too Many Hops");
+	/* our Via for this branch only: taken out again after the build */
+	mark = msg->add_rm;
+	if ((rc = via_insert_ours(msg, d, v, branch, blen)) != 0)
 		return rc;
-	}
-	if ((rc = via_add_received(msg, v)) != 0 ||
-	    (rc = via_insert_ours(msg, &d, v)) != 0)
-		return rc;
-	if (new_first) {
+	if ((msg->core_flags & MSG_FLAG_NEW_FIRST) || msg->new_uri != NULL) {
 		struct str ru = ruri_get(msg);
 
 		first_len = msg->first.method.len + ru.len + 12;
-		if ((first = pkg_malloc(first_len + 1)) == NULL)
-			return E_NOMEM;
+		if ((first = pkg_malloc(first_len + 1)) == NULL) {
+			len = E_NOMEM;
+			goto out;
+		}
 		first_len = (size_t)snprintf(first, first_len + 1,
 		    "%.*s %.*s SIP/2.0\r\n", (int)msg->first.method.len,
 		    msg->first.method.s, (int)ru.len, ru.s);
 	}
-	len = lumps_apply(msg, first, first_len, out_buf, sizeof(out_buf));
+	len = lumps_apply(msg, first, first_len, buf, size);
 	pkg_free(first);
+out:
+	while (msg->add_rm != mark) {
+		struct lump *l = msg->add_rm;
+
+		msg->add_rm = l->next;
+		pkg_free(l->text);
+		pkg_free(l);
+	}
+	return len;
+}
+
+int
+forward_request(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto)
+{
+	struct dest_info d;
+	long len;
+	int rc;
+
+	if ((rc = forward_dest(msg, host, port, proto, &d)) != 0)
+		return rc;
+	len = forward_build(msg, &d, NULL, 0, out_buf, sizeof(out_buf));
+	if (len == E_TOOBIG && !(msg->core_flags & MSG_FLAG_FWD_PREPARED)) {
+		/* Max-Forwards reached 0 */
+		reply_local(msg, 483, "Too Many Hops");
+		return (int)len;
+	}
 	if (len < 0)
 		return (int)len;
 	rc = msg_send(&d, out_buf, (size_t)len);
@@ -608,7 +659,8 @@ reply_local(struct sip_msg *msg, int code, const char *reason)
 	d.send_sock = msg->rcv.bind;
 	d.conn_id = msg->rcv.conn_id;
 	d.to = msg->rcv.src_su;
-	if (d.proto == PROTO_UDP && v->rport == NULL) {
+	if (d.proto == PROTO_UDP && v->rport == NULL &&
+	    !(msg->core_flags & MSG_FLAG_FORCE_RPORT)) {
 		unsigned short port = v->port ? v->port : 5060;
 
 		if (d.to.s.sa_family == AF_INET)

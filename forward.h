@@ -33,6 +33,19 @@ int msg_send(struct dest_info *d, const char *buf, size_t len);
 int forward_request(struct sip_msg *msg, const struct str *host,
     unsigned short port, enum proto proto);
 
+/* The pieces of forward_request(), for modules that relay a request to
+ * several destinations (tm):
+ * forward_dest() resolves the next hop (dst_uri, Route, R-URI, or host);
+ * forward_build() writes the outgoing request for d into buf: our Via with
+ * the given branch (NULL: a stateless branch), received/rport on the
+ * previous Via and Max-Forwards lowered (once per message).  It may be
+ * called once per branch.  Returns the length, or E_TOOBIG when
+ * Max-Forwards is 0 or the buffer is too small, or another E_*. */
+int forward_dest(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto, struct dest_info *d);
+long forward_build(struct sip_msg *msg, struct dest_info *d,
+    const char *branch, size_t blen, char *buf, size_t size);
+
 /* Send a reply on to the next Via (after removing ours).  0 or E_*. */
 int forward_reply(struct sip_msg *msg);
 
@@ -43,6 +56,9 @@ int reply_local(struct sip_msg *msg, int code, const char *reason);
 /* Set by mf_process_maxfwd_header so that forward() does not touch
  * Max-Forwards again. */
 #define MSG_FLAG_MAXFWD_DONE 0x80000000u
+/* Internal: received/rport and Max-Forwards done; R-URI line rebuilt. */
+#define MSG_FLAG_FWD_PREPARED 0x20000000u
+#define MSG_FLAG_NEW_FIRST 0x10000000u
 
 /* Statistics kept per process and summed by the control interface. */
 struct fwd_stats {

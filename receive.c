@@ -21,9 +21,15 @@
 
 static unsigned int msg_no;
 
+int (*receive_reply_hook)(struct sip_msg *msg);
+int (*receive_request_hook)(struct sip_msg *msg);
+void (*receive_done_hook)(struct sip_msg *msg);
+
 static void
 msg_done(struct sip_msg *msg)
 {
+	if (receive_done_hook != NULL)
+		receive_done_hook(msg);
 	lumps_free(msg);
 	pkg_free(msg->new_uri);
 	pkg_free(msg->dst_uri);
@@ -98,18 +104,24 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 	if (msg.first.type == SIP_REQUEST) {
 		fwd_stats.rcv_requests++;
 		ctx.kind = ROUTE_REQUEST;
-		flags = route_run(route_get(ROUTE_REQUEST, NULL), &msg, &ctx);
-		if (flags & RUN_DROP)
-			fwd_stats.drop_requests++;
+		if (receive_request_hook == NULL ||
+		    receive_request_hook(&msg) == 0) {
+			flags = route_run(route_get(ROUTE_REQUEST, NULL), &msg,
+			    &ctx);
+			if (flags & RUN_DROP)
+				fwd_stats.drop_requests++;
+		}
 	} else {
 		fwd_stats.rcv_replies++;
 		ctx.kind = ROUTE_ONREPLY;
-		rb = route_get(ROUTE_ONREPLY, NULL);
-		flags = rb ? route_run(rb, &msg, &ctx) : 0;
-		if (flags & RUN_DROP)
-			fwd_stats.drop_replies++;
-		else if (forward_reply(&msg) != 0)
-			fwd_stats.err_replies++;
+		if (receive_reply_hook == NULL || receive_reply_hook(&msg) == 0) {
+			rb = route_get(ROUTE_ONREPLY, NULL);
+			flags = rb ? route_run(rb, &msg, &ctx) : 0;
+			if (flags & RUN_DROP)
+				fwd_stats.drop_replies++;
+			else if (forward_reply(&msg) != 0)
+				fwd_stats.err_replies++;
+		}
 	}
 	msg_done(&msg);
 	stats_publish(rcv->proto);

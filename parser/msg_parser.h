@@ -142,6 +142,7 @@ struct sip_msg {
 	struct lump *body_lumps;
 	struct lump *reply_lump;        /* headers to add to local replies */
 	unsigned int flags;             /* script flags (setflag) */
+	unsigned int core_flags;        /* MSG_FLAG_* of the core, not the script's */
 	struct socket_info *force_send_socket;
 };
 

@@ -38,13 +38,13 @@ w_process_maxfwd(struct sip_msg *msg, const struct cmd_args *a)
 
 	if (msg->first.type != SIP_REQUEST)
 		return -1;
-	if (msg->flags & MSG_FLAG_MAXFWD_DONE)
+	if (msg->core_flags & MSG_FLAG_MAXFWD_DONE)
 		return 1;
 	if (h == NULL) {
 		n = snprintf(tmp, sizeof(tmp), "Max-Forwards: %d\r\n", max);
 		if (lump_insert(msg, msg_hdrs_end(msg), tmp, (size_t)n) != 0)
 			return -1;
-		msg->flags |= MSG_FLAG_MAXFWD_DONE;
+		msg->core_flags |= MSG_FLAG_MAXFWD_DONE;
 		return 1;
 	}
 	if ((v = parse_maxfwd(msg)) < 0) {
@@ -61,7 +61,7 @@ w_process_maxfwd(struct sip_msg *msg, const struct cmd_args *a)
 	if (lump_delete(msg, (size_t)(h->body.s - msg->buf), h->body.len) ||
 	    lump_insert(msg, (size_t)(h->body.s - msg->buf), tmp, (size_t)n))
 		return -1;
-	msg->flags |= MSG_FLAG_MAXFWD_DONE;
+	msg->core_flags |= MSG_FLAG_MAXFWD_DONE;
 	return 1;
 }
 
