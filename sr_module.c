@@ -127,7 +127,7 @@ module_load(const char *path, const struct cfg_pos *pos, char **err)
 			    "the module directory)", path);
 		return E_NOTFOUND;
 	}
-	if ((h = dlopen(file, RTLD_NOW | RTLD_GLOBAL)) == NULL) {
+	if ((h = dlopen(file, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		*err = errf("cannot load module %s: %s", file, dlerror());
 		return E_INVAL;
 	}

@@ -38,6 +38,12 @@ step "unit (TLS)" sh -c "TLS=1 make -j$JOBS unit"
 step "config (TLS)" sh -c "TLS=1 make cfgtest"
 step "integration (TLS build)" sh -c "TLS=1 make integ"
 step "fuzz corpora" sh -c "make fuzz-replay"
+# the proxy itself under ASan+UBSan, fed malformed input and real peers
+SAN_TESTS="t_options t_example_1_15 t_rfc4475_udp t_tcp_bad t_sipp_tcp t_fifo"
+step "integration (ASan+UBSan build)" sh -c "TLS=1 make -j$JOBS SAN=address,undefined all &&
+	ASAN_OPTIONS=detect_leaks=0 sh test/integ/run.sh $(for t in $SAN_TESTS; do printf 'test/integ/%s.sh ' $t; done)"
+# leave the normal TLS build in place
+TLS=1 make -j$JOBS all > /dev/null 2>&1
 echo
 echo "=== summary"
 cat "$log"
