@@ -159,7 +159,9 @@ load_config(bool print)
 
 	rc = cfg_parse_file(core_cfg.cfg_file, &hooks, &routes, &nerr);
 	nerr += check_tls_cfg();
-	if (rc == 0 && nerr == 0)
+	/* fix up what was parsed even after errors, so that one run reports
+	 * every problem (an unknown function, a bad regex, ...) */
+	if (rc != E_IO)
 		nerr += route_fixup_all(routes);
 	if (nerr != 0 || rc != 0) {
 		fprintf(stderr, "%s: %d error%s in the configuration\n",
