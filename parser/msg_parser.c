@@ -98,13 +98,21 @@ method_id_of(const struct str *m)
 	return METHOD_OTHER;
 }
 
+/* Called for every header of every message: compare the length and the
+ * first letter before the (case-insensitive) name. */
 enum hdr_type
 hdr_type_of(const struct str *name)
 {
 	size_t i;
+	int c;
 
+	if (name->len == 0)
+		return HDR_OTHER;
+	c = name->s[0] | 0x20;
 	for (i = 0; i < sizeof(hdr_tab) / sizeof(hdr_tab[0]); i++)
-		if (str_caseeq_c(name, hdr_tab[i].name))
+		if ((hdr_tab[i].name[0] | 0x20) == c &&
+		    strlen(hdr_tab[i].name) == name->len &&
+		    strncasecmp(name->s, hdr_tab[i].name, name->len) == 0)
 			return hdr_tab[i].type;
 	return HDR_OTHER;
 }
