@@ -48,8 +48,7 @@ static const char usage[] =
 "    -E          Log to stderr\n"
 "    -d          More debug output (may be repeated)\n"
 "    -m MB       Shared memory size in MB (default %d)\n"
-"    -M MB       Private memory size in MB per process (accepted for\n"
-"                compatibility: private memory is the system heap)\n"
+"    -M MB       Private memory cap in MB per process (default: none)\n"
 "    -P file     Write the main process's pid to file\n"
 "    -u user     Drop privileges to user after binding the sockets\n"
 "    -g group    Drop privileges to group after binding the sockets\n"
@@ -380,6 +379,8 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (core_cfg.pkg_mb > 0)
+		pkg_set_limit((size_t)core_cfg.pkg_mb << 20);
 	if (optind < argc) {
 		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
 		return 2;

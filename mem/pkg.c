@@ -1,4 +1,5 @@
 /* mem/pkg.c: the process-private heap on top of malloc. */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,8 @@
 
 static long live_blocks;
 static long fail_countdown;
+static size_t live_bytes;
+static size_t limit_bytes;      /* 0: no limit (-M) */
 
 static int
 pkg_should_fail(void)
@@ -13,6 +16,32 @@ pkg_should_fail(void)
 	if (fail_countdown > 0 && --fail_countdown == 0)
 		return 1;
 	return 0;
+}
+
+void
+pkg_set_limit(size_t bytes)
+{
+	limit_bytes = bytes;
+}
+
+size_t
+pkg_used_bytes(void)
+{
+	return live_bytes;
+}
+
+static void *
+pkg_account(void *p)
+{
+	if (p == NULL)
+		return NULL;
+	live_bytes += malloc_usable_size(p);
+	if (limit_bytes && live_bytes > limit_bytes) {
+		live_bytes -= malloc_usable_size(p);
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 void *
@@ -24,7 +53,7 @@ pkg_malloc_(size_t n, const char *file, int line)
 	(void)line;
 	if (pkg_should_fail())
 		return NULL;
-	if ((p = malloc(n ? n : 1)) != NULL)
+	if ((p = pkg_account(malloc(n ? n : 1))) != NULL)
 		live_blocks++;
 	return p;
 }
@@ -43,12 +72,18 @@ void *
 pkg_realloc_(void *p, size_t n, const char *file, int line)
 {
 	void *q;
+	size_t old;
 
 	if (p == NULL)
 		return pkg_malloc_(n, file, line);
 	if (pkg_should_fail())
 		return NULL;
-	q = realloc(p, n ? n : 1);
+	old = malloc_usable_size(p);
+	if (limit_bytes && n > old && live_bytes + (n - old) > limit_bytes)
+		return NULL;
+	if ((q = realloc(p, n ? n : 1)) == NULL)
+		return NULL;
+	live_bytes = live_bytes - old + malloc_usable_size(q);
 	return q;
 }
 
@@ -58,6 +93,7 @@ pkg_free(void *p)
 	if (p == NULL)
 		return;
 	live_blocks--;
+	live_bytes -= malloc_usable_size(p);
 	free(p);
 }
 

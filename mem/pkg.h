@@ -17,6 +17,10 @@ char *pkg_strndup_(const char *s, size_t n, const char *file, int line);
 #define pkg_realloc(p, n) pkg_realloc_((p), (n), __FILE__, __LINE__)
 #define pkg_strndup(s, n) pkg_strndup_((s), (n), __FILE__, __LINE__)
 
+/* Cap this process's private heap (-M); 0 = no cap.  An allocation over
+ * the cap fails (NULL), as Kamailio's fixed-size pkg pool would. */
+void pkg_set_limit(size_t bytes);
+size_t pkg_used_bytes(void);
 /* Live allocations and bytes in this process (for leak checks). */
 long pkg_live_blocks(void);
 /* Make the Nth allocation from now fail (0 = never); for --oom tests. */

@@ -85,3 +85,6 @@ start_proxy "$TMPD/nf.cfg"
 [ -z "$(pgrep -P "$PROXY_PID")" ] || fail "fork=no started child processes"
 send_udp "$PROXY_PORT" "$TMPD/o.sip" | grep -q "^SIP/2.0 200 OK" || fail "fork=no does not answer"
 assert_clean_log "killed by signal 9"
+
+# -M caps private memory: a tiny cap makes start-up fail cleanly
+"$KAMAILIO" -M 1 -c -f "$TMPD/k.cfg" > /dev/null 2>&1 || fail "-M 1 is enough for -c"
