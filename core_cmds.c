@@ -169,7 +169,7 @@ fwd_common(struct sip_msg *msg, const struct cmd_args *a, enum proto proto)
 		rc = forward_request(msg, NULL, 0, proto);
 	}
 	if (rc != 0) {
-		LM_ERR("forwarding %.*s failed: %s", (int)msg->first.method.len,
+		LM_ERR_RL("forwarding %.*s failed: %s", (int)msg->first.method.len,
 		    msg->first.method.s, err_str(rc));
 		return -1;
 	}
@@ -254,7 +254,7 @@ set_part(struct sip_msg *msg, enum ruri_part part, const char *s)
 	if (msg->first.type != SIP_REQUEST)
 		return -1;
 	if (ruri_set(msg, part, s, strlen(s)) != 0) {
-		LM_ERR("cannot set the request-URI from \"%s\"", s);
+		LM_ERR_RL("cannot set the request-URI from \"%s\"", s);
 		return -1;
 	}
 	return 1;

@@ -68,7 +68,7 @@ dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
 	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0 || res == NULL) {
-		LM_ERR("cannot resolve %s: %s", name, gai_strerror(rc));
+		LM_ERR_RL("cannot resolve %s: %s", name, gai_strerror(rc));
 		return E_NOTFOUND;
 	}
 	memcpy(&d->to, res->ai_addr, res->ai_addrlen);
@@ -344,7 +344,7 @@ dest_from_uri(struct dest_info *d, const struct str *uri, enum proto proto)
 	unsigned short port;
 
 	if (parse_uri(uri->s, uri->len, &u) != 0 || u.type == URI_TEL) {
-		LM_ERR("cannot route to '%.*s': not a SIP URI", (int)uri->len,
+		LM_ERR_RL("cannot route to '%.*s': not a SIP URI", (int)uri->len,
 		    uri->s);
 		return E_PARSE;
 	}
@@ -398,7 +398,7 @@ forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
 	int rc;
 
 	if ((v = top_via(msg)) == NULL) {
-		LM_ERR("cannot forward a request without a valid Via");
+		LM_ERR_RL("cannot forward a request without a valid Via");
 		return E_PARSE;
 	}
 	/* once per message, whatever the number of branches */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -151,4 +152,24 @@ log_emit_errno(int level, int err, const char *module, const char *func,
 	log_vemit(level, err, module, func, fmt, ap);
 	va_end(ap);
 	errno = saved;
+}
+
+bool
+log_rate_ok(unsigned *window, unsigned *count, unsigned *dropped)
+{
+	unsigned now = (unsigned)time(NULL);
+
+	if (*window != now) {
+		if (*dropped)
+			log_emit(L_WARN, "log", "rate", "%u similar log lines "
+			    "suppressed in the last second(s)", *dropped);
+		*window = now;
+		*count = 0;
+		*dropped = 0;
+	}
+	if (++*count > LOG_RL_BURST) {
+		++*dropped;
+		return false;
+	}
+	return true;
 }

@@ -68,6 +68,21 @@ bool log_level_parse(const char *s, int *level);
 #define LM_INFO(...) LM_LOG(L_INFO, __VA_ARGS__)
 #define LM_DBG(...) LM_LOG(L_DBG, __VA_ARGS__)
 
+/* For per-message paths: at most LOG_RL_BURST lines a second from one call
+ * site (per process); the rest are counted and the count is logged with
+ * the next line that passes. */
+#define LOG_RL_BURST 10
+bool log_rate_ok(unsigned *window, unsigned *count, unsigned *dropped);
+
+#define LM_LOG_RL(lev, ...)                                               \
+	do {                                                              \
+		static unsigned rl_win_, rl_cnt_, rl_drop_;               \
+		if (LOG_ON(lev) &&                                        \
+		    log_rate_ok(&rl_win_, &rl_cnt_, &rl_drop_))           \
+			log_emit((lev), LOG_MODULE, __func__, __VA_ARGS__); \
+	} while (0)
+#define LM_ERR_RL(...) LM_LOG_RL(L_ERR, __VA_ARGS__)
+
 /* Appends ": strerror(err)". */
 #define LM_ERRNO(lev, err, ...)                                           \
 	do {                                                              \
