@@ -730,11 +730,12 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, struct dest_info *d)
 static int
 relay_cancel(struct sip_msg *msg, struct tm_cell *inv)
 {
+	/* the 200 first, so that it goes up before the 487 */
+	tm_reply(msg, 200, "canceling");
 	lock_get(&inv->lock);
 	inv->cancelled = true;
 	cancel_pending(inv, -1);
 	lock_release(&inv->lock);
-	tm_reply(msg, 200, "canceling");
 	tm_cell_unref(inv);
 	return 1;
 }
