@@ -120,7 +120,7 @@ define MODULE_RULE
 modules/$(1)/$(1).so: $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/$(1)/*.c)) $$(FORCE_LINK)
 	$$(CC) $$(LDFLAGS) -shared -o $$@ $$(filter-out force-link,$$^) $$(MOD_LIBS_$(1))
 endef
-$(foreach m,$(MODULES),$(eval $(call MODULE_RULE,$(m))))
+$(foreach m,$(sort $(MODULES)),$(eval $(call MODULE_RULE,$(m))))
 
 $(B)/%.pic.o: %.c
 	@mkdir -p $(dir $@)

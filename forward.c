@@ -593,24 +593,23 @@ reply_copy_via(struct sip_msg *msg, char **p, const char *end)
 	return 0;
 }
 
-int
-reply_local(struct sip_msg *msg, int code, const char *reason)
+long
+reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
+    size_t size)
 {
-	char *p = out_buf, *end = out_buf + sizeof(out_buf);
+	char *p = buf, *end = buf + size;
 	struct hdr_field *h;
 	struct lump *l;
-	struct dest_info d;
-	struct via_body *v;
 	char tag[40];
 	int n, rc;
 
 	if (msg->first.type != SIP_REQUEST)
 		return E_INVAL;
-	if (msg->first.method_id == METHOD_ACK)
-		return 0;   /* never answer an ACK */
-	if ((v = top_via(msg)) == NULL)
+	if (top_via(msg) == NULL)
 		return E_PARSE;
 	n = snprintf(p, (size_t)(end - p), "SIP/2.0 %d %s\r\n", code, reason);
+	if (n < 0 || n >= end - p)
+		return E_TOOBIG;
 	p += n;
 	if ((rc = reply_copy_via(msg, &p, end)) != 0)
 		return rc;
@@ -635,11 +634,13 @@ reply_local(struct sip_msg *msg, int code, const char *reason)
 				if (rc == 0) {
 					size_t k = make_to_tag(msg, tag);
 
-					n = snprintf(p, (size_t)(end - p),
-					    ";tag=%.*s", (int)k, tag);
-					p += n;
-					rc = out_add(&p, end, be, (size_t)(
-					    h->raw.s + h->raw.len - be));
+					rc = out_add(&p, end, ";tag=", 5);
+					if (rc == 0)
+						rc = out_add(&p, end, tag, k);
+					if (rc == 0)
+						rc = out_add(&p, end, be,
+						    (size_t)(h->raw.s +
+						    h->raw.len - be));
 				}
 			}
 			if (rc != 0)
@@ -651,24 +652,51 @@ reply_local(struct sip_msg *msg, int code, const char *reason)
 			return rc;
 	n = snprintf(p, (size_t)(end - p),
 	    "Server: " NAME " (" VERSION ")\r\nContent-Length: 0\r\n\r\n");
+	if (n < 0 || n >= end - p)
+		return E_TOOBIG;
 	p += n;
+	return (long)(p - buf);
+}
+
+void
+reply_dest(const struct sip_msg *msg, struct dest_info *d)
+{
+	const struct hdr_field *h = msg->h[HDR_VIA];
+	const struct via_body *v = h != NULL ? h->parsed : NULL;
 
 	/* RFC 3261 §18.2.2 + RFC 3581: back where it came from */
-	memset(&d, 0, sizeof(d));
-	d.proto = msg->rcv.proto;
-	d.send_sock = msg->rcv.bind;
-	d.conn_id = msg->rcv.conn_id;
-	d.to = msg->rcv.src_su;
-	if (d.proto == PROTO_UDP && v->rport == NULL &&
+	memset(d, 0, sizeof(*d));
+	d->proto = msg->rcv.proto;
+	d->send_sock = msg->rcv.bind;
+	d->conn_id = msg->rcv.conn_id;
+	d->to = msg->rcv.src_su;
+	if (d->proto == PROTO_UDP && v != NULL && v->rport == NULL &&
 	    !(msg->core_flags & MSG_FLAG_FORCE_RPORT)) {
 		unsigned short port = v->port ? v->port : 5060;
 
-		if (d.to.s.sa_family == AF_INET)
-			d.to.sin.sin_port = htons(port);
+		if (d->to.s.sa_family == AF_INET)
+			d->to.sin.sin_port = htons(port);
 		else
-			d.to.sin6.sin6_port = htons(port);
+			d->to.sin6.sin6_port = htons(port);
 	}
-	rc = msg_send(&d, out_buf, (size_t)(p - out_buf));
+}
+
+int
+reply_local(struct sip_msg *msg, int code, const char *reason)
+{
+	struct dest_info d;
+	long len;
+	int rc;
+
+	if (msg->first.type != SIP_REQUEST)
+		return E_INVAL;
+	if (msg->first.method_id == METHOD_ACK)
+		return 0;   /* never answer an ACK */
+	len = reply_build(msg, code, reason, out_buf, sizeof(out_buf));
+	if (len < 0)
+		return (int)len;
+	reply_dest(msg, &d);
+	rc = msg_send(&d, out_buf, (size_t)len);
 	if (rc == 0)
 		fwd_stats.local_replies++;
 	return rc;

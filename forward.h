@@ -53,6 +53,17 @@ int forward_reply(struct sip_msg *msg);
  * 0 or E_*. */
 int reply_local(struct sip_msg *msg, int code, const char *reason);
 
+/* The pieces of reply_local(), for tm: reply_build() writes the reply to
+ * a request (top Via parsed) into buf: Vias (received/rport on the top
+ * one), From, Call-ID, CSeq, To (with a To-tag that is the same for every
+ * retransmission of the request), Record-Route for 101-299, the reply
+ * lumps.  Returns the length, E_TOOBIG, E_PARSE or E_INVAL (a reply).
+ * reply_dest() fills d with where a reply to msg goes (§18.2.2, RFC 3581,
+ * force_rport).  Any process, the message's owner. */
+long reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
+    size_t size);
+void reply_dest(const struct sip_msg *msg, struct dest_info *d);
+
 /* Set by mf_process_maxfwd_header so that forward() does not touch
  * Max-Forwards again. */
 #define MSG_FLAG_MAXFWD_DONE 0x80000000u

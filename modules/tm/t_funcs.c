@@ -1,0 +1,893 @@
+/* t_funcs.c: server and client transactions (RFC 3261 §17), the stateful
+ * proxy core (§16.6-16.10): relaying, reply selection, CANCEL, timers. */
+#define LOG_MODULE "tm"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../data_lump.h"
+#include "../../log.h"
+#include "../../mem/pkg.h"
+#include "../../mem/shm.h"
+#include "../../parser/parse_addr.h"
+#include "../../parser/parse_via.h"
+#include "../../proto.h"
+#include "../../route.h"
+#include "../../timer.h"
+#include "tm.h"
+
+static char tm_buf[TM_BUF_SIZE];
+
+/* The transaction of the message the script runs on in this process
+ * (one reference held), for t_relay/t_reply/t_on_*. */
+static struct tm_cell *cur;
+static const struct sip_msg *cur_msg;
+
+/* ------------------------------------------------------------ helpers */
+
+static int
+shm_set(char **dst, size_t *dlen, const char *src, size_t len)
+{
+	char *p = shm_malloc(len + 1);
+
+	if (p == NULL)
+		return E_NOMEM;
+	memcpy(p, src, len);
+	p[len] = '\0';
+	shm_free(*dst);
+	*dst = p;
+	*dlen = len;
+	return 0;
+}
+
+/* Parse a pkg copy of a stored message.  0 or E_*; on success the caller
+ * ends with msg_copy_free(). */
+static int
+msg_copy_parse(struct sip_msg *m, char **copy, const char *buf, size_t len)
+{
+	const char *why;
+
+	if ((*copy = pkg_malloc(len + 1)) == NULL)
+		return E_NOMEM;
+	memcpy(*copy, buf, len);
+	(*copy)[len] = '\0';
+	if (parse_msg(*copy, len, m) != 0 || parse_msg_check(m, &why) != 0) {
+		free_sip_msg(m);
+		pkg_free(*copy);
+		return E_PARSE;
+	}
+	return 0;
+}
+
+static void
+msg_copy_free(struct sip_msg *m, char *copy)
+{
+	lumps_free(m);
+	pkg_free(m->new_uri);
+	pkg_free(m->dst_uri);
+	free_sip_msg(m);
+	pkg_free(copy);
+}
+
+static bool
+all_final(const struct tm_cell *c)
+{
+	int i;
+
+	for (i = 0; i < c->nbranches; i++)
+		if (c->br[i].state != BR_FINAL)
+			return false;
+	return true;
+}
+
+static bool
+is_udp(const struct dest_info *d)
+{
+	return d->proto == PROTO_UDP;
+}
+
+/* Start the wait timer once nothing is left to do.  Cell locked. */
+static void
+maybe_wait(struct tm_cell *c)
+{
+	if (!c->uas_final || c->in_failure || !all_final(c) || c->wait.linked)
+		return;
+	if (c->method == METHOD_INVITE && c->uas_code >= 300 &&
+	    is_udp(&c->uas_dst) && !c->acked)
+		return;   /* timer G/H still running */
+	tm_timer_set(&c->wait, (unsigned)tm_cfg.wt_timer * 1000u);
+}
+
+/* Send a reply upstream and keep it for retransmissions.  Cell locked. */
+static int
+uas_send(struct tm_cell *c, const char *buf, size_t len, int code)
+{
+	int rc;
+
+	if (c->uas_final && !(code >= 200 && code < 300 &&
+	    c->method == METHOD_INVITE))
+		return 0;   /* only more 2xx after a final one */
+	if (shm_set(&c->uas_reply, &c->uas_reply_len, buf, len) != 0)
+		return E_NOMEM;
+	c->uas_code = code;
+	rc = msg_send(&c->uas_dst, buf, len);
+	if (code >= 200 && !c->uas_final) {
+		c->uas_final = true;
+		c->uas_final_ms = get_ticks_ms();
+		if (c->method == METHOD_INVITE && code >= 300 &&
+		    is_udp(&c->uas_dst)) {
+			c->uas_retr_ms = (unsigned)tm_cfg.retr_timer1;
+			tm_timer_set(&c->uas_retr, c->uas_retr_ms);
+		}
+	}
+	if (code >= 200)
+		maybe_wait(c);
+	return rc;
+}
+
+/* A local reply built from the stored request.  Cell locked. */
+static int
+uas_reply_local(struct tm_cell *c, int code, const char *reason)
+{
+	struct sip_msg m;
+	char *copy;
+	long len;
+	int rc;
+
+	if ((rc = msg_copy_parse(&m, &copy, c->req, c->req_len)) != 0)
+		return rc;
+	m.rcv = c->rcv;
+	m.core_flags = c->core_flags;
+	len = reply_build(&m, code, reason, tm_buf, sizeof(tm_buf));
+	msg_copy_free(&m, copy);
+	if (len < 0)
+		return (int)len;
+	return uas_send(c, tm_buf, (size_t)len, code);
+}
+
+/* Relay a reply (our Via removed) upstream.  Cell locked. */
+static int
+relay_msg(struct tm_cell *c, struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_VIA];
+	struct via_body *v;
+	long len;
+	int rc;
+
+	if (h == NULL || parse_via_hf(h) != 0)
+		return E_PARSE;
+	v = h->parsed;
+	if (v->next != NULL)
+		rc = lump_delete(msg, (size_t)(v->raw.s - msg->buf),
+		    (size_t)(v->next->raw.s - v->raw.s));
+	else
+		rc = lump_delete_hdr(msg, h);
+	if (rc != 0)
+		return rc;
+	len = lumps_apply(msg, NULL, 0, tm_buf, sizeof(tm_buf));
+	if (len < 0)
+		return (int)len;
+	return uas_send(c, tm_buf, (size_t)len, msg->first.code);
+}
+
+static int
+relay_stored(struct tm_cell *c, int b)
+{
+	struct sip_msg m;
+	char *copy;
+	int rc;
+
+	if ((rc = msg_copy_parse(&m, &copy, c->br[b].reply,
+		 c->br[b].reply_len)) != 0)
+		return rc;
+	rc = relay_msg(c, &m);
+	msg_copy_free(&m, copy);
+	return rc;
+}
+
+static int
+out_add(char **p, const char *end, const char *s, size_t len)
+{
+	if ((size_t)(end - *p) < len)
+		return E_TOOBIG;
+	memcpy(*p, s, len);
+	*p += len;
+	return 0;
+}
+
+/* Build and send an ACK (for a non-2xx reply, To from it) or a CANCEL for
+ * branch b (RFC 3261 §17.1.1.3, §9.1): same R-URI, our Via, Route, From,
+ * Call-ID and CSeq number as the request we sent.  Cell locked. */
+static int
+send_hbh(struct tm_cell *c, int b, const char *method, struct sip_msg *reply)
+{
+	struct tm_branch *br = &c->br[b];
+	struct sip_msg m;
+	struct hdr_field *h;
+	struct cseq_body *cs;
+	char *copy, *p = tm_buf, *end = tm_buf + sizeof(tm_buf);
+	int rc, n;
+
+	if ((rc = msg_copy_parse(&m, &copy, br->req, br->req_len)) != 0)
+		return rc;
+	cs = m.h[HDR_CSEQ]->parsed;
+	n = snprintf(p, (size_t)(end - p), "%s %.*s SIP/2.0\r\n", method,
+	    STR_FMT(&m.first.uri));
+	p += n;
+	rc = out_add(&p, end, m.h[HDR_VIA]->raw.s, m.h[HDR_VIA]->raw.len);
+	for (h = m.headers; h != NULL && rc == 0; h = h->next) {
+		if (h->type == HDR_ROUTE || h->type == HDR_FROM ||
+		    h->type == HDR_CALLID)
+			rc = out_add(&p, end, h->raw.s, h->raw.len);
+		else if (h->type == HDR_TO && reply != NULL &&
+		    reply->h[HDR_TO] != NULL)
+			rc = out_add(&p, end, reply->h[HDR_TO]->raw.s,
+			    reply->h[HDR_TO]->raw.len);
+		else if (h->type == HDR_TO)
+			rc = out_add(&p, end, h->raw.s, h->raw.len);
+	}
+	if (rc == 0) {
+		n = snprintf(p, (size_t)(end - p), "CSeq: %.*s %s\r\n"
+		    "Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+		    STR_FMT(&cs->number), method);
+		if (n < 0 || n >= end - p)
+			rc = E_TOOBIG;
+		else
+			p += n;
+	}
+	msg_copy_free(&m, copy);
+	if (rc != 0)
+		return rc;
+	return msg_send(&br->dst, tm_buf, (size_t)(p - tm_buf));
+}
+
+static void
+branch_stop(struct tm_branch *br)
+{
+	tm_timer_stop(&br->retr);
+	tm_timer_stop(&br->fr);
+}
+
+/* CANCEL every pending branch (§16.10; §16.7 step 10).  Cell locked. */
+static void
+cancel_pending(struct tm_cell *c, int except)
+{
+	int i;
+
+	if (c->method != METHOD_INVITE)
+		return;
+	for (i = 0; i < c->nbranches; i++) {
+		struct tm_branch *br = &c->br[i];
+
+		if (i == except || br->state != BR_PENDING || br->cancelled)
+			continue;
+		br->cancelled = true;
+		if (send_hbh(c, i, "CANCEL", NULL) != 0)
+			LM_DBG("cannot send CANCEL on branch %d", i);
+	}
+}
+
+/* §16.7 step 6: 6xx first, then the lowest class; 503 becomes 500. */
+static int
+best_branch(const struct tm_cell *c)
+{
+	int i, best = -1, bc = 0;
+
+	for (i = 0; i < c->nbranches; i++) {
+		int code = c->br[i].code ? c->br[i].code : 503;
+
+		if (c->br[i].state != BR_FINAL)
+			continue;
+		if (best < 0 || (code >= 600 && bc < 600) ||
+		    (bc < 600 && code / 100 < bc / 100)) {
+			best = i;
+			bc = code;
+		}
+	}
+	return best;
+}
+
+static void run_failure(struct tm_cell *c, const char *name);
+
+static bool
+in_failure_route(void)
+{
+	const struct run_ctx *ctx = route_ctx();
+
+	return ctx != NULL && ctx->kind == ROUTE_FAILURE;
+}
+
+/* Every branch is final and nothing went upstream yet: failure_route,
+ * then the best reply.  Cell locked (released during the route). */
+static void
+finalize(struct tm_cell *c)
+{
+	char name[TM_ROUTE_NAME_MAX];
+	int b, code;
+
+	if (c->uas_final || c->in_failure || !all_final(c))
+		return;
+	if (c->on_failure[0] != '\0' && c->nbranches < TM_MAX_BRANCHES) {
+		memcpy(name, c->on_failure, sizeof(name));
+		c->on_failure[0] = '\0';   /* armed again only by the route */
+		c->in_failure = true;
+		lock_release(&c->lock);
+		run_failure(c, name);
+		lock_get(&c->lock);
+		c->in_failure = false;
+		if (c->uas_final || !all_final(c)) {
+			maybe_wait(c);
+			return;
+		}
+	}
+	if ((b = best_branch(c)) < 0) {
+		uas_reply_local(c, 500, "No Branches");
+		return;
+	}
+	code = c->br[b].code;
+	if (c->br[b].reply != NULL && relay_stored(c, b) == 0)
+		return;
+	if (code == 408)
+		uas_reply_local(c, 408, "Request Timeout");
+	else if (code == 487)
+		uas_reply_local(c, 487, "Request Terminated");
+	else
+		uas_reply_local(c, code >= 300 && code != 503 ? code : 503,
+		    "Service Unavailable");
+}
+
+/* Branch b ends with a local code (timeout, send failure).  Locked. */
+static void
+branch_local_final(struct tm_cell *c, int b, int code)
+{
+	struct tm_branch *br = &c->br[b];
+
+	br->state = BR_FINAL;
+	br->code = code;
+	branch_stop(br);
+	finalize(c);
+	maybe_wait(c);
+}
+
+/* ------------------------------------------------------------ replies */
+
+static void
+on_branch_reply(struct tm_cell *c, int b, struct sip_msg *msg, bool relay)
+{
+	struct tm_branch *br = &c->br[b];
+	int code = msg->first.code;
+
+	if (br->state == BR_FINAL) {
+		if (c->method == METHOD_INVITE && code >= 200 && code < 300)
+			relay_msg(c, msg);   /* 2xx retransmission, end to end */
+		else if (c->method == METHOD_INVITE && code >= 300)
+			send_hbh(c, b, "ACK", msg);
+		return;
+	}
+	if (br->state != BR_PENDING)
+		return;
+	if (code < 200) {
+		if (!br->provisional && c->method == METHOD_INVITE) {
+			tm_timer_stop(&br->retr);
+			tm_timer_set(&br->fr,
+			    (unsigned)tm_cfg.fr_inv_timer * 1000u);
+			if (c->cancelled && !br->cancelled) {
+				br->cancelled = true;
+				send_hbh(c, b, "CANCEL", NULL);
+			}
+		}
+		br->provisional = true;
+		if (code > br->code)
+			br->code = code;
+		if (relay && code > 100 && !c->uas_final)
+			relay_msg(c, msg);
+		return;
+	}
+	br->state = BR_FINAL;
+	br->code = code;
+	branch_stop(br);
+	if (code < 300) {
+		relay_msg(c, msg);
+		cancel_pending(c, b);
+		maybe_wait(c);
+		return;
+	}
+	if (c->method == METHOD_INVITE)
+		send_hbh(c, b, "ACK", msg);
+	if (shm_set(&br->reply, &br->reply_len, msg->buf, msg->len) != 0)
+		br->reply = NULL;
+	if (code >= 600)
+		cancel_pending(c, b);
+	finalize(c);
+	maybe_wait(c);
+}
+
+int
+tm_reply_hook(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_VIA];
+	struct via_body *v;
+	struct tm_cell *c;
+	struct cseq_body *cs;
+	const struct route_block *rb = NULL;
+	bool relay = true;
+	int b;
+
+	if (h == NULL || parse_via_hf(h) != 0)
+		return 0;
+	v = h->parsed;
+	if (v->branch == NULL ||
+	    (c = tm_lookup_branch(&v->branch->body, &b)) == NULL)
+		return 0;
+	if (msg->h[HDR_CSEQ] == NULL || parse_cseq_hf(msg->h[HDR_CSEQ]) != 0) {
+		tm_cell_unref(c);
+		return 1;
+	}
+	cs = msg->h[HDR_CSEQ]->parsed;
+	if ( b >= c->nbranches || cs->method_id != c->method) {
+		tm_cell_unref(c);   /* e.g. the 200 for our CANCEL */
+		return 1;
+	}
+	if (c->on_reply[0] != '\0')
+		rb = route_get(ROUTE_ONREPLY, c->on_reply);
+	if (rb != NULL) {
+		struct run_ctx ctx = { .kind = ROUTE_ONREPLY };
+		struct tm_cell *sc = cur;
+		const struct sip_msg *sm = cur_msg;
+
+		cur = c;
+		cur_msg = msg;
+		if (route_run(rb, msg, &ctx) & RUN_DROP)
+			relay = msg->first.code >= 200;   /* finals go on */
+		cur = sc;
+		cur_msg = sm;
+	}
+	lock_get(&c->lock);
+	on_branch_reply(c, b, msg, relay);
+	lock_release(&c->lock);
+	tm_cell_unref(c);
+	return 1;
+}
+
+/* ------------------------------------------------------------ requests */
+
+int
+tm_request_hook(struct sip_msg *msg)
+{
+	enum method_id m = msg->first.method_id;
+	struct tm_cell *c;
+	int ret = 1;
+
+	if ((c = tm_lookup_request(msg, m)) == NULL)
+		return 0;
+	lock_get(&c->lock);
+	if (m == METHOD_ACK) {
+		if (c->uas_final && c->uas_code >= 300) {
+			c->acked = true;   /* ends timer G; absorbed */
+			tm_timer_stop(&c->uas_retr);
+			maybe_wait(c);
+		} else {
+			ret = 0;   /* an ACK for a 2xx: end to end */
+		}
+	} else if (c->uas_reply != NULL) {
+		msg_send(&c->uas_dst, c->uas_reply, c->uas_reply_len);
+	}
+	lock_release(&c->lock);
+	tm_cell_unref(c);
+	return ret;
+}
+
+void
+tm_done_hook(struct sip_msg *msg)
+{
+	if (cur != NULL && cur_msg == msg) {
+		tm_cell_unref(cur);
+		cur = NULL;
+		cur_msg = NULL;
+	}
+}
+
+/* ------------------------------------------------------------ timers */
+
+static void
+fire_uas_retr(struct tm_cell *c)
+{
+	if (c->acked || c->terminated || c->uas_reply == NULL)
+		return;
+	if (get_ticks_ms() - c->uas_final_ms >=
+	    64u * (unsigned)tm_cfg.retr_timer1) {
+		c->acked = true;   /* timer H: give up */
+		maybe_wait(c);
+		return;
+	}
+	msg_send(&c->uas_dst, c->uas_reply, c->uas_reply_len);
+	c->uas_retr_ms *= 2;
+	if (c->uas_retr_ms > (unsigned)tm_cfg.retr_timer2)
+		c->uas_retr_ms = (unsigned)tm_cfg.retr_timer2;
+	tm_timer_set(&c->uas_retr, c->uas_retr_ms);
+}
+
+static void
+fire_br_retr(struct tm_cell *c, struct tm_branch *br)
+{
+	if (br->state != BR_PENDING || c->terminated ||
+	    (c->method == METHOD_INVITE && br->provisional))
+		return;
+	msg_send(&br->dst, br->req, br->req_len);
+	if (c->method == METHOD_INVITE || !br->provisional)
+		br->retr_ms *= 2;
+	if (c->method != METHOD_INVITE &&
+	    (br->provisional || br->retr_ms > (unsigned)tm_cfg.retr_timer2))
+		br->retr_ms = (unsigned)tm_cfg.retr_timer2;
+	tm_timer_set(&br->retr, br->retr_ms);
+}
+
+static void
+fire_wait(struct tm_cell *c)
+{
+	int i;
+
+	c->terminated = true;
+	tm_timer_stop(&c->uas_retr);
+	for (i = 0; i < TM_MAX_BRANCHES; i++)
+		branch_stop(&c->br[i]);
+}
+
+void
+tm_timer_fire(struct tm_cell *c, int kind, int b)
+{
+	struct tm_branch *br = &c->br[b];
+
+	lock_get(&c->lock);
+	switch (kind) {
+	case TMT_UAS_RETR:
+		fire_uas_retr(c);
+		break;
+	case TMT_BR_RETR:
+		fire_br_retr(c, br);
+		break;
+	case TMT_BR_FR:
+		if (br->state == BR_PENDING && !c->terminated) {
+			if (c->method == METHOD_INVITE && br->provisional &&
+			    !br->cancelled) {
+				br->cancelled = true;
+				send_hbh(c, b, "CANCEL", NULL);
+			}
+			branch_local_final(c, b, 408);
+		}
+		break;
+	case TMT_WAIT:
+		fire_wait(c);
+		lock_release(&c->lock);
+		tm_cell_remove(c);
+		return;
+	}
+	lock_release(&c->lock);
+}
+
+/* ------------------------------------------------------------ relaying */
+
+/* Keep what failure_route needs of the request as t_relay() saw it. */
+static void
+snapshot(struct tm_cell *c, struct sip_msg *msg)
+{
+	struct lump *l;
+	size_t text = 0, off;
+	int n = 0, i = 0;
+	char *blob;
+
+	if (c->snap_done)
+		return;
+	c->snap_done = true;
+	c->msg_flags = msg->flags;
+	c->core_flags = msg->core_flags;
+	if (msg->new_uri != NULL)
+		shm_set(&c->new_uri, &c->new_uri_len, msg->new_uri,
+		    msg->new_uri_len);
+	for (l = msg->add_rm; l != NULL; l = l->next, n++)
+		text += l->text_len;
+	if (n == 0)
+		return;
+	off = sizeof(struct tm_lump) * (size_t)n;
+	if ((c->lumps = shm_malloc(off + text + 1)) == NULL)
+		return;
+	blob = (char *)c->lumps + off;
+	for (l = msg->add_rm; l != NULL; l = l->next, i++) {
+		c->lumps[i] = (struct tm_lump){ .op = (int)l->op,
+			.offset = l->offset, .len = l->len,
+			.text_off = (size_t)(blob - (char *)c->lumps),
+			.text_len = l->text_len };
+		if (l->text_len)
+			memcpy(blob, l->text, l->text_len);
+		blob += l->text_len;
+	}
+	c->nlumps = n;
+}
+
+/* The request as failure_route sees it: the stored copy with the edits
+ * made before t_relay().  0 or E_*. */
+static int
+fake_request(struct tm_cell *c, struct sip_msg *m, char **copy)
+{
+	int i, rc;
+
+	if ((rc = msg_copy_parse(m, copy, c->req, c->req_len)) != 0)
+		return rc;
+	m->rcv = c->rcv;
+	m->flags = c->msg_flags;
+	m->core_flags = c->core_flags;
+	if (c->new_uri != NULL) {
+		m->new_uri = pkg_strndup(c->new_uri, c->new_uri_len);
+		m->new_uri_len = m->new_uri ? c->new_uri_len : 0;
+	}
+	/* the list is newest first: restore oldest first */
+	for (i = c->nlumps - 1; i >= 0 && rc == 0; i--) {
+		const struct tm_lump *l = &c->lumps[i];
+
+		if (l->op == LUMP_DEL)
+			rc = lump_delete(m, l->offset, l->len);
+		else
+			rc = lump_insert(m, l->offset,
+			    (const char *)c->lumps + l->text_off, l->text_len);
+	}
+	if (rc != 0)
+		msg_copy_free(m, *copy);
+	return rc;
+}
+
+static void
+run_failure(struct tm_cell *c, const char *name)
+{
+	const struct route_block *rb = route_get(ROUTE_FAILURE, name);
+	struct run_ctx ctx = { .kind = ROUTE_FAILURE };
+	struct tm_cell *sc = cur;
+	const struct sip_msg *sm = cur_msg;
+	struct sip_msg m;
+	char *copy;
+
+	if (rb == NULL) {
+		LM_ERR("failure_route[%s] does not exist", name);
+		return;
+	}
+	if (fake_request(c, &m, &copy) != 0)
+		return;
+	cur = c;
+	cur_msg = &m;
+	route_run(rb, &m, &ctx);
+	cur = sc;
+	cur_msg = sm;
+	msg_copy_free(&m, copy);
+}
+
+/* Add one branch to c for msg towards d and send it.  0 or E_*. */
+static int
+add_branch(struct tm_cell *c, struct sip_msg *msg, struct dest_info *d)
+{
+	char branch[64];
+	const struct route_block *rb = NULL;
+	struct tm_branch *br;
+	size_t blen;
+	long len;
+	int b, rc;
+
+	lock_get(&c->lock);
+	if (c->nbranches >= TM_MAX_BRANCHES || c->uas_final) {
+		lock_release(&c->lock);
+		return E_TOOBIG;
+	}
+	b = c->nbranches++;
+	br = &c->br[b];
+	br->state = BR_BUILDING;
+	if (c->on_branch[0] != '\0')
+		rb = route_get(ROUTE_BRANCH, c->on_branch);
+	lock_release(&c->lock);
+
+	if (rb != NULL) {
+		struct run_ctx ctx = { .kind = ROUTE_BRANCH };
+
+		if (route_run(rb, msg, &ctx) & RUN_DROP) {
+			lock_get(&c->lock);
+			br->state = BR_FINAL;
+			br->code = 0;
+			lock_release(&c->lock);
+			return E_NOTFOUND;
+		}
+	}
+	blen = tm_branch_fmt(c, b, branch);
+	len = forward_build(msg, d, branch, blen, tm_buf, sizeof(tm_buf));
+	lock_get(&c->lock);
+	if (len < 0) {
+		br->state = BR_FINAL;
+		br->code = len == E_TOOBIG ? 483 : 503;
+		lock_release(&c->lock);
+		return (int)len;
+	}
+	if (!in_failure_route())
+		snapshot(c, msg);
+	br->dst = *d;
+	br->dst.host.len = d->host.len < TM_HOST_MAX ? d->host.len : 0;
+	memcpy(br->host, d->host.s, br->dst.host.len);
+	br->dst.host.s = br->host;
+	if ((rc = shm_set(&br->req, &br->req_len, tm_buf, (size_t)len)) != 0 ||
+	    (rc = msg_send(&br->dst, br->req, br->req_len)) != 0) {
+		br->state = BR_FINAL;
+		br->code = 503;
+		lock_release(&c->lock);
+		return rc;
+	}
+	br->state = BR_PENDING;
+	if (is_udp(&br->dst)) {
+		br->retr_ms = (unsigned)tm_cfg.retr_timer1;
+		tm_timer_set(&br->retr, br->retr_ms);
+	}
+	tm_timer_set(&br->fr, (unsigned)tm_cfg.fr_timer * 1000u);
+	lock_release(&c->lock);
+	return 0;
+}
+
+/* A CANCEL for a transaction we have: 200 to it, CANCEL the branches
+ * (§16.10).  Returns a script value. */
+static int
+relay_cancel(struct sip_msg *msg, struct tm_cell *inv)
+{
+	/* the 200 first, so that it goes up before the 487 */
+	tm_reply(msg, 200, "canceling");
+	lock_get(&inv->lock);
+	inv->cancelled = true;
+	cancel_pending(inv, -1);
+	lock_release(&inv->lock);
+	tm_cell_unref(inv);
+	return 1;
+}
+
+int
+tm_newtran(struct sip_msg *msg)
+{
+	struct tm_cell *c;
+	bool found;
+	int err = 0;
+
+	if (cur != NULL && cur_msg == msg)
+		return 1;
+	if (msg->first.type != SIP_REQUEST || msg->first.method_id ==
+	    METHOD_ACK)
+		return -1;
+	if ((c = tm_cell_new(msg, &found, &err)) == NULL) {
+		if (err != E_PARSE)
+			LM_ERR("cannot create a transaction: %s", err_str(err));
+		return -1;
+	}
+	if (found) {
+		/* a retransmission that raced with the first copy */
+		lock_get(&c->lock);
+		if (c->uas_reply != NULL)
+			msg_send(&c->uas_dst, c->uas_reply, c->uas_reply_len);
+		lock_release(&c->lock);
+		tm_cell_unref(c);
+		return 0;
+	}
+	cur = c;
+	cur_msg = msg;
+	return 1;
+}
+
+int
+tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
+    enum proto proto)
+{
+	struct dest_info d;
+	struct tm_cell *inv;
+	int rc;
+
+	if (msg->first.type != SIP_REQUEST)
+		return -1;
+	if (msg->first.method_id == METHOD_ACK)
+		return forward_request(msg, host, port, proto) == 0 ? 1 : -1;
+	if (cur == NULL || cur_msg != msg) {
+		if ((rc = tm_newtran(msg)) <= 0)
+			return rc;
+	}
+	if (msg->first.method_id == METHOD_CANCEL &&
+	    (inv = tm_lookup_request(msg, METHOD_INVITE)) != NULL)
+		return relay_cancel(msg, inv);
+	if (in_failure_route()) {
+		/* the request route's copy: nothing to redo */
+	} else if (msg->first.method_id == METHOD_INVITE) {
+		lock_get(&cur->lock);
+		/* force_rport() may have come after t_newtran() */
+		reply_dest(msg, &cur->uas_dst);
+		if (tm_cfg.auto_inv_100 && cur->uas_reply == NULL &&
+		    cur->nbranches == 0)
+			uas_reply_local(cur, 100, "trying -- your call is "
+			    "important to us");
+		lock_release(&cur->lock);
+	}
+	rc = forward_dest(msg, host, port, proto, &d);
+	if (rc == 0)
+		rc = add_branch(cur, msg, &d);
+	if (rc == 0)
+		return 1;
+	LM_DBG("cannot relay: %s", err_str(rc));
+	if (!in_failure_route()) {
+		lock_get(&cur->lock);
+		if (all_final(cur))
+			uas_reply_local(cur, rc == E_TOOBIG ? 483 : 503,
+			    rc == E_TOOBIG ? "Too Many Hops"
+					   : "Service Unavailable");
+		lock_release(&cur->lock);
+	}
+	return -1;
+}
+
+int
+tm_reply(struct sip_msg *msg, int code, const char *reason)
+{
+	long len;
+	int rc;
+
+	if (msg->first.type != SIP_REQUEST || msg->first.method_id ==
+	    METHOD_ACK)
+		return -1;
+	if (cur == NULL || cur_msg != msg) {
+		if ((rc = tm_newtran(msg)) <= 0)
+			return rc;
+	}
+	len = reply_build(msg, code, reason, tm_buf, sizeof(tm_buf));
+	if (len < 0)
+		return -1;
+	lock_get(&cur->lock);
+	if (cur->uas_final && code >= 200) {
+		lock_release(&cur->lock);
+		return -1;
+	}
+	rc = uas_send(cur, tm_buf, (size_t)len, code);
+	lock_release(&cur->lock);
+	return rc == 0 ? 1 : -1;
+}
+
+int
+tm_set_route(struct sip_msg *msg, int which, const char *name)
+{
+	char *dst;
+
+	if (cur == NULL || cur_msg != msg) {
+		if (msg->first.type != SIP_REQUEST || tm_newtran(msg) <= 0)
+			return -1;
+	}
+	lock_get(&cur->lock);
+	dst = which == ROUTE_FAILURE ? cur->on_failure
+	    : which == ROUTE_ONREPLY ? cur->on_reply : cur->on_branch;
+	snprintf(dst, TM_ROUTE_NAME_MAX, "%s", name);
+	lock_release(&cur->lock);
+	return 1;
+}
+
+int
+tm_check_trans(struct sip_msg *msg)
+{
+	struct tm_cell *c;
+
+	if (msg->first.type != SIP_REQUEST)
+		return -1;
+	if (cur != NULL && cur_msg == msg)
+		return 1;
+	c = tm_lookup_request(msg, msg->first.method_id == METHOD_CANCEL
+		? METHOD_INVITE : msg->first.method_id);
+	if (c == NULL)
+		return -1;
+	tm_cell_unref(c);
+	return 1;
+}
+
+int
+tm_was_cancelled(struct sip_msg *msg)
+{
+	bool r;
+
+	if (cur == NULL || cur_msg != msg)
+		return -1;
+	lock_get(&cur->lock);
+	r = cur->cancelled;
+	lock_release(&cur->lock);
+	return r ? 1 : -1;
+}

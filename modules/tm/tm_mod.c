@@ -1,0 +1,252 @@
+/* tm: transaction-stateful processing (RFC 3261 §16, §17).  Export tables,
+ * parameters, script wrappers and the receive hooks. */
+#define LOG_MODULE "tm"
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../log.h"
+#include "../../mem/pkg.h"
+#include "../../proto.h"
+#include "../../receive.h"
+#include "../../sr_module.h"
+#include "tm.h"
+
+struct tm_cfg tm_cfg = {
+	.fr_timer = 30,
+	.fr_inv_timer = 120,
+	.wt_timer = 5,
+	.retr_timer1 = 500,
+	.retr_timer2 = 4000,
+	.noisy_ctimer = 0,
+	.auto_inv_100 = 1,
+};
+
+/* "[proto:]host[:port]" -> parts; host stays a view into s. */
+static int
+parse_target(const char *s, struct str *host, unsigned short *port,
+    enum proto *proto)
+{
+	const char *c;
+	size_t len = strlen(s);
+
+	*proto = PROTO_NONE;
+	*port = 0;
+	if (len > 4 && s[3] == ':') {
+		if (strncasecmp(s, "udp", 3) == 0)
+			*proto = PROTO_UDP;
+		else if (strncasecmp(s, "tcp", 3) == 0)
+			*proto = PROTO_TCP;
+		else if (strncasecmp(s, "tls", 3) == 0)
+			*proto = PROTO_TLS;
+		if (*proto != PROTO_NONE) {
+			s += 4;
+			len -= 4;
+		}
+	}
+	c = s[0] == '[' ? strchr(s, ']') : s;
+	if (c == NULL)
+		return E_INVAL;
+	c = strchr(c, ':');
+	if (c != NULL) {
+		long p = strtol(c + 1, NULL, 10);
+
+		if (p <= 0 || p > 65535)
+			return E_INVAL;
+		*port = (unsigned short)p;
+		len = (size_t)(c - s);
+	}
+	if (len == 0)
+		return E_INVAL;
+	*host = (struct str){ s, len };
+	return 0;
+}
+
+static int
+fixup_target(struct action *a, int idx, char **err)
+{
+	struct str h;
+	unsigned short port;
+	enum proto proto;
+
+	if (parse_target(a->fixed[idx], &h, &port, &proto) != 0) {
+		*err = pkg_strndup("expected [proto:]host[:port]", 28);
+		return E_INVAL;
+	}
+	return 0;
+}
+
+static int
+fixup_code(struct action *a, int idx, char **err)
+{
+	int rc;
+
+	if (idx != 0)
+		return 0;
+	if ((rc = fixup_int(a, idx, err)) != 0)
+		return rc;
+	if ((intptr_t)a->fixed[0] < 100 || (intptr_t)a->fixed[0] > 699) {
+		*err = pkg_strndup("a reply code is 100..699", 24);
+		return E_INVAL;
+	}
+	return 0;
+}
+
+static int
+w_t_relay(struct sip_msg *msg, const struct cmd_args *a)
+{
+	struct str h;
+	unsigned short port;
+	enum proto proto;
+
+	if (a->n == 0)
+		return tm_relay(msg, NULL, 0, PROTO_NONE);
+	if (parse_target(a->fixed[0], &h, &port, &proto) != 0)
+		return -1;
+	return tm_relay(msg, &h, port, proto);
+}
+
+static int
+relay_to(struct sip_msg *msg, const struct cmd_args *a, enum proto proto)
+{
+	const char *host = a->fixed[0];
+	long port = strtol(a->fixed[1], NULL, 10);
+	struct str h = { host, strlen(host) };
+
+	if (port < 0 || port > 65535)
+		return -1;
+	return tm_relay(msg, &h, (unsigned short)port, proto);
+}
+
+static int
+w_t_relay_to_udp(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return relay_to(msg, a, PROTO_UDP);
+}
+
+static int
+w_t_relay_to_tcp(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return relay_to(msg, a, PROTO_TCP);
+}
+
+static int
+w_t_relay_to_tls(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return relay_to(msg, a, PROTO_TLS);
+}
+
+static int
+w_t_newtran(struct sip_msg *msg, const struct cmd_args *a)
+{
+	(void)a;
+	return tm_newtran(msg);
+}
+
+static int
+w_t_reply(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return tm_reply(msg, (int)(intptr_t)a->fixed[0], a->fixed[1]);
+}
+
+static int
+w_t_on_failure(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return tm_set_route(msg, ROUTE_FAILURE, a->fixed[0]);
+}
+
+static int
+w_t_on_reply(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return tm_set_route(msg, ROUTE_ONREPLY, a->fixed[0]);
+}
+
+static int
+w_t_on_branch(struct sip_msg *msg, const struct cmd_args *a)
+{
+	return tm_set_route(msg, ROUTE_BRANCH, a->fixed[0]);
+}
+
+static int
+w_t_check_trans(struct sip_msg *msg, const struct cmd_args *a)
+{
+	(void)a;
+	return tm_check_trans(msg);
+}
+
+static int
+w_t_was_cancelled(struct sip_msg *msg, const struct cmd_args *a)
+{
+	(void)a;
+	return tm_was_cancelled(msg);
+}
+
+static int
+tm_init(void)
+{
+	int rc;
+
+	if ((rc = tm_table_init()) != 0 || (rc = tm_timer_init()) != 0) {
+		LM_ERR("cannot initialise: %s", err_str(rc));
+		return rc;
+	}
+	receive_request_hook = tm_request_hook;
+	receive_reply_hook = tm_reply_hook;
+	receive_done_hook = tm_done_hook;
+	return 0;
+}
+
+#define RT_REQ_FAIL (RT_REQUEST | RT_FAILURE)
+#define RT_REQ_FAIL_BR (RT_REQUEST | RT_FAILURE | RT_BRANCH)
+
+/* clang-format off */
+static const struct cmd_export cmds[] = {
+	{ "t_relay",          w_t_relay,         0, NULL,         RT_REQ_FAIL },
+	{ "t_relay",          w_t_relay,         1, fixup_target, RT_REQ_FAIL },
+	{ "t_relay_to_udp",   w_t_relay_to_udp,  2, NULL,         RT_REQ_FAIL },
+	{ "t_relay_to_tcp",   w_t_relay_to_tcp,  2, NULL,         RT_REQ_FAIL },
+	{ "t_relay_to_tls",   w_t_relay_to_tls,  2, NULL,         RT_REQ_FAIL },
+	{ "t_newtran",        w_t_newtran,       0, NULL,         RT_REQUEST },
+	{ "t_reply",          w_t_reply,         2, fixup_code,   RT_REQ_FAIL },
+	{ "t_on_failure",     w_t_on_failure,    1, NULL,         RT_REQ_FAIL_BR },
+	{ "t_on_reply",       w_t_on_reply,      1, NULL,         RT_REQ_FAIL_BR },
+	{ "t_on_branch",      w_t_on_branch,     1, NULL,         RT_REQ_FAIL },
+	{ "t_check_trans",    w_t_check_trans,   0, NULL,         RT_REQ_FAIL },
+	{ "t_was_cancelled",  w_t_was_cancelled, 0, NULL,         RT_ANY },
+	CMD_END
+};
+
+static const struct param_def params[] = {
+	{ .name = "fr_timer", .kind = PK_INT, .target = &tm_cfg.fr_timer,
+	  .min = 1, .max = 3600,
+	  .doc = "final response timeout of a branch, s (default 30)" },
+	{ .name = "fr_inv_timer", .kind = PK_INT, .target = &tm_cfg.fr_inv_timer,
+	  .min = 1, .max = 86400,
+	  .doc = "INVITE final response timeout after a 1xx, s (default 120)" },
+	{ .name = "wt_timer", .kind = PK_INT, .target = &tm_cfg.wt_timer,
+	  .min = 1, .max = 3600,
+	  .doc = "time a completed transaction is kept, s (default 5)" },
+	{ .name = "retr_timer1", .kind = PK_INT, .target = &tm_cfg.retr_timer1,
+	  .min = 10, .max = 60000,
+	  .doc = "T1: first UDP retransmission interval, ms (default 500)" },
+	{ .name = "retr_timer2", .kind = PK_INT, .target = &tm_cfg.retr_timer2,
+	  .min = 10, .max = 60000,
+	  .doc = "T2: longest UDP retransmission interval, ms (default 4000)" },
+	{ .name = "noisy_ctimer", .kind = PK_BOOL, .target = &tm_cfg.noisy_ctimer,
+	  .doc = "accepted for compatibility: timed-out INVITE branches are "
+		 "always cancelled" },
+	{ .name = "auto_inv_100", .kind = PK_BOOL, .target = &tm_cfg.auto_inv_100,
+	  .doc = "t_relay() answers an INVITE with 100 Trying (default yes)" },
+	{ .name = "dns_server", .kind = PK_STR, .target = &tm_cfg.dns_server,
+	  .doc = "reserved for RFC 3263 resolution (not implemented yet)" },
+	PARAM_END
+};
+/* clang-format on */
+
+const struct module_exports exports = {
+	.abi = MODULE_ABI,
+	.name = "tm",
+	.cmds = cmds,
+	.params = params,
+	.init = tm_init,
+};
