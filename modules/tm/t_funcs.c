@@ -548,8 +548,10 @@ tm_timer_fire(struct tm_cell *c, int kind, int b)
 		break;
 	case TMT_BR_FR:
 		if (br->state == BR_PENDING && !c->terminated) {
-			if (c->method == METHOD_INVITE && br->provisional &&
-			    !br->cancelled) {
+			/* RFC 3261 §9.1: no CANCEL before a provisional
+			 * reply, unless noisy_ctimer asks for one */
+			if (c->method == METHOD_INVITE && !br->cancelled &&
+			    (br->provisional || tm_cfg.noisy_ctimer)) {
 				br->cancelled = true;
 				send_hbh(c, b, "CANCEL", NULL);
 			}

@@ -199,6 +199,21 @@ tm_init(void)
 #define RT_REQ_FAIL (RT_REQUEST | RT_FAILURE)
 #define RT_REQ_FAIL_BR (RT_REQUEST | RT_FAILURE | RT_BRANCH)
 
+/* RFC 3263 resolution (NAPTR/SRV) is not in this version: refuse the
+ * setting instead of accepting it and doing nothing. */
+static int
+set_dns_server(const struct param_def *p, const struct cfg_val *v, char **err)
+{
+	(void)p;
+	(void)v;
+	static const char msg[] = "dns_server: RFC 3263 (NAPTR/SRV) resolution "
+				  "is not part of this version yet; "
+				  "destinations resolve with A/AAAA lookups";
+
+	*err = pkg_strndup(msg, sizeof(msg) - 1);
+	return E_INVAL;
+}
+
 /* clang-format off */
 static const struct cmd_export cmds[] = {
 	{ "t_relay",          w_t_relay,         0, NULL,         RT_REQ_FAIL },
@@ -233,12 +248,12 @@ static const struct param_def params[] = {
 	  .min = 10, .max = 60000,
 	  .doc = "T2: longest UDP retransmission interval, ms (default 4000)" },
 	{ .name = "noisy_ctimer", .kind = PK_BOOL, .target = &tm_cfg.noisy_ctimer,
-	  .doc = "accepted for compatibility: timed-out INVITE branches are "
-		 "always cancelled" },
+	  .doc = "also CANCEL a timed-out INVITE branch that never sent a "
+		 "provisional reply (default no: RFC 3261 §9.1)" },
 	{ .name = "auto_inv_100", .kind = PK_BOOL, .target = &tm_cfg.auto_inv_100,
 	  .doc = "t_relay() answers an INVITE with 100 Trying (default yes)" },
-	{ .name = "dns_server", .kind = PK_STR, .target = &tm_cfg.dns_server,
-	  .doc = "reserved for RFC 3263 resolution (not implemented yet)" },
+	{ .name = "dns_server", .kind = PK_SET, .set = set_dns_server,
+	  .doc = "DNS server for RFC 3263 resolution (not in this version)" },
 	PARAM_END
 };
 /* clang-format on */
