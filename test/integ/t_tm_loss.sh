@@ -19,7 +19,7 @@ start_bg uas sipp -sn uas -i 127.0.0.1 -p "$UAS_PORT" -nostdin -lost 5
 wait_udp "$UAS_PORT" || fail "sipp UAS did not start"
 timeout 150 sipp -sn uac -i 127.0.0.1 -p "$UAC_PORT" -nostdin -lost 5 \
 	-default_behaviors all,-abortunexp -m "$CALLS" -r 50 -l 200 \
-	-timeout 120 -trace_err -error_file "$TMPD/uac_err.log" \
+	-timeout 120 -recv_timeout 20000 -trace_err -error_file "$TMPD/uac_err.log" \
 	"127.0.0.1:$PROXY_PORT" > "$TMPD/uac.log" 2>&1
 set -- $(sipp_counts "$TMPD/uac.log")
 note "with 5% loss: successful $1, failed $2 of $CALLS"
