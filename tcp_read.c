@@ -12,6 +12,7 @@
  * connection costs the rconn plus its shm entry. */
 #define LOG_MODULE "tcp"
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,8 @@ static int by_fd_top;                  /* highest fd + 1 ever used */
 /* closed rconns, freed after the current batch of events (a later event
  * of the batch may still point to one) */
 static struct tcp_rconn *graveyard;
+/* connections came or went since the last malloc_trim() */
+static bool heap_dirty;
 
 /* ---------------------------------------------------------- framing */
 
@@ -147,6 +150,7 @@ rconn_close(struct tcp_rconn *r, const char *why)
 	pkg_free(r->buf);
 	r->buf = NULL;
 	r->closed = r->dead = true;
+	heap_dirty = true;
 	r->next_dead = graveyard;
 	graveyard = r;
 }
@@ -171,6 +175,7 @@ rconn_new(int fd, struct tcp_conn *c)
 		return NULL;
 	}
 	by_fd[fd] = r;
+	heap_dirty = true;
 	if (fd >= by_fd_top)
 		by_fd_top = fd + 1;
 	return r;
@@ -604,9 +609,20 @@ tcp_commands(int cfd)
 static void
 tcp_tick(void)
 {
+	static uint64_t last_trim;
+	uint64_t now = get_ticks_ms();
 	struct tcp_rconn *r;
 	int fd, rc;
 
+	/* A TLS handshake allocates far more than an idle connection keeps
+	 * (SSL_MODE_RELEASE_BUFFERS frees the record buffers): give the
+	 * free pages left between live blocks back to the system, at most
+	 * once a second and only after connections came or went. */
+	if (heap_dirty && now - last_trim >= 1000) {
+		heap_dirty = false;
+		last_trim = now;
+		malloc_trim(0);
+	}
 	for (fd = 0; fd < by_fd_top; fd++) {
 		if ((r = by_fd[fd]) == NULL)
 			continue;

@@ -20,6 +20,7 @@
 # Only 127.0.0.1, ports below 32768; stops only what it started.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+PARTS=${PARTS:-123}
 HS=${HS:-500}
 N=${N:-2000}
 RATE=${RATE:-200}
@@ -219,8 +220,13 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
 ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 socks, answered = [], 0
+failed = 0
 for i in range(n):
-    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10))
+    try:
+        s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10))
+    except (OSError, ssl.SSLError):
+        failed += 1
+        continue
     lp = s.getsockname()[1]
     s.sendall(("OPTIONS sip:idle@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS "
                "127.0.0.1:%d;branch=z9hG4bKidle%d\r\nFrom: <sip:b@127.0.0.1>"
@@ -235,7 +241,7 @@ for s in socks:
             answered += 1
     except OSError:
         pass
-open(flag, "w").write("%d\n" % answered)
+open(flag, "w").write("%d (%d handshakes failed)\n" % (answered, failed))
 time.sleep(60)
 PY
 	hpid=$!
@@ -267,20 +273,26 @@ relay_bench() {   # NAME B_PID A_UDP_PORT
 
 U=$(free_port); R=$(free_port); E=$(free_port)
 ours_cfg "$U" "$R" "$E" > "$W/ours.cfg"
-echo "1. server CPU per full handshake ($HS per case)"
 start ours "$E" "$TOP/kamailio" -DD -E -m 64 -f "$W/ours.cfg"; OURS=$SPID
-hs_bench "this proxy" "$OURS" "$R" "$E"
 if [ $HAVE_KAM = yes ]; then
 	KU=$(free_port); KR=$(free_port); KE=$(free_port)
 	kam_cfg "$KU" "$KR" "$KE" > "$W/kam.cfg"
-	start kam "$KE" "$KAM" -DD -E -m 64 -Y "$W" -f "$W/kam.cfg"; KPID=$SPID
-	hs_bench "Kamailio 5.6" "$KPID" "$KR" "$KE"
+	# Kamailio keeps OpenSSL's objects in shm: give it room
+	start kam "$KE" "$KAM" -DD -E -m 512 -Y "$W" -f "$W/kam.cfg"; KPID=$SPID
 fi
+case $PARTS in *1*)
+echo "1. server CPU per full handshake ($HS per case)"
+hs_bench "this proxy" "$OURS" "$R" "$E"
+[ $HAVE_KAM = yes ] && hs_bench "Kamailio 5.6" "$KPID" "$KR" "$KE"
+esac
+case $PARTS in *2*)
 echo "2. memory per idle TLS connection (TLS 1.3, RSA-2048; target <= 12 KB)"
 idle_bench "this proxy" "$OURS" "$R"
 [ $HAVE_KAM = yes ] && idle_bench "Kamailio 5.6" "$KPID" "$KR"
+esac
 kill "$OURS" 2>/dev/null; [ $HAVE_KAM = yes ] && kill "$KPID" 2>/dev/null
 sleep 1
+case $PARTS in *3*) ;; *) exit 0 ;; esac
 
 echo "3. TLS relay CPU per call: sipp -> A (this proxy) -> TLS -> B -> sipp UAS, $CALLS calls at $RATE/s"
 UAS=$(free_port)
