@@ -78,6 +78,11 @@ endif
 .PHONY: force-link
 force-link:
 
+# no built-in rules: cfg.y must never regenerate cfg.c (yacc %.c: %.y)
+.SUFFIXES:
+%.c: %.y
+%.c: %.l
+
 .PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
 
 all: $(NAME) modules

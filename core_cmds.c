@@ -22,6 +22,10 @@
 #include "sr_module.h"
 #include "tcp_read.h"
 #include "transport.h"
+#include "cfg_tls.h"
+#ifdef USE_TLS
+#include "tls/tls_pv.h"
+#endif
 
 #define MAX_FLAG 31
 
@@ -396,6 +400,12 @@ core_cmd_find(const char *name, int nargs)
 				return NULL;
 			return c;
 		}
+#ifdef USE_TLS
+	if (transport_available(PROTO_TLS))
+		for (c = tls_cmd_exports; c->name != NULL; c++)
+			if (c->nargs == nargs && strcmp(c->name, name) == 0)
+				return c;
+#endif
 	return NULL;
 }
 
@@ -406,8 +416,28 @@ core_cmd_unavailable(const char *name, const char **why)
 		!transport_available(PROTO_TCP)) ||
 	    (strcmp(name, "forward_tls") == 0 &&
 		!transport_available(PROTO_TLS))) {
-		*why = "this build has no TCP/TLS transport yet";
+#ifdef USE_TLS
+		*why = strcmp(name, "forward_tls") == 0
+		    ? "TLS is off: set disable_tls=0 or configure TLS "
+		      "(listen=tls:..., tls_* settings)"
+		    : "TCP is disabled (disable_tcp=yes)";
+#else
+		*why = strcmp(name, "forward_tls") == 0 ? TLS_NOT_COMPILED_MSG
+		    : "TCP is disabled (disable_tcp=yes)";
+#endif
 		return true;
 	}
+#ifdef USE_TLS
+	if (strcmp(name, "is_peer_verified") == 0 &&
+	    !transport_available(PROTO_TLS)) {
+		*why = "TLS is off: set disable_tls=0 or configure TLS";
+		return true;
+	}
+#else
+	if (strcmp(name, "is_peer_verified") == 0) {
+		*why = TLS_NOT_COMPILED_MSG;
+		return true;
+	}
+#endif
 	return false;
 }

@@ -34,6 +34,11 @@
 #include "tcp_read.h"
 #include "timer.h"
 #include "transport.h"
+#ifdef USE_TLS
+#include "tls/tls_init.h"
+#include "tls/tls_pv.h"
+#include "tls/tls_transport.h"
+#endif
 
 #define DEFAULT_SHM_MB 64
 
@@ -74,7 +79,11 @@ print_version(void)
 #endif
 	);
 	printf("OpenSSL: %s\n", OPENSSL_VERSION_TEXT);
+#ifdef USE_TLS
+	printf("transports: udp tcp tls\n");
+#else
 	printf("transports: udp tcp\n");
+#endif
 	printf("compiled with %s on " __DATE__ "\n",
 #ifdef __clang__
 	    "clang " __clang_version__
@@ -98,31 +107,86 @@ global_hook(const char *name, const struct cfg_val *v, char **err)
 
 		while (l != NULL && l->next != NULL)
 			l = l->next;
+#ifndef USE_TLS
 		if (l != NULL && l->proto == PROTO_TLS) {
-			*err = cfg_errf("listen=tls:...: the TLS transport is "
-					"not part of this version yet; use udp "
-					"or tcp");
+			*err = cfg_errf("listen=tls:...: %s",
+			    TLS_NOT_COMPILED_MSG);
 			return E_INVAL;
 		}
+#else
+		(void)l;
+#endif
 	}
 	return 0;
 }
 
+/* disable_tls (the guide, with our rule for its default): TLS is on when
+ * the config has a TLS listener or any tls_* setting, unless it says
+ * disable_tls=1; then a listen=tls: line is an error.  Sets
+ * transport_tls_on; returns the number of errors. */
 static int
 check_tls_cfg(void)
 {
 #ifdef USE_TLS
-	if (tls_cfg.any_tls_setting && !(tls_cfg.disable_tls.set &&
-					   tls_cfg.disable_tls.v)) {
-		fprintf(stderr, "%s: TLS settings found, but the TLS transport "
-				"is not part of this version yet; remove them "
-				"or set disable_tls=1\n",
+	struct listen_cfg *l;
+	bool off = tls_cfg.disable_tls.set && tls_cfg.disable_tls.v;
+
+	transport_tls_on = tls_cfg.any_tls_setting && !off;
+	if (off) {
+		for (l = core_cfg.listen; l != NULL; l = l->next)
+			if (l->proto == PROTO_TLS) {
+				fprintf(stderr, "%s: listen=tls:...: TLS is "
+						"disabled (disable_tls=1)\n",
+				    core_cfg.cfg_file);
+				return 1;
+			}
+	}
+	if (transport_tls_on && core_cfg.disable_tcp) {
+		fprintf(stderr, "%s: TLS runs over TCP: it cannot be used "
+				"with disable_tcp=yes (set disable_tls=1)\n",
 		    core_cfg.cfg_file);
 		return 1;
 	}
 #endif
 	return 0;
 }
+
+#ifdef USE_TLS
+/* Build every TLS domain and check every TLS socket (before fork).  0, or
+ * E_* after printing the reason on stderr. */
+static int
+start_tls(void)
+{
+	struct socket_info *si;
+	int rc;
+
+	if ((rc = init_tls()) != 0) {
+		if (!log_stderr)
+			fprintf(stderr, "TLS start-up failed: %s\n",
+			    tls_init_error());
+		return rc;
+	}
+	for (si = tls_listen; si != NULL; si = si->next)
+		if ((rc = tls_init(si)) != 0) {
+			fprintf(stderr, "tls socket %s:%u has no usable TLS "
+					"server domain\n", si->address_str,
+			    si->port);
+			return rc;
+		}
+	return tls_transport_setup();
+}
+
+static int
+start_tls_check(void)
+{
+	int rc = init_tls();
+
+	if (rc != 0 && !log_stderr)
+		fprintf(stderr, "TLS start-up failed: %s\n", tls_init_error());
+	destroy_tls();
+	return rc;
+}
+#endif
 
 static char *
 dir_of(const char *path)
@@ -196,6 +260,9 @@ on_shutdown(void)
 {
 	modules_destroy();
 	fifo_server_remove();
+#ifdef USE_TLS
+	destroy_tls();
+#endif
 	log_level_unshare();
 }
 
@@ -234,6 +301,8 @@ start(void)
 
 	if (core_cfg.children < 1)
 		core_cfg.children = 1;
+	socket_tls_enabled = transport_tls_on && core_cfg.fork;
+	tls_port_no = tls_cfg.port_no.v;
 	if ((rc = sockets_from_cfg(&core_cfg, &err)) != 0) {
 		fprintf(stderr, "listen: %s\n", err ? err : err_str(rc));
 		return rc;
@@ -246,8 +315,14 @@ start(void)
 		fprintf(stderr, "%s\n", err ? err : err_str(rc));
 		return rc;
 	}
-	/* TCP: not with fork=no (the guide: one process, first UDP socket) */
-	if (!core_cfg.disable_tcp && core_cfg.fork && tcp_listen != NULL &&
+#ifdef USE_TLS
+	if (transport_tls_on && core_cfg.fork && (rc = start_tls()) != 0)
+		return rc;
+#endif
+	/* TCP and TLS: not with fork=no (the guide: one process, first UDP
+	 * socket) */
+	if (!core_cfg.disable_tcp && core_cfg.fork &&
+	    (tcp_listen != NULL || tls_listen != NULL) &&
 	    (rc = tcp_init(&err)) != 0) {
 		fprintf(stderr, "%s\n", err ? err : err_str(rc));
 		return rc;
@@ -387,6 +462,12 @@ main(int argc, char **argv)
 	}
 	core_cfg.cfg_file = (char *)cfg_file;
 	core_cfg.cfg_dir = dir_of(cfg_file);
+#ifdef USE_TLS
+	if (pre_init_tls() != 0 || pv_register(tls_pv_exports) != 0) {
+		fprintf(stderr, "cannot initialise the TLS layer\n");
+		return 1;
+	}
+#endif
 	if ((rc = shm_init((size_t)core_cfg.shm_mb << 20)) != 0) {
 		fprintf(stderr, "cannot map %ld MB of shared memory\n",
 		    core_cfg.shm_mb);
@@ -423,6 +504,11 @@ main(int argc, char **argv)
 				log_facility = fac[i].f;
 	}
 	if (core_cfg.check_only) {
+#ifdef USE_TLS
+		/* -c also loads every certificate, key, CA list and CRL */
+		if (transport_tls_on && start_tls_check() != 0)
+			return 1;
+#endif
 		fprintf(stderr, "%s: config file ok, exiting...\n", cfg_file);
 		return 0;
 	}

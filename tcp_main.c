@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "cfg_tls.h"
 #include "globals.h"
 #include "log.h"
 #include "mem/pkg.h"
@@ -84,6 +85,9 @@ tcp_init(char **err)
 		return rc;
 	}
 	for (si = tcp_listen; si != NULL; si = si->next)
+		if (si->fd == -1 && (rc = tcp_bind_one(si, err)) != 0)
+			return rc;
+	for (si = tls_listen; si != NULL; si = si->next)
 		if (si->fd == -1 && (rc = tcp_bind_one(si, err)) != 0)
 			return rc;
 	tcp_readers = core_cfg.tcp_children > 0 ? core_cfg.tcp_children
@@ -177,6 +181,70 @@ tcp_hand_over(int id, int *owner_out, int fd)
 	return E_AGAIN;
 }
 
+/* ---------------------------------------------------------- TLS limits */
+
+/* New TLS connections per source IP and second (tls_handshake_rate_per_ip):
+ * a small open-addressed table in the supervisor's own memory.  A slot
+ * holds one address and its count for the current second; a collision
+ * takes the slot over (a flood from many addresses then limits less, it
+ * never refuses a legitimate client more). */
+#define TLS_RATE_SLOTS 1024
+
+struct tls_rate {
+	struct ip_addr ip;
+	uint64_t sec;
+	unsigned count;
+};
+
+static struct tls_rate tls_rate[TLS_RATE_SLOTS];
+
+static unsigned
+ip_hash(const struct ip_addr *ip)
+{
+	unsigned h = 2166136261u, i;
+
+	for (i = 0; i < ip->len; i++)
+		h = (h ^ ip->u.b[i]) * 16777619u;
+	return h % TLS_RATE_SLOTS;
+}
+
+/* Whether a new TLS connection from peer may start a handshake; why is
+ * set when not.  Supervisor only. */
+static bool
+tls_accept_allowed(const union sockaddr_union *peer, const char **why)
+{
+	struct tls_rate *t;
+	struct ip_addr ip;
+	uint64_t sec = get_ticks_ms() / 1000;
+	int max_hs = tls_cfg.max_handshakes.v;
+	int rate = tls_cfg.handshake_rate_per_ip.v;
+	bool full;
+
+	if (max_hs > 0) {
+		tcp_conn_lock();
+		full = tcp_conns->tls_handshakes >= max_hs;
+		tcp_conn_unlock();
+		if (full) {
+			*why = "tls_max_handshakes reached";
+			return false;
+		}
+	}
+	if (rate <= 0)
+		return true;
+	ip_addr_from_su(&ip, peer);
+	t = &tls_rate[ip_hash(&ip)];
+	if (t->sec != sec || !ip_addr_eq(&t->ip, &ip)) {
+		t->ip = ip;
+		t->sec = sec;
+		t->count = 0;
+	}
+	if (++t->count > (unsigned)rate) {
+		*why = "tls_handshake_rate_per_ip exceeded";
+		return false;
+	}
+	return true;
+}
+
 /* Accept one connection; false when there was none to accept. */
 static bool
 tcp_accept_one(struct socket_info *si)
@@ -193,6 +261,21 @@ tcp_accept_one(struct socket_info *si)
 			LM_ERRNO(L_WARN, errno, "accept on %s:%s",
 			    si->address_str, si->port_str);
 		return false;
+	}
+	if (si->proto == PROTO_TLS) {
+		const char *why = NULL;
+
+		if (!tls_accept_allowed(&peer, &why)) {
+			char a[IP_ADDR_STR_MAX];
+			struct ip_addr pip;
+
+			ip_addr_from_su(&pip, &peer);
+			ip_addr_to_str(&pip, a, sizeof(a));
+			LM_INFO("TLS connection from %s:%u refused: %s", a,
+			    su_port(&peer), why);
+			close(fd);
+			return true;
+		}
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	tcp_conn_lock();
@@ -233,6 +316,8 @@ tcp_scan(void)
 	uint64_t life = (uint64_t)core_cfg.tcp_connection_lifetime * 1000;
 	uint64_t conn_to = (uint64_t)core_cfg.tcp_connect_timeout * 1000;
 	uint64_t send_to = (uint64_t)core_cfg.tcp_send_timeout * 1000;
+	uint64_t tls_hs_to = (uint64_t)tls_cfg.handshake_timeout.v * 1000;
+	uint64_t tls_send_to = (uint64_t)tls_cfg.send_timeout.v * 1000;
 	struct tcp_conn *c, *next;
 
 	tcp_conn_lock();
@@ -247,11 +332,22 @@ tcp_scan(void)
 				tcp_conn_remove(c);
 			continue;
 		case TCP_S_CONNECTING:
-		case TCP_S_HANDSHAKE:
 			if (now - c->created_ms > conn_to)
 				c->close_req = true;
 			break;
+		case TCP_S_HANDSHAKE:
+			/* TLS: tls_handshake_timeout from the accept (or the
+			 * start of the connect) */
+			if (now - c->created_ms > (c->proto == PROTO_TLS ?
+			    tls_hs_to : conn_to))
+				c->close_req = true;
+			break;
 		case TCP_S_OPEN:
+			if (c->tls_hs_pending && now - c->created_ms >
+			    tls_hs_to) {
+				c->close_req = true;
+				break;
+			}
 			if (c->q_bytes == 0 && now -
 			    __atomic_load_n(&c->last_ms, __ATOMIC_RELAXED) >
 			    life)
@@ -260,7 +356,8 @@ tcp_scan(void)
 		case TCP_S_CLOSING:
 			break;
 		}
-		if (c->q_bytes > 0 && now - c->q_since_ms > send_to)
+		if (c->q_bytes > 0 && now - c->q_since_ms >
+		    (c->proto == PROTO_TLS ? tls_send_to : send_to))
 			c->close_req = true;
 	}
 	tcp_conn_unlock();
@@ -281,6 +378,14 @@ tcp_main_loop(int rank, void *arg)
 		return E_IO;
 	}
 	for (si = tcp_listen; si != NULL; si = si->next) {
+		ev.events = EPOLLIN;
+		ev.data.ptr = si;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, si->fd, &ev) == -1) {
+			LM_ERRNO(L_CRIT, errno, "epoll_ctl");
+			return E_IO;
+		}
+	}
+	for (si = tls_listen; si != NULL; si = si->next) {
 		ev.events = EPOLLIN;
 		ev.data.ptr = si;
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, si->fd, &ev) == -1) {

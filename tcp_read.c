@@ -12,6 +12,7 @@
  * connection costs the rconn plus its shm entry. */
 #define LOG_MODULE "tcp"
 #include <errno.h>
+#include <malloc.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ struct tcp_rconn {
 	unsigned len, cap;                 /* buf holds cap + 1 bytes */
 	unsigned events;                   /* registered epoll events */
 	bool connecting, busy, dead, closed;
+	bool read_wants_out;               /* read said WANT_WRITE */
+	bool write_wants_in;               /* write said WANT_READ */
 	struct tcp_rconn *next_dead;       /* graveyard list */
 };
 
@@ -64,6 +67,8 @@ static int by_fd_top;                  /* highest fd + 1 ever used */
 /* closed rconns, freed after the current batch of events (a later event
  * of the batch may still point to one) */
 static struct tcp_rconn *graveyard;
+/* connections came or went since the last malloc_trim() */
+static bool heap_dirty;
 
 /* ---------------------------------------------------------- framing */
 
@@ -145,6 +150,7 @@ rconn_close(struct tcp_rconn *r, const char *why)
 	pkg_free(r->buf);
 	r->buf = NULL;
 	r->closed = r->dead = true;
+	heap_dirty = true;
 	r->next_dead = graveyard;
 	graveyard = r;
 }
@@ -169,6 +175,7 @@ rconn_new(int fd, struct tcp_conn *c)
 		return NULL;
 	}
 	by_fd[fd] = r;
+	heap_dirty = true;
 	if (fd >= by_fd_top)
 		by_fd_top = fd + 1;
 	return r;
@@ -197,10 +204,16 @@ rconn_flush(struct tcp_rconn *r)
 			rconn_events(r, EPOLLIN | EPOLLOUT);
 			return 0;
 		}
-		if (n == TRANSPORT_WANT_READ)
+		if (n == TRANSPORT_WANT_READ) {
+			/* e.g. a TLS handshake waits for the peer: retried
+			 * after the next read */
+			r->write_wants_in = true;
+			rconn_events(r, EPOLLIN);
 			return 0;
+		}
 		if (n < 0)
 			return (int)n;
+		r->write_wants_in = false;
 		__atomic_store_n(&c->last_ms, get_ticks_ms(), __ATOMIC_RELAXED);
 		tcp_conn_lock();
 		k->off += (size_t)n;
@@ -308,7 +321,13 @@ rconn_read(struct tcp_rconn *r)
 	size_t space;
 	int rc, rounds;
 
-	for (rounds = 0; rounds < 4 && why == NULL; rounds++) {
+	r->read_wants_out = false;
+	for (rounds = 0; why == NULL; rounds++) {
+		/* a bounded batch, but never leave bytes a transport already
+		 * decrypted behind: the fd will not wake us for them */
+		if (rounds >= 4 && (r->ops->pending == NULL ||
+		    r->ops->pending(r->ctx) == 0))
+			break;
 		if (r->len == r->cap && (rc = rconn_grow(r)) != 0) {
 			why = rc == E_TOOBIG ? "message too big" : "no memory";
 			break;
@@ -318,6 +337,7 @@ rconn_read(struct tcp_rconn *r)
 		if (n == TRANSPORT_WANT_READ)
 			break;
 		if (n == TRANSPORT_WANT_WRITE) {
+			r->read_wants_out = true;
 			rconn_events(r, EPOLLIN | EPOLLOUT);
 			break;
 		}
@@ -337,7 +357,8 @@ rconn_read(struct tcp_rconn *r)
 					     : "no Content-Length";
 		if (r->dead)
 			why = "write failed";
-		if ((size_t)n < space)
+		if ((size_t)n < space && (r->ops->pending == NULL ||
+		    r->ops->pending(r->ctx) == 0))
 			break;   /* drained for now */
 	}
 	if (why != NULL) {
@@ -511,6 +532,17 @@ rconn_by_id(int id)
 	return r;
 }
 
+void *
+tcp_owned_ctx(int id)
+{
+	struct tcp_rconn *r;
+
+	if (tcp_reader_self < 0 || by_fd == NULL)
+		return NULL;
+	r = rconn_by_id(id);
+	return r != NULL && !r->closed ? r->ctx : NULL;
+}
+
 /* Drain the command channel. */
 static void
 tcp_commands(int cfd)
@@ -577,9 +609,20 @@ tcp_commands(int cfd)
 static void
 tcp_tick(void)
 {
+	static uint64_t last_trim;
+	uint64_t now = get_ticks_ms();
 	struct tcp_rconn *r;
 	int fd, rc;
 
+	/* A TLS handshake allocates far more than an idle connection keeps
+	 * (SSL_MODE_RELEASE_BUFFERS frees the record buffers): give the
+	 * free pages left between live blocks back to the system, at most
+	 * once a second and only after connections came or went. */
+	if (heap_dirty && now - last_trim >= 1000) {
+		heap_dirty = false;
+		last_trim = now;
+		malloc_trim(0);
+	}
 	for (fd = 0; fd < by_fd_top; fd++) {
 		if ((r = by_fd[fd]) == NULL)
 			continue;
@@ -621,6 +664,8 @@ tcp_send_own(struct tcp_rconn *r, const char *buf, size_t len)
 
 	if (!r->connecting && r->c->q_head == NULL) {
 		n = r->ops->write(r->ctx, r->fd, buf, len);
+		if (n == TRANSPORT_WANT_READ)
+			r->write_wants_in = true;
 		if (n == TRANSPORT_WANT_WRITE || n == TRANSPORT_WANT_READ)
 			n = 0;
 		if (n < 0) {
@@ -635,7 +680,7 @@ tcp_send_own(struct tcp_rconn *r, const char *buf, size_t len)
 	tcp_conn_lock();
 	rc = tcp_conn_queue(r->c, buf + n, len - (size_t)n, get_ticks_ms());
 	tcp_conn_unlock();
-	if (rc == 0 && !r->connecting)
+	if (rc == 0 && !r->connecting && !r->write_wants_in)
 		rconn_events(r, EPOLLIN | EPOLLOUT);
 	return rc;
 }
@@ -644,7 +689,8 @@ tcp_send_own(struct tcp_rconn *r, const char *buf, size_t len)
  * caller owns it (then *own is set and nothing is queued).  Lock held. */
 static int
 tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
-    struct tcp_conn **out, bool *wake, bool *fresh)
+    const struct tcp_tls_target *t, struct tcp_conn **out, bool *wake,
+    bool *fresh)
 {
 	struct tcp_conn *c = NULL;
 	struct ip_addr ip;
@@ -657,12 +703,18 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 	}
 	if (c == NULL) {
 		ip_addr_from_su(&ip, &d->to);
-		c = tcp_conn_find_addr(&ip, su_port(&d->to), d->proto);
+		c = d->proto == PROTO_TLS
+		    ? tcp_conn_find_tls(&ip, su_port(&d->to), t)
+		    : tcp_conn_find_addr(&ip, su_port(&d->to), d->proto);
 	}
 	if (c == NULL) {
+		if (d->proto == PROTO_TLS && t == NULL)
+			return E_INVAL;   /* no client domain resolved */
 		if ((rc = tcp_conn_add(&c, d->proto, &d->to, d->send_sock)))
 			return rc;
 		c->outgoing = true;
+		if (t != NULL)
+			c->tls = *t;
 		c->created_ms = c->last_ms = get_ticks_ms();
 		/* a reader opens what it needs itself (no hand-off for the
 		 * requests that follow); others ask readers in turn */
@@ -682,6 +734,13 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 int
 tcp_send(struct dest_info *d, const char *buf, size_t len)
 {
+	return tcp_send_tls(d, buf, len, NULL);
+}
+
+int
+tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
+    const struct tcp_tls_target *t)
+{
 	struct tcp_conn *c = NULL;
 	struct tcp_rconn *r;
 	bool wake = false, fresh = false;
@@ -694,7 +753,7 @@ tcp_send(struct dest_info *d, const char *buf, size_t len)
 	if (d->send_sock == NULL)
 		return E_NOTFOUND;
 	tcp_conn_lock();
-	rc = tcp_send_locked(d, buf, len, &c, &wake, &fresh);
+	rc = tcp_send_locked(d, buf, len, t, &c, &wake, &fresh);
 	if (rc == 0) {
 		owner = c->owner;
 		id = c->id;
@@ -786,8 +845,14 @@ tcp_read_loop(int rank, void *arg)
 				rconn_read(r);
 				if (r->closed)
 					continue;
+			} else if ((e & EPOLLOUT) && r->read_wants_out) {
+				/* a read (a TLS handshake) waited for this */
+				rconn_read(r);
+				if (r->closed)
+					continue;
 			}
-			if (e & EPOLLOUT) {
+			if ((e & EPOLLOUT) || (r->write_wants_in &&
+			    (e & EPOLLIN))) {
 				int rc = rconn_flush(r);
 
 				if (rc != 0)

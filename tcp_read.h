@@ -33,6 +33,16 @@ int tcp_frame_next(const char *buf, size_t len, size_t max, size_t *skip,
  * queued for the connection), E_NOMEM, E_NOTFOUND (no
  * socket for the address family), E_IO. */
 int tcp_send(struct dest_info *d, const char *buf, size_t len);
+/* The same for TLS: t (may be NULL for TCP) says which client domain and
+ * SNI a connection we open must use; an existing outgoing TLS connection
+ * is reused only when they are the same (tcp_conn_find_tls). */
+struct tcp_tls_target;
+int tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
+    const struct tcp_tls_target *t);
+
+/* The transport state (transport_ops init's *ctx) of connection id when
+ * this process owns it, else NULL.  For $tls_* on a message read here. */
+void *tcp_owned_ctx(int id);
 
 /* Add ip:port of the connection conn_id as an alias (force_tcp_alias,
  * tcp_accept_aliases).  Any process.  0, E_NOTFOUND, E_TOOBIG. */

@@ -1,16 +1,22 @@
-/* transport.c: stream transport dispatch.  TCP sends go to tcp_send()
- * (tcp_read.c); TLS is not part of this build yet: the config check
- * refuses listen=tls and forward_tls, so nothing reaches here expecting
- * it to work. */
+/* transport.c: stream transport dispatch.  TCP and TLS sends go to
+ * tcp_send_tls() (tcp_read.c); for TLS the sender first resolves the
+ * client domain, SNI and target host (tls_dest_target), which travel
+ * with the connection entry to the reader that opens it. */
 #define LOG_MODULE "core"
 #include "err.h"
 #include "forward.h"
 #include "globals.h"
 #include "log.h"
+#include "net/tcp_conn.h"
 #include "net/socket_info.h"
 #include "proto.h"
 #include "tcp_read.h"
 #include "transport.h"
+#ifdef USE_TLS
+#include "tls/tls_transport.h"
+#endif
+
+bool transport_tls_on;
 
 int
 transport_stream_send(struct dest_info *d, const char *buf, size_t len)
@@ -22,6 +28,21 @@ transport_stream_send(struct dest_info *d, const char *buf, size_t len)
 		    proto_name(d->proto), proto_name(d->proto));
 		return E_NOTFOUND;
 	}
+#ifdef USE_TLS
+	if (d->proto == PROTO_TLS) {
+		struct tcp_tls_target t;
+
+		if ((rc = tls_dest_target(d, &t)) != 0) {
+			LM_ERR("cannot send over TLS: no client domain or a "
+			       "name too long: %s", err_str(rc));
+			return rc;
+		}
+		rc = tcp_send_tls(d, buf, len, &t);
+		if (rc != 0)
+			LM_DBG("send over tls failed: %s", err_str(rc));
+		return rc;
+	}
+#endif
 	if ((rc = tcp_send(d, buf, len)) != 0)
 		LM_DBG("send over %s failed: %s", proto_name(d->proto),
 		    err_str(rc));
@@ -31,7 +52,8 @@ transport_stream_send(struct dest_info *d, const char *buf, size_t len)
 bool
 transport_available(enum proto p)
 {
-	return p == PROTO_UDP || (p == PROTO_TCP && !core_cfg.disable_tcp);
+	return p == PROTO_UDP || (p == PROTO_TCP && !core_cfg.disable_tcp) ||
+	    (p == PROTO_TLS && transport_tls_on && !core_cfg.disable_tcp);
 }
 
 const char *

@@ -15,6 +15,10 @@ struct socket_info;
 /* Send on an existing or new TCP/TLS connection.  0 or E_*. */
 int transport_stream_send(struct dest_info *d, const char *buf, size_t len);
 
+/* TLS is compiled in and turned on by the config (main.c sets it after
+ * parsing, before the script is fixed up). */
+extern bool transport_tls_on;
+
 /* True if this build and config can carry proto. */
 bool transport_available(enum proto p);
 

@@ -209,6 +209,10 @@ tcp_conn_add(struct tcp_conn **out, enum proto proto,
 	c->owner = -1;
 	c->peer = *peer;
 	c->bind = bind;
+	if (proto == PROTO_TLS) {
+		c->tls_hs_pending = true;
+		t->tls_handshakes++;
+	}
 	ip_addr_from_su(&c->alias[0].ip, peer);
 	c->alias[0].port = su_port(peer);
 	c->alias[0].c = c;
@@ -255,6 +259,9 @@ tcp_conn_remove(struct tcp_conn *c)
 		c->q_head = k->next;
 		shm_free(k);
 	}
+	if (c->tls_hs_pending)
+		t->tls_handshakes--;
+	shm_free(c->tls_info);
 	t->count--;
 	shm_free(c);
 }
@@ -290,6 +297,47 @@ tcp_conn_find_addr(const struct ip_addr *ip, unsigned short port,
 		return a->c;
 	}
 	return NULL;
+}
+
+struct tcp_conn *
+tcp_conn_find_tls(const struct ip_addr *ip, unsigned short port,
+    const struct tcp_tls_target *t)
+{
+	struct tcp_alias *a;
+	struct tcp_conn *c;
+
+	for (a = tcp_conns->by_addr[addr_hash(ip, port)]; a != NULL;
+	    a = a->next) {
+		c = a->c;
+		if (a->port != port || !ip_addr_eq(&a->ip, ip) ||
+		    c->proto != PROTO_TLS)
+			continue;
+		if (c->state == TCP_S_CLOSING || c->close_req)
+			continue;
+		/* never across client domains or server names */
+		if (c->outgoing && (t == NULL || c->tls.dom != t->dom ||
+		    strcmp(c->tls.sni, t->sni) != 0))
+			continue;
+		return c;
+	}
+	return NULL;
+}
+
+void
+tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info)
+{
+	tcp_conn_lock();
+	if (c->tls_hs_pending) {
+		c->tls_hs_pending = false;
+		tcp_conns->tls_handshakes--;
+	}
+	if (c->state == TCP_S_HANDSHAKE)
+		c->state = TCP_S_OPEN;
+	if (info != NULL) {
+		shm_free(c->tls_info);
+		c->tls_info = info;
+	}
+	tcp_conn_unlock();
 }
 
 int

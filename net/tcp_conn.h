@@ -50,6 +50,9 @@ struct transport_ops {
 	ssize_t (*read)(void *ctx, int fd, char *buf, size_t len);
 	ssize_t (*write)(void *ctx, int fd, const char *buf, size_t len);
 	void (*close)(void *ctx, int fd);
+	/* optional: bytes already read from fd and buffered (TLS records
+	 * decrypted, not yet returned); read is called again for them */
+	size_t (*pending)(void *ctx);
 };
 
 /* The ops for proto (PROTO_TCP: plain), NULL if none registered. */
@@ -69,6 +72,33 @@ enum tcp_conn_state {
 };
 
 #define TCP_CONN_ALIASES 4
+/* longest SNI / target host kept for an outgoing TLS connection, with NUL */
+#define TCP_TLS_NAME_MAX 128
+
+/* What an outgoing TLS connection is for: the client domain and SNI the
+ * sender resolved (tls_client_domain_avp, destination, default;
+ * tls_server_name_avp) and the host the server certificate must name.
+ * Part of the connection entry, so the reader that opens the connection
+ * finds it there, and part of the lookup: a TLS connection we opened is
+ * reused only for the same domain and SNI. */
+struct tcp_tls_target {
+	const void *dom;                 /* struct tls_domain * (built before
+					  * fork: same address everywhere) */
+	char sni[TCP_TLS_NAME_MAX];      /* "" = no SNI */
+	char host[TCP_TLS_NAME_MAX];     /* "" = no identity check */
+};
+
+/* A TLS connection as the control interface shows it (tls_list), filled
+ * by the owner when the handshake is done.  shm, guarded by
+ * tcp_conn_lock, freed with the connection. */
+struct tcp_tls_info {
+	char domain[160];
+	char version[16];
+	char cipher[64];
+	char sni[TCP_TLS_NAME_MAX];
+	char peer_subject[256];
+	bool peer_verified;
+};
 
 /* An address under which a connection is found: [0] is the peer's own
  * ip:port, the others come from Via received/rport/alias (force_tcp_alias,
@@ -111,6 +141,10 @@ struct tcp_conn {
 	size_t q_bytes;                  /* queued, not written */
 	uint64_t q_since_ms;             /* when the queue became non-empty */
 	struct tcp_alias alias[TCP_CONN_ALIASES];
+	/* TLS only */
+	struct tcp_tls_target tls;       /* outgoing: set by the sender */
+	bool tls_hs_pending;             /* counted in tls_handshakes */
+	struct tcp_tls_info *tls_info;   /* NULL until the handshake is done */
 	struct tcp_conn *id_next;        /* hash chain by id */
 	struct tcp_conn *all_next, *all_prev; /* list of every connection */
 };
@@ -123,6 +157,8 @@ struct tcp_conn_table {
 	int next_id;
 	int count;                       /* connections in the table */
 	int max;                         /* tcp_max_connections */
+	int tls_handshakes;              /* TLS connections whose handshake
+					  * is not done (tls_max_handshakes) */
 	struct tcp_conn *all;
 	struct tcp_conn *by_id[TCP_HASH_SIZE];
 	struct tcp_alias *by_addr[TCP_HASH_SIZE];
@@ -149,7 +185,8 @@ void tcp_conn_set_state(struct tcp_conn *c, enum tcp_conn_state st);
 
 /* The functions below need tcp_conn_lock held; any process. */
 
-/* Enter a connection to peer (state TCP_S_NEW, owner -1, id assigned).
+/* Enter a connection to peer (state TCP_S_NEW, owner -1, id assigned;
+ * a TLS one counts as a handshake in progress until tcp_conn_tls_done).
  * 0, E_TOOBIG (tcp_max_connections reached) or E_NOMEM. */
 int tcp_conn_add(struct tcp_conn **out, enum proto proto,
     const union sockaddr_union *peer, struct socket_info *bind);
@@ -161,6 +198,16 @@ struct tcp_conn *tcp_conn_find_id(int id);
  * a connection that is closing is skipped.  NULL when none. */
 struct tcp_conn *tcp_conn_find_addr(const struct ip_addr *ip,
     unsigned short port, enum proto proto);
+/* The TLS connection to ip:port for target t: one we opened for the same
+ * client domain and SNI, or one the peer opened to us (it has no client
+ * domain; replies and requests to a peer that connected go back on it).
+ * NULL when none. */
+struct tcp_conn *tcp_conn_find_tls(const struct ip_addr *ip,
+    unsigned short port, const struct tcp_tls_target *t);
+/* The owner finished c's TLS handshake: state TCP_S_OPEN, no longer
+ * counted as a handshake in progress; info (may be NULL) becomes
+ * c->tls_info (ownership moves).  Takes tcp_conn_lock. */
+void tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info);
 /* Make ip:port another name of c.  0, E_TOOBIG (no free slot) or E_INVAL
  * (port 0).  An alias already held by c is fine; one held by another
  * connection moves to c (the newer connection wins). */

@@ -1,11 +1,12 @@
 /* tls/tls_hooks.h: the guide's TCP-facing hooks (2.3), by name.
  *
- * NOT IMPLEMENTED YET: they need struct tcp_connection, which the TCP
- * transport (tcp_main.c, tcp_read.c, net/tcp_conn.c) defines.  They will
- * be thin wrappers over tls_server.h, written with the TCP glue; each
- * contract below is what the wrapper must do.  The TCP code may as well
- * call tls_server.h directly from its struct transport_ops (see
- * doc/tls.md, "Plugging into the TCP transport").
+ * Implemented as the PROTO_TLS struct transport_ops in tls_transport.c
+ * (init = tls_tcpconn_init, read = tls_read, write = tls_blocking_write
+ * made non-blocking: the reader retries and the supervisor bounds the
+ * wait with tls_send_timeout, close = tls_tcpconn_clean; tls_fix_read_conn
+ * is not needed: a connection never changes owner).  The contracts below
+ * are what those functions do, on our struct tcp_conn; the prototypes
+ * here are kept as the guide's documentation and have no definitions.
  *
  * All run in the connection's owner process (the reader that holds the
  * fd); the tls_conn is stored in the connection (pkg of the owner), never

@@ -1,0 +1,318 @@
+#!/bin/sh
+#!/bin/sh
+# bench/tls_bench.sh: TLS costs of this proxy, side by side with Debian's
+# Kamailio 5.6 (tls module) when it is installed.
+#
+#  1. Server CPU per full handshake: RSA-2048 and ECDSA P-256 certificates,
+#     TLS 1.2 and TLS 1.3; HS handshakes per case from a python ssl loop
+#     (new connection each time, no session reuse, no tickets asked);
+#     CPU = utime+stime of every proxy process after minus before / HS.
+#  2. Memory per idle TLS connection: N connections, each completes the
+#     handshake, sends one OPTIONS (answered), then idles; sum of PSS
+#     (/proc/PID/smaps_rollup) of every proxy process after minus before
+#     divided by N.  Target: at most 12 KB.
+#  3. TLS relay CPU per call on one persistent connection: sipp UAC (udp)
+#     -> this proxy (A) -> TLS -> B -> udp -> sipp UAS, RATE calls/s for
+#     SECS s; CPU of B per call.  B is this proxy, then Kamailio 5.6
+#     (children=1, tcp_children=1 for both).
+#
+# Usage: sh bench/tls_bench.sh      (HS=500 N=2000 RATE=200 SECS=10)
+# Only 127.0.0.1, ports below 32768; stops only what it started.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PARTS=${PARTS:-123}
+HS=${HS:-500}
+N=${N:-2000}
+RATE=${RATE:-200}
+SECS=${SECS:-10}
+CALLS=$((RATE * SECS))
+KAM=/usr/sbin/kamailio
+KMPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules
+W=$(mktemp -d /tmp/tls_bench.XXXXXX)
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.5
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT INT TERM
+command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
+"$TOP/kamailio" -V | grep -q USE_TLS || { echo "build first: TLS=1 make all"; exit 1; }
+HAVE_KAM=no
+[ -x "$KAM" ] && [ -f "$KMPATH/tls.so" ] && HAVE_KAM=yes
+HZ=$(getconf CLK_TCK)
+
+free_port() {
+	python3 - <<'PY'
+import random, socket, sys
+for _ in range(200):
+    p = random.randint(10000, 32000)
+    ok = True
+    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        s = socket.socket(socket.AF_INET, t)
+        try: s.bind(("127.0.0.1", p))
+        except OSError: ok = False
+        s.close()
+    if ok: print(p); sys.exit(0)
+sys.exit(1)
+PY
+}
+wait_tcp() {
+	i=0
+	while [ $i -lt 100 ]; do
+		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+proxy_pids() {
+	echo "$1"
+	for d in /proc/[0-9]*; do
+		[ "$(awk '{print $4}' "$d/stat" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
+	done
+}
+cpu_ticks() {
+	t=0
+	for p in $(proxy_pids "$1"); do
+		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+		t=$((t + ${v:-0}))
+	done
+	echo $t
+}
+pss_kb() {
+	t=0
+	for p in $(proxy_pids "$1"); do
+		v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
+		t=$((t + ${v:-0}))
+	done
+	echo $t
+}
+start() {   # NAME PORT CMD...: run a proxy, sets SPID
+	name=$1; port=$2; shift 2
+	"$@" > "$W/$name.log" 2>&1 &
+	SPID=$!
+	PIDS="$PIDS $SPID"
+	wait_tcp "$port" || { echo "$name did not start:"; tail -5 "$W/$name.log"; exit 1; }
+	sleep 1
+}
+
+# certificates (self-signed: the clients here do not verify)
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/rsa.key" -out "$W/rsa.pem" \
+	-subj /CN=rsa -days 30 > /dev/null 2>&1
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$W/ec.key" -out "$W/ec.pem" -subj /CN=ec -days 30 > /dev/null 2>&1
+
+# ------------------------------------------------------------ servers
+ours_cfg() {   # UDP RSA_PORT EC_PORT [FWD]
+	cat <<CFG
+debug=1
+log_stderror=yes
+children=1
+tcp_children=1
+open_files_limit=16384
+tcp_max_connections=8192
+tcp_connection_lifetime=3600
+listen=udp:127.0.0.1:$1
+listen=tls:127.0.0.1:$2
+listen=tls:127.0.0.1:$3
+tls_certificate="$W/rsa.pem"
+tls_private_key="$W/rsa.key"
+tls_verify_client=0
+tls_require_client_certificate=0
+tls_verify_server=0
+tls_server_domain[127.0.0.1:$3] {
+	tls_certificate="$W/ec.pem"
+	tls_private_key="$W/ec.key"
+}
+loadmodule "sl"
+route {
+	if (method == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
+	${4:-drop;}
+}
+CFG
+}
+kam_cfg() {   # UDP RSA_PORT EC_PORT [FWD]
+	cat > "$W/ktls.cfg" <<CFG
+[server:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+certificate = $W/rsa.pem
+private_key = $W/rsa.key
+
+[server:127.0.0.1:$3]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+certificate = $W/ec.pem
+private_key = $W/ec.key
+
+[client:default]
+method = TLSv1.2+
+verify_certificate = no
+require_certificate = no
+CFG
+	cat <<CFG
+#!KAMAILIO
+debug=1
+log_stderror=yes
+children=1
+tcp_children=1
+open_files_limit=16384
+tcp_max_connections=8192
+tcp_connection_lifetime=3600
+auto_aliases=no
+listen=udp:127.0.0.1:$1
+listen=tls:127.0.0.1:$2
+listen=tls:127.0.0.1:$3
+enable_tls=yes
+mpath="$KMPATH/"
+loadmodule "tls.so"
+loadmodule "sl.so"
+modparam("tls", "config", "$W/ktls.cfg")
+request_route {
+	if (method == "OPTIONS") { sl_send_reply("200", "OK"); exit; }
+	${4:-drop;}
+}
+CFG
+}
+
+# ------------------------------------------------------------ 1. handshakes
+handshakes() {   # PORT VERSION COUNT
+	python3 - "$@" <<'PY'
+import socket, ssl, sys
+port, ver, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+v = ssl.TLSVersion.TLSv1_2 if ver == "1.2" else ssl.TLSVersion.TLSv1_3
+ctx.minimum_version = ctx.maximum_version = v
+ctx.options |= ssl.OP_NO_TICKET
+ok = 0
+for i in range(n):
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5))
+    ok += 1
+    s.close()
+print(ok)
+PY
+}
+hs_bench() {   # NAME PID RSA_PORT EC_PORT
+	for c in "RSA-2048 $3" "ECDSA-P256 $4"; do
+		set -- "$1" "$2" $c
+		for v in 1.2 1.3; do
+			t0=$(cpu_ticks "$2")
+			ok=$(handshakes "$4" "$v" "$HS")
+			t1=$(cpu_ticks "$2")
+			us=$(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
+			printf '  %-12s %-10s TLS %s: %5d us CPU per handshake (%s handshakes)\n' "$1" "$3" "$v" "$us" "$ok"
+		done
+	done
+}
+
+# ------------------------------------------------------------ 2. idle memory
+idle_bench() {   # NAME PID PORT
+	m0=$(pss_kb "$2")
+	python3 - "$3" "$N" "$W/hold_$1" <<'PY' &
+import resource, socket, ssl, sys, time
+port, n, flag = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+socks, answered = [], 0
+failed = 0
+for i in range(n):
+    try:
+        s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10))
+    except (OSError, ssl.SSLError):
+        failed += 1
+        continue
+    lp = s.getsockname()[1]
+    s.sendall(("OPTIONS sip:idle@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TLS "
+               "127.0.0.1:%d;branch=z9hG4bKidle%d\r\nFrom: <sip:b@127.0.0.1>"
+               ";tag=%d\r\nTo: <sip:idle@127.0.0.1>\r\nCall-ID: idle-%d\r\n"
+               "CSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+               % (lp, i, i, i)).encode())
+    socks.append(s)
+for s in socks:
+    try:
+        s.settimeout(5)
+        if s.recv(4096).startswith(b"SIP/2.0 200"):
+            answered += 1
+    except OSError:
+        pass
+open(flag, "w").write("%d (%d handshakes failed)\n" % (answered, failed))
+time.sleep(60)
+PY
+	hpid=$!
+	PIDS="$PIDS $hpid"
+	i=0
+	while [ ! -s "$W/hold_$1" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+	sleep 2
+	m1=$(pss_kb "$2")
+	held=$(cat "$W/hold_$1" 2>/dev/null || echo 0)
+	kill "$hpid" 2>/dev/null
+	printf '  %-12s %s idle TLS connections (%s answered): PSS %+d kB -> %d bytes per connection\n' \
+		"$1" "$N" "$held" $((m1 - m0)) $(( (m1 - m0) * 1024 / N ))
+}
+
+# ------------------------------------------------------------ 3. relay
+relay_bench() {   # NAME B_PID A_UDP_PORT
+	upid=$UAS_PID
+	t0=$(cpu_ticks "$2")
+	timeout $((SECS + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin \
+		-m "$CALLS" -r "$RATE" -l 2000 -timeout $((SECS + 40)) \
+		"127.0.0.1:$3" > "$W/uac_$1.log" 2>&1
+	t1=$(cpu_ticks "$2")
+	ok=$(grep "Successful call" "$W/uac_$1.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+	bad=$(grep "Failed call" "$W/uac_$1.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
+	printf '  B = %-12s calls %s/%s failed %s: B CPU %d us per call\n' "$1" "${ok:-0}" "$CALLS" \
+		"${bad:-?}" $(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
+	: "$upid"
+}
+
+U=$(free_port); R=$(free_port); E=$(free_port)
+ours_cfg "$U" "$R" "$E" > "$W/ours.cfg"
+start ours "$E" "$TOP/kamailio" -DD -E -m 64 -f "$W/ours.cfg"; OURS=$SPID
+if [ $HAVE_KAM = yes ]; then
+	KU=$(free_port); KR=$(free_port); KE=$(free_port)
+	kam_cfg "$KU" "$KR" "$KE" > "$W/kam.cfg"
+	# Kamailio keeps OpenSSL's objects in shm: give it room
+	start kam "$KE" "$KAM" -DD -E -m 512 -Y "$W" -f "$W/kam.cfg"; KPID=$SPID
+fi
+case $PARTS in *1*)
+echo "1. server CPU per full handshake ($HS per case)"
+hs_bench "this proxy" "$OURS" "$R" "$E"
+[ $HAVE_KAM = yes ] && hs_bench "Kamailio 5.6" "$KPID" "$KR" "$KE"
+esac
+case $PARTS in *2*)
+echo "2. memory per idle TLS connection (TLS 1.3, RSA-2048; target <= 12 KB)"
+idle_bench "this proxy" "$OURS" "$R"
+[ $HAVE_KAM = yes ] && idle_bench "Kamailio 5.6" "$KPID" "$KR"
+esac
+kill "$OURS" 2>/dev/null; [ $HAVE_KAM = yes ] && kill "$KPID" 2>/dev/null
+sleep 1
+case $PARTS in *3*) ;; *) exit 0 ;; esac
+
+echo "3. TLS relay CPU per call: sipp -> A (this proxy) -> TLS -> B -> sipp UAS, $CALLS calls at $RATE/s"
+UAS=$(free_port)
+sipp -sn uas -i 127.0.0.1 -p "$UAS" -nostdin > "$W/uas.log" 2>&1 &
+UAS_PID=$!; PIDS="$PIDS $UAS_PID"
+BU=$(free_port); BR=$(free_port); BE=$(free_port)
+ours_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/b.cfg"
+start b "$BR" "$TOP/kamailio" -DD -E -m 64 -f "$W/b.cfg"; B=$SPID
+AU=$(free_port); AR=$(free_port); AE=$(free_port)
+ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $BR);" > "$W/a.cfg"
+start a "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a.cfg"; A=$SPID
+relay_bench "this proxy" "$B" "$AU"
+kill "$A" "$B" 2>/dev/null
+if [ $HAVE_KAM = yes ]; then
+	sleep 1
+	BU=$(free_port); BR=$(free_port); BE=$(free_port)
+	kam_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/kb.cfg"
+	start kb "$BR" "$KAM" -DD -E -m 64 -Y "$W" -f "$W/kb.cfg"; B=$SPID
+	AU=$(free_port); AR=$(free_port); AE=$(free_port)
+	ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $BR);" > "$W/a2.cfg"
+	start a2 "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a2.cfg"; A=$SPID
+	relay_bench "Kamailio 5.6" "$B" "$AU"
+fi
