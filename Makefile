@@ -48,6 +48,11 @@ endif
 # Build outputs go under build/ (or build-tls/), so a TLS and a plain build
 # never mix objects.
 ifeq ($(TLS),1)
+DEFAULT_CFG = etc/kamailio.cfg
+else
+DEFAULT_CFG = etc/kamailio-notls.cfg
+endif
+ifeq ($(TLS),1)
 B = build-tls
 else
 B = build
@@ -165,7 +170,7 @@ install: all
 	install -m 755 scripts/kamctl $(DESTDIR)$(BINDIR)/kamctl
 	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/; done
 	[ -f $(DESTDIR)$(CFGDIR)/kamailio.cfg ] || \
-		install -m 644 etc/kamailio.cfg $(DESTDIR)$(CFGDIR)/kamailio.cfg
+		install -m 644 $(DEFAULT_CFG) $(DESTDIR)$(CFGDIR)/kamailio.cfg
 	[ -f $(DESTDIR)$(CFGDIR)/kamctlrc ] || \
 		install -m 644 etc/kamctlrc $(DESTDIR)$(CFGDIR)/kamctlrc
 	cp -r doc/. $(DESTDIR)$(DOCDIR)/

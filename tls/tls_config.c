@@ -80,6 +80,24 @@ dup_opt(char **dst, const char *s)
 	return *dst == NULL ? E_NOMEM : 0;
 }
 
+/* A file setting: a relative path is taken from the config file's
+ * directory (CFG_DIR), so that it means the same at start-up and at a
+ * later tls_reload (after daemonizing, the working directory is /).  An
+ * empty string (no client certificate) stays empty. */
+static int
+dup_path(char **dst, const char *s, const char *dir)
+{
+	size_t n;
+
+	if (s == NULL || s[0] == '\0' || s[0] == '/')
+		return dup_opt(dst, s);
+	n = strlen(dir) + 1 + strlen(s) + 1;
+	if ((*dst = pkg_malloc(n)) == NULL)
+		return E_NOMEM;
+	snprintf(*dst, n, "%s/%s", dir, s);
+	return 0;
+}
+
 /* Resolve every setting of d from own (NULL for a default domain). */
 static int
 resolve(struct tls_domain *d, const struct tls_settings *own, char *err,
@@ -99,13 +117,16 @@ resolve(struct tls_domain *d, const struct tls_settings *own, char *err,
 		return E_INVAL;
 	}
 	rc |= dup_opt(&d->method_str, m ? m : "SSLv23");
-	rc |= dup_opt(&d->certificate,
-	    pick_s(own ? &own->certificate : NULL, &g->certificate, defcert));
-	rc |= dup_opt(&d->private_key,
-	    pick_s(own ? &own->private_key : NULL, &g->private_key, defcert));
-	rc |= dup_opt(&d->ca_list,
-	    pick_s(own ? &own->ca_list : NULL, &g->ca_list, NULL));
-	rc |= dup_opt(&d->crl, pick_s(own ? &own->crl : NULL, &g->crl, NULL));
+	rc |= dup_path(&d->certificate,
+	    pick_s(own ? &own->certificate : NULL, &g->certificate, defcert),
+	    dir);
+	rc |= dup_path(&d->private_key,
+	    pick_s(own ? &own->private_key : NULL, &g->private_key, defcert),
+	    dir);
+	rc |= dup_path(&d->ca_list,
+	    pick_s(own ? &own->ca_list : NULL, &g->ca_list, NULL), dir);
+	rc |= dup_path(&d->crl, pick_s(own ? &own->crl : NULL, &g->crl, NULL),
+	    dir);
 	rc |= dup_opt(&d->ciphers_list,
 	    pick_s(own ? &own->ciphers_list : NULL, &g->ciphers_list, NULL));
 	rc |= dup_opt(&d->cipher_suites,
