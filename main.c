@@ -124,6 +124,25 @@ global_hook(const char *name, const struct cfg_val *v, char **err)
  * the config has a TLS listener or any tls_* setting, unless it says
  * disable_tls=1; then a listen=tls: line is an error.  Sets
  * transport_tls_on; returns the number of errors. */
+/* listen=tcp:... with disable_tcp=yes would silently serve nothing. */
+static int
+check_tcp_cfg(void)
+{
+	struct listen_cfg *l;
+
+	if (!core_cfg.disable_tcp)
+		return 0;
+	for (l = core_cfg.listen; l != NULL; l = l->next)
+		if (l->proto == PROTO_TCP) {
+			fprintf(stderr, "%s:%d: listen=tcp:%s: TCP is disabled "
+					"(disable_tcp=yes)\n",
+			    l->pos.file ? l->pos.file : core_cfg.cfg_file,
+			    l->pos.line, l->host);
+			return 1;
+		}
+	return 0;
+}
+
 static int
 check_tls_cfg(void)
 {
@@ -222,6 +241,7 @@ load_config(bool print)
 
 	rc = cfg_parse_file(core_cfg.cfg_file, &hooks, &routes, &nerr);
 	nerr += check_tls_cfg();
+	nerr += check_tcp_cfg();
 	/* fix up what was parsed even after errors, so that one run reports
 	 * every problem (an unknown function, a bad regex, ...) */
 	if (rc != E_IO)

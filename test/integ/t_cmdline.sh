@@ -88,3 +88,8 @@ assert_clean_log "killed by signal 9"
 
 # -M caps private memory; a config check fits in 1 MB
 "$KAMAILIO" -M 1 -c -f "$TMPD/k.cfg" > /dev/null 2>&1 || fail "-M 1 is enough for -c"
+
+# listen=tcp: with disable_tcp=yes is refused, not silently unserved
+printf 'disable_tcp=yes\nlisten=tcp:127.0.0.1:5099\nroute { exit; }\n' > "$TMPD/dt.cfg"
+"$KAMAILIO" -c -f "$TMPD/dt.cfg" > "$TMPD/dt.out" 2>&1 && fail "listen=tcp with disable_tcp passed -c"
+grep -q "dt.cfg:2: listen=tcp:127.0.0.1: TCP is disabled" "$TMPD/dt.out" || { cat "$TMPD/dt.out"; fail "no clear error for listen=tcp with disable_tcp"; }
