@@ -17,10 +17,12 @@
 #include "forward.h"
 #include "log.h"
 #include "mem/shm.h"
+#include "net/tcp_conn.h"
 #include "proc.h"
 #include "proto.h"
 #include "stats.h"
 #include "timer.h"
+#include "tls/tls_stats.h"
 
 #ifdef USE_TLS
 #define FIFO_TLS_FLAG ", USE_TLS"
@@ -162,9 +164,22 @@ static const struct {
 	{ "tcp",  PROTO_TCP },
 	{ "tls",  PROTO_TLS },
 };
+/* the "tls:" counters of tls/tls_stats.h */
+static const struct {
+	const char *name;
+	enum tls_stat st;
+} tls_fields[] = {
+	{ "handshake_ok",               TLS_STAT_HS_OK },
+	{ "handshake_failed_verify",    TLS_STAT_HS_VERIFY },
+	{ "handshake_failed_protocol",  TLS_STAT_HS_PROTOCOL },
+	{ "handshake_failed_timeout",   TLS_STAT_HS_TIMEOUT },
+	{ "handshake_failed_other",     TLS_STAT_HS_OTHER },
+	{ "handshake_refused_limit",    TLS_STAT_HS_REFUSED },
+};
 /* clang-format on */
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define STAT_CERT_DAYS "cert_days_left"
 
 /* Does statistic group:name match the request argument?  "all", "group:"
  * and "group:name" as in Kamailio 1.x. */
@@ -180,16 +195,93 @@ stat_match(const char *arg, const char *group, const char *name)
 	return arg[g + 1] == '\0' || strcmp(arg + g + 1, name) == 0;
 }
 
+/* One "group:name = value" line, or one JSON member; value is a
+ * number already formatted. */
+static void
+stat_out_str(struct fifo_reply *r, int *nout, const char *group,
+    const char *name, const char *value)
+{
+	char key[256];
+
+	if (fifo_reply_json(r)) {
+		snprintf(key, sizeof(key), "%s:%s", group, name);
+		fifo_reply_printf(r, "%s\n  ", *nout ? "," : "");
+		fifo_reply_json_str(r, key);
+		fifo_reply_printf(r, ": %s", value);
+	} else {
+		fifo_reply_printf(r, "%s:%s = %s\n", group, name, value);
+	}
+	(*nout)++;
+}
+
 static void
 stat_out(struct fifo_reply *r, int *nout, const char *group,
     const char *name, unsigned long v)
 {
-	if (fifo_reply_json(r))
-		fifo_reply_printf(r, "%s\n  \"%s:%s\": %lu", *nout ? "," : "",
-		    group, name, v);
-	else
-		fifo_reply_printf(r, "%s:%s = %lu\n", group, name, v);
-	(*nout)++;
+	char value[32];
+
+	snprintf(value, sizeof(value), "%lu", v);
+	stat_out_str(r, nout, group, name, value);
+}
+
+/* Open connections per transport, from the connection table (those still
+ * in their TLS handshake included). */
+static unsigned long
+conns_open(enum proto proto)
+{
+	const struct tcp_conn *c;
+	unsigned long n = 0;
+
+	if (tcp_conns == NULL)
+		return 0;
+	tcp_conn_lock();
+	for (c = tcp_conns->all; c != NULL; c = c->all_next)
+		if (c->proto == proto)
+			n++;
+	tcp_conn_unlock();
+	return n;
+}
+
+struct cert_walk {
+	struct fifo_reply *r;
+	const char *arg;
+	int *nout;
+};
+
+/* tls_stats_certs() callback: "tls:cert_days_left[DOMAIN] = DAYS". */
+static void
+cert_out(const char *domain, long days, void *arg)
+{
+	struct cert_walk *w = arg;
+	char name[256], value[32];   /* a domain description is < 160 */
+
+	snprintf(name, sizeof(name), STAT_CERT_DAYS "[%s]", domain);
+	if (strcmp(w->arg, "tls:" STAT_CERT_DAYS) != 0 &&
+	    !stat_match(w->arg, "tls", name))
+		return;
+	snprintf(value, sizeof(value), "%ld", days);
+	stat_out_str(w->r, w->nout, "tls", name, value);
+}
+
+/* What a group has beyond the message counters. */
+static void
+stat_group_extra(struct fifo_reply *r, const char *arg, const char *group,
+    enum proto proto, int *nout)
+{
+	struct cert_walk w = { .r = r, .arg = arg, .nout = nout };
+	size_t f;
+
+	if ((proto == PROTO_TCP || proto == PROTO_TLS) &&
+	    stat_match(arg, group, "current_connections"))
+		stat_out(r, nout, group, "current_connections",
+		    conns_open(proto));
+	if (proto != PROTO_TLS)
+		return;
+	for (f = 0; f < NELEM(tls_fields); f++)
+		if (stat_match(arg, group, tls_fields[f].name))
+			stat_out(r, nout, group, tls_fields[f].name,
+			    tls_stats_get(tls_fields[f].st));
+	tls_stats_certs(cert_out, &w);
 }
 
 /* One argument: every statistic it names; returns how many. */
@@ -218,6 +310,8 @@ stat_arg(struct fifo_reply *r, const char *arg, int *nout)
 				    stat_fields[f].name,
 				    *(const unsigned long *)(const void *)
 				    ((const char *)&st + stat_fields[f].off));
+		stat_group_extra(r, arg, stat_groups[g].group,
+		    stat_groups[g].proto, nout);
 	}
 	for (f = 0; f < NELEM(shm); f++)
 		if (stat_match(arg, "shmem", shm[f].name))

@@ -98,6 +98,19 @@ fifo_cmd_get(int i)
 	return i >= 0 && i < ncmds ? &cmds[i] : NULL;
 }
 
+/* Command names compare with '.' and '_' as the same character: the
+ * issue's "tls.list" and kamctl's "tls_list" are one command (and so are
+ * "get.statistics" and "get_statistics"). */
+static bool
+name_eq(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++)
+		if (*a != *b && !((*a == '.' || *a == '_') &&
+		    (*b == '.' || *b == '_')))
+			return false;
+	return *a == *b;
+}
+
 const struct fifo_cmd *
 fifo_cmd_find(const char *name)
 {
@@ -105,7 +118,7 @@ fifo_cmd_find(const char *name)
 
 	cmds_load();
 	for (i = 0; i < ncmds; i++)
-		if (strcmp(cmds[i].name, name) == 0)
+		if (name_eq(cmds[i].name, name))
 			return &cmds[i];
 	return NULL;
 }

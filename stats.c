@@ -7,6 +7,7 @@
 #include "mem/shm.h"
 #include "proc.h"
 #include "stats.h"
+#include "tls/tls_stats.h"
 
 /* Transports a slot keeps apart; PROTO_NONE holds what fits nowhere. */
 #define STATS_NPROTO (PROTO_TLS + 1)
@@ -29,6 +30,9 @@ stats_init(int n)
 	if (n < 1 || slots != NULL)
 		return E_INVAL;
 	if ((slots = shm_zalloc((size_t)n * sizeof(*slots))) == NULL)
+		return E_NOMEM;
+	/* the TLS counters are shared by all processes the same way */
+	if (tls_stats_init() != 0)
 		return E_NOMEM;
 	nslots = n;
 	return 0;

@@ -13,8 +13,8 @@
 #include "forward.h"
 #include "ip_addr.h"
 
-/* Allocate nslots zeroed slots in shm.  Main process, after shm_init(),
- * before fork; nslots is the size of the process table (proc_count()
+/* Allocate nslots zeroed slots in shm, and the TLS counters
+ * (tls/tls_stats.h).  Main process, after shm_init(), before fork; nslots is the size of the process table (proc_count()
  * once every role is added).  Returns 0, E_INVAL (nslots < 1 or done
  * already) or E_NOMEM. */
 int stats_init(int nslots);

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "tcp_main.h"
 #include "timer.h"
+#include "tls/tls_stats.h"
 
 #define TCP_BACKLOG 4096
 #define TCP_CHAN_BUF (4 << 20)
@@ -273,6 +274,7 @@ tcp_accept_one(struct socket_info *si)
 			ip_addr_to_str(&pip, a, sizeof(a));
 			LM_INFO("TLS connection from %s:%u refused: %s", a,
 			    su_port(&peer), why);
+			tls_stats_inc(TLS_STAT_HS_REFUSED);
 			close(fd);
 			return true;
 		}
@@ -341,11 +343,13 @@ tcp_scan(void)
 			if (now - c->created_ms > (c->proto == PROTO_TLS ?
 			    tls_hs_to : conn_to))
 				c->close_req = true;
+			tls_stats_hs_expired(c);
 			break;
 		case TCP_S_OPEN:
 			if (c->tls_hs_pending && now - c->created_ms >
 			    tls_hs_to) {
 				c->close_req = true;
+				tls_stats_inc(TLS_STAT_HS_TIMEOUT);
 				break;
 			}
 			if (c->q_bytes == 0 && now -

@@ -30,6 +30,7 @@
 #include "tls_int.h"
 #include "tls_pv.h"
 #include "tls_server.h"
+#include "tls_stats.h"
 #include "tls_transport.h"
 
 /* One TLS connection, as its owner keeps it (the ops' ctx). */
@@ -103,6 +104,7 @@ tt_done(struct tls_tconn *t)
 	struct tcp_tls_info *info;
 
 	t->done = true;
+	tls_stats_inc(TLS_STAT_HS_OK);
 	LM_DBG("TLS connection %d %s %s: handshake done, %s%s, %s, %s, "
 	    "cipher %s, peer certificate: %s%s%s", t->id,
 	    tls_conn_is_server(tc) ? "from" : "to", t->peer,
@@ -235,6 +237,7 @@ tt_close(void *ctx, int fd)
 	(void)fd;
 	if (t == NULL)
 		return;
+	tls_stats_conn_closed(t->tc, t->done);
 	tls_conn_free(t->tc);
 	pkg_free(t);
 }
@@ -461,6 +464,7 @@ cmd_tls_reload(struct fifo_reply *r, int argc, char *argv[])
 		return 0;
 	}
 	g = __atomic_add_fetch(reload_gen, 1, __ATOMIC_ACQ_REL);
+	reload_check();   /* this process too: statistics show the new files */
 	LM_INFO("tls_reload: certificates, keys, CA lists and CRLs read; "
 		"new connections use them (reload %d)", g);
 	fifo_reply_printf(r, "reload %d: new TLS connections use the files "

@@ -1,0 +1,131 @@
+/* tls/tls_stats.c: TLS counters in shm and certificate lifetimes (see
+ * tls_stats.h). */
+#define LOG_MODULE "tls"
+#include <string.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include "../err.h"
+#include "../mem/shm.h"
+#include "../net/tcp_conn.h"
+#include "tls_domain.h"
+#include "tls_server.h"
+#include "tls_stats.h"
+
+/* in shm (allocated before fork); atomic adds, no lock */
+static unsigned long *counters;
+
+int
+tls_stats_init(void)
+{
+	if (counters != NULL)
+		return 0;
+	if ((counters = shm_zalloc(TLS_STAT_MAX * sizeof(*counters))) == NULL)
+		return E_NOMEM;
+	return 0;
+}
+
+void
+tls_stats_inc(enum tls_stat st)
+{
+	if (counters != NULL && (unsigned)st < TLS_STAT_MAX)
+		__atomic_add_fetch(&counters[st], 1, __ATOMIC_RELAXED);
+}
+
+unsigned long
+tls_stats_get(enum tls_stat st)
+{
+	if (counters == NULL || (unsigned)st >= TLS_STAT_MAX)
+		return 0;
+	return __atomic_load_n(&counters[st], __ATOMIC_RELAXED);
+}
+
+/* clang-format off */
+/* Reasons are read from the connection's error text (tls_server.c puts
+ * "certificate verification: ..." and OpenSSL's reason strings there).
+ * The first row whose word appears wins: a certificate alert from the
+ * peer is a verification failure, any other alert a protocol one. */
+static const struct {
+	const char *word;
+	enum tls_stat st;
+} reasons[] = {
+	{ "certificate verification:",   TLS_STAT_HS_VERIFY },
+	{ "certificate verify failed",   TLS_STAT_HS_VERIFY },
+	{ "did not return a certificate", TLS_STAT_HS_VERIFY },
+	{ "certificate required",        TLS_STAT_HS_VERIFY },
+	{ "alert unknown ca",            TLS_STAT_HS_VERIFY },
+	{ "alert bad certificate",       TLS_STAT_HS_VERIFY },
+	{ "alert certificate",           TLS_STAT_HS_VERIFY },
+	{ "alert unsupported certificate", TLS_STAT_HS_VERIFY },
+	{ "unexpected eof",              TLS_STAT_HS_OTHER },
+	{ "peer closed",                 TLS_STAT_HS_OTHER },
+	{ "version",                     TLS_STAT_HS_PROTOCOL },
+	{ "protocol",                    TLS_STAT_HS_PROTOCOL },
+	{ "alert",                       TLS_STAT_HS_PROTOCOL },
+	{ "cipher",                      TLS_STAT_HS_PROTOCOL },
+	{ "http request",                TLS_STAT_HS_PROTOCOL },
+	{ "record",                      TLS_STAT_HS_PROTOCOL },
+	{ "packet",                      TLS_STAT_HS_PROTOCOL },
+	{ "unsupported",                 TLS_STAT_HS_PROTOCOL },
+};
+/* clang-format on */
+
+void
+tls_stats_conn_closed(struct tls_conn *tc, bool done)
+{
+	const char *e;
+	size_t i;
+
+	if (done || tc == NULL)
+		return;
+	e = tls_conn_error(tc);
+	if (e == NULL || e[0] == '\0')
+		return;   /* no error: timed out or shut down */
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (strstr(e, reasons[i].word) != NULL) {
+			tls_stats_inc(reasons[i].st);
+			return;
+		}
+	tls_stats_inc(TLS_STAT_HS_OTHER);
+}
+
+void
+tls_stats_hs_expired(const struct tcp_conn *c)
+{
+	if (c->proto == PROTO_TLS && c->close_req)
+		tls_stats_inc(TLS_STAT_HS_TIMEOUT);
+}
+
+/* Whole days from now until the certificate's notAfter. */
+static bool
+cert_days(const SSL_CTX *ctx, long *days)
+{
+	X509 *cert = SSL_CTX_get0_certificate(ctx);
+	int d, s;
+
+	if (cert == NULL ||
+	    ASN1_TIME_diff(&d, &s, NULL, X509_get0_notAfter(cert)) != 1)
+		return false;
+	*days = d;
+	return true;
+}
+
+static void
+list_certs(const struct tls_domain *d, tls_stats_cert_fn fn, void *arg)
+{
+	long days;
+
+	for (; d != NULL; d = d->next)
+		if (d->ctx != NULL && cert_days(d->ctx, &days))
+			fn(d->desc, days, arg);
+}
+
+void
+tls_stats_certs(tls_stats_cert_fn fn, void *arg)
+{
+	list_certs(tls_default_server_domain, fn, arg);
+	list_certs(tls_default_client_domain, fn, arg);
+	list_certs(tls_server_domains, fn, arg);
+	list_certs(tls_client_domains, fn, arg);
+}
