@@ -9,10 +9,10 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/opensslv.h>
 
 #include "err.h"
 #include "fifo_cmds.h"
+#include "hash.h"
 #include "fifo_server.h"
 #include "forward.h"
 #include "log.h"
@@ -123,15 +123,16 @@ cmd_version(struct fifo_reply *r, int argc, char *argv[])
 		fifo_reply_printf(r, "Server:: " NAME " " VERSION "\n"
 				     "Flags:: " FIFO_FLAGS "\n"
 				     "TLS:: %s\n"
-				     "OpenSSL:: " OPENSSL_VERSION_TEXT "\n",
-		    FIFO_TLS_BUILT ? "compiled in" : "not compiled in");
+				     "OpenSSL:: %s\n",
+		    FIFO_TLS_BUILT ? "compiled in" : "not compiled in",
+		    openssl_version_text());
 		return 0;
 	}
 	fifo_reply_printf(r, "{\"name\": \"" NAME "\", \"version\": \"" VERSION
 			     "\", \"flags\": \"" FIFO_FLAGS "\", "
 			     "\"tls\": %s, \"openssl\": ",
 	    FIFO_TLS_BUILT ? "true" : "false");
-	fifo_reply_json_str(r, OPENSSL_VERSION_TEXT);
+	fifo_reply_json_str(r, openssl_version_text());
 	fifo_reply_printf(r, "}\n");
 	return 0;
 }

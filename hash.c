@@ -1,4 +1,5 @@
 /* hash.c: MD5 over several string views via OpenSSL's EVP API. */
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "hash.h"
@@ -29,4 +30,10 @@ hash_hex(const struct str *parts, int n, char *out)
 	}
 	out[2 * i] = '\0';
 	return 2 * i;
+}
+
+const char *
+openssl_version_text(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
 }

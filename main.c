@@ -11,8 +11,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <openssl/opensslv.h>
-
 #include "cfg.h"
 #include "cfg_param.h"
 #include "cfg_tls.h"
@@ -20,6 +18,7 @@
 #include "err.h"
 #include "fifo_server.h"
 #include "globals.h"
+#include "hash.h"
 #include "log.h"
 #include "mem/pkg.h"
 #include "mem/shm.h"
@@ -78,7 +77,7 @@ print_version(void)
 	    "not compiled in (build with TLS=1)"
 #endif
 	);
-	printf("OpenSSL: %s\n", OPENSSL_VERSION_TEXT);
+	printf("OpenSSL: %s\n", openssl_version_text());
 #ifdef USE_TLS
 	printf("transports: udp tcp tls\n");
 #else
