@@ -904,6 +904,36 @@ relay_resolve(struct sip_msg *msg, const struct str *host,
 	return rc;
 }
 
+/* An ACK (for a 2xx: end to end, no transaction) to the first target
+ * that takes it, resolved as a request would be.  0 or E_*. */
+static int
+relay_stateless(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto)
+{
+	struct tm_targets tl;
+	struct str dhost;
+	long len;
+	int i, rc;
+
+	if ((rc = relay_resolve(msg, host, port, proto, &tl, &dhost)) != 0)
+		return rc;
+	rc = E_NOTFOUND;
+	for (i = 0; i < tl.n && rc != 0; i++) {
+		struct dest_info d = { .proto = tl.t[i].proto,
+			.to = tl.t[i].to, .host = dhost };
+
+		if (forward_dest_socket(msg, &d) != 0)
+			continue;
+		len = forward_build(msg, &d, NULL, 0, tm_buf, sizeof(tm_buf));
+		if (len < 0)
+			return (int)len;
+		rc = msg_send(&d, tm_buf, (size_t)len);
+	}
+	if (rc == 0)
+		fwd_stats.fwd_requests++;
+	return rc;
+}
+
 /* Add one branch to c for msg and send it to the first target of tl that
  * takes it (a send that fails at once moves on to the next target); the
  * targets left stay with the branch for failover.  0 or E_*. */
@@ -1119,7 +1149,7 @@ tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
 	if (msg->first.type != SIP_REQUEST)
 		return -1;
 	if (msg->first.method_id == METHOD_ACK)
-		return forward_request(msg, host, port, proto) == 0 ? 1 : -1;
+		return relay_stateless(msg, host, port, proto) == 0 ? 1 : -1;
 	if (cur == NULL || cur_msg != msg) {
 		if ((rc = tm_newtran(msg)) <= 0)
 			return rc;
