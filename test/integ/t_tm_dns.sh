@@ -3,7 +3,8 @@
 # an E2U record of better order is skipped) -> SRV -> A to a TLS listener
 # (a second proxy that answers with sl_send_reply), whose certificate
 # names the domain (RFC 5922: not the SRV target); sip:carol@fo.test fails
-# over from the first SRV target (port closed) to the second; a pure SRV
+# over from the first SRV target (port closed) to the second, and
+# sip:erin@to.test from a silent UDP target after failover_timer; a pure SRV
 # case (_sip._udp, no NAPTR) reaches a sipp UAS; a name that does not
 # exist gets a 503; a DNS server that never answers costs at most
 # dns_timeout.
@@ -36,7 +37,10 @@ start_bg dns dnsmasq --no-daemon --keep-in-foreground --conf-file=/dev/null \
 	--host-record=dead.fo.test,127.0.0.1 \
 	--host-record=b.fo.test,127.0.0.1 \
 	--srv-host=_sip._udp.srv.test,uas.srv.test,"$UAS_PORT",0,0 \
-	--host-record=uas.srv.test,127.0.0.1
+	--host-record=uas.srv.test,127.0.0.1 \
+	--srv-host=_sip._udp.to.test,dead.to.test,"$DEAD",0,0 \
+	--srv-host=_sip._udp.to.test,b.to.test,"$B_UDP",10,0 \
+	--host-record=dead.to.test,127.0.0.1 --host-record=b.to.test,127.0.0.1
 wait_udp "$DNS_PORT" || { cat "$TMPD/dns.log"; fail "dnsmasq did not start"; }
 
 # proxy B: the TLS target; answers everything itself
@@ -73,7 +77,8 @@ tls_private_key=\"$C/a/privkey.pem\"\\
 tls_ca_list=\"$C/cacert.pem\"\\
 tls_verify_server=1|" "$TMPD/k.cfg"
 sed -i "s|^loadmodule \"tm\"|loadmodule \"tm\"\\
-modparam(\"tm\", \"dns_server\", \"127.0.0.1:$DNS_PORT\")|" "$TMPD/k.cfg"
+modparam(\"tm\", \"dns_server\", \"127.0.0.1:$DNS_PORT\")\
+modparam(\"tm\", \"failover_timer\", 1000)|" "$TMPD/k.cfg"
 start_proxy "$TMPD/k.cfg"
 
 # opt RURI TAG: one OPTIONS to proxy A over UDP; prints the status line
@@ -104,6 +109,14 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 [ "$r" = "SIP/2.0 200 B answers" ] || fail "failover: expected B's 200, got '$r'"
 [ "$ms" -lt 3000 ] || fail "failover took $ms ms (a transport error must not wait for fr_timer)"
 note "sip:carol@fo.test: first SRV target closed, second answered in $ms ms"
+
+t0=$(date +%s%N)
+r=$(opt "sip:erin@to.test" 5 6)
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$r" = "SIP/2.0 200 B answers" ] || fail "timeout failover: expected B's 200, got '$r'"
+[ "$ms" -ge 900 ] && [ "$ms" -lt 4000 ] ||
+	fail "timeout failover took $ms ms (failover_timer 1000, fr_timer 8 s)"
+note "sip:erin@to.test: first SRV target (UDP) silent, second answered after $ms ms (failover_timer=1000)"
 
 r=$(opt "sip:nobody@nothere.test" 3)
 [ "$r" = "SIP/2.0 503 Service Unavailable" ] || fail "unknown name: expected 503, got '$r'"
