@@ -197,6 +197,12 @@ tm_init(void)
 	return 0;
 }
 
+static void
+tm_destroy(void)
+{
+	tm_dns_destroy();
+}
+
 #define RT_REQ_FAIL (RT_REQUEST | RT_FAILURE)
 #define RT_REQ_FAIL_BR (RT_REQUEST | RT_FAILURE | RT_BRANCH)
 
@@ -276,4 +282,5 @@ const struct module_exports exports = {
 	.cmds = cmds,
 	.params = params,
 	.init = tm_init,
+	.destroy = tm_destroy,
 };
