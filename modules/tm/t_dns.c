@@ -195,20 +195,23 @@ dns_wait(uint64_t deadline)
 	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
 	struct timeval maxtv, tv, *tvp;
 	uint64_t now;
-	int bits, i, n, ms, rc;
+	unsigned bits;
+	int i, n, ms, rc;
 
 	while (pending > 0) {
 		if ((now = now_ms()) >= deadline) {
 			ares_cancel(chan);
 			return E_TIMEOUT;
 		}
-		bits = ares_getsock(chan, socks, ARES_GETSOCK_MAXNUM);
+		bits = (unsigned)ares_getsock(chan, socks, ARES_GETSOCK_MAXNUM);
 		for (i = n = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 			short ev = 0;
 
-			if (ARES_GETSOCK_READABLE(bits, i))
+			/* not ARES_GETSOCK_WRITABLE: it shifts a signed 1
+			 * into the sign bit for the last socket */
+			if (bits & (1u << i))
 				ev |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bits, i))
+			if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
 				ev |= POLLOUT;
 			if (ev != 0)
 				pfd[n++] = (struct pollfd){ .fd = socks[i],

@@ -701,11 +701,11 @@ avp_put(long id, const char *val)
 }
 
 static void
-avp_drop(long id, const char *val)
+avp_drop(long id)
 {
 	struct avp_name n = { .id = id };
 
-	if (id > 0 && val[0] != '\0')
+	if (id > 0)
 		avp_del(&n);
 }
 
@@ -727,7 +727,9 @@ alt_new(const struct tm_targets *tl, int i)
 
 /* Send a branch's request from a process that no longer has the
  * request's AVPs (timer): the TLS AVPs are put back around the send, so
- * that the transport picks the client domain and SNI the script chose. */
+ * that the transport picks the client domain and SNI the script chose
+ * (whatever a failure_route run in this process may have left there
+ * goes first). */
 static int
 alt_send(struct tm_branch *br, const struct tm_alt *a)
 {
@@ -736,11 +738,13 @@ alt_send(struct tm_branch *br, const struct tm_alt *a)
 
 	if (br->dst.proto != PROTO_TLS)
 		return msg_send(&br->dst, br->req, br->req_len);
+	avp_drop(dom);
+	avp_drop(sni);
 	avp_put(dom, a->dom);
 	avp_put(sni, a->sni);
 	rc = msg_send(&br->dst, br->req, br->req_len);
-	avp_drop(dom, a->dom);
-	avp_drop(sni, a->sni);
+	avp_drop(dom);
+	avp_drop(sni);
 	return rc;
 }
 
