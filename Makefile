@@ -126,6 +126,8 @@ $(B)/cfg.lex.o: $(B)/cfg.lex.c
 	$(CC) $(CFLAGS) -I. -I$(B) -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare -Wno-shadow -Wno-implicit-fallthrough -MMD -MP -c -o $@ $<
 
 # Modules: every .c in modules/<m>/ makes modules/<m>/<m>.so.
+# Per-module link libraries:
+MOD_LIBS_tm = -lcares
 define MODULE_RULE
 modules/$(1)/$(1).so: $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/$(1)/*.c)) $$(FORCE_LINK)
 	$$(CC) $$(LDFLAGS) -shared -o $$@ $$(filter-out force-link,$$^) $$(MOD_LIBS_$(1))

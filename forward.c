@@ -357,17 +357,36 @@ dest_from_uri(struct dest_info *d, const struct str *uri, enum proto proto)
 }
 
 int
+forward_next_uri(struct sip_msg *msg, struct str *uri)
+{
+	bool new_first;
+	int rc;
+
+	if ((rc = next_hop(msg, uri, &new_first)) != 0)
+		return rc;
+	if (new_first)
+		msg->core_flags |= MSG_FLAG_NEW_FIRST;
+	return 0;
+}
+
+int
+forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
+{
+	d->send_sock = msg->force_send_socket &&
+		msg->force_send_socket->proto == d->proto ?
+	    msg->force_send_socket : socket_for_dst(&d->to, d->proto);
+	return d->send_sock != NULL ? 0 : E_NOTFOUND;
+}
+
+int
 forward_dest(struct sip_msg *msg, const struct str *host, unsigned short port,
     enum proto proto, struct dest_info *d)
 {
 	struct str uri;
-	bool new_first;
 	int rc;
 
-	if ((rc = next_hop(msg, &uri, &new_first)) != 0)
+	if ((rc = forward_next_uri(msg, &uri)) != 0)
 		return rc;
-	if (new_first)
-		msg->core_flags |= MSG_FLAG_NEW_FIRST;
 	if (host != NULL)
 		rc = dest_resolve(d, host, port,
 		    proto == PROTO_NONE ? PROTO_UDP : proto);
@@ -375,10 +394,7 @@ forward_dest(struct sip_msg *msg, const struct str *host, unsigned short port,
 		rc = dest_from_uri(d, &uri, proto);
 	if (rc != 0)
 		return rc;
-	d->send_sock = msg->force_send_socket &&
-		msg->force_send_socket->proto == d->proto ?
-	    msg->force_send_socket : socket_for_dst(&d->to, d->proto);
-	if (d->send_sock == NULL) {
+	if (forward_dest_socket(msg, d) != 0) {
 		LM_ERR("no %s socket to forward from (listen=%s:...)",
 		    proto_name(d->proto), proto_name(d->proto));
 		return E_NOTFOUND;

@@ -43,6 +43,14 @@ int forward_request(struct sip_msg *msg, const struct str *host,
  * Max-Forwards is 0 or the buffer is too small, or another E_*. */
 int forward_dest(struct sip_msg *msg, const struct str *host,
     unsigned short port, enum proto proto, struct dest_info *d);
+/* forward_dest() in two steps, for a module with a resolver of its own
+ * (tm, RFC 3263): forward_next_uri() gives the next hop's URI (a view
+ * valid while msg is; a strict Route is rewritten into the R-URI first);
+ * forward_dest_socket() picks d->send_sock for d->to and d->proto
+ * (force_send_socket when its protocol matches).  0 or E_*
+ * (forward_dest_socket: E_NOTFOUND, nothing logged). */
+int forward_next_uri(struct sip_msg *msg, struct str *uri);
+int forward_dest_socket(const struct sip_msg *msg, struct dest_info *d);
 long forward_build(struct sip_msg *msg, struct dest_info *d,
     const char *branch, size_t blen, char *buf, size_t size);
 

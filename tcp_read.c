@@ -35,6 +35,7 @@
 #include "tcp_main.h"
 #include "tcp_read.h"
 #include "timer.h"
+#include "transport.h"
 
 #define RBUF_MIN 4096
 #define TICK_MS 200
@@ -125,6 +126,7 @@ static void
 rconn_close(struct tcp_rconn *r, const char *why)
 {
 	size_t lost;
+	bool outgoing;
 
 	if (r->closed)
 		return;
@@ -137,8 +139,11 @@ rconn_close(struct tcp_rconn *r, const char *why)
 		r->ops->close(r->ctx, r->fd);
 	tcp_conn_lock();
 	lost = r->c->q_bytes;
+	outgoing = r->c->outgoing;
 	tcp_conn_remove(r->c);
 	tcp_conn_unlock();
+	if (lost > 0 && outgoing && transport_fail_hook != NULL)
+		transport_fail_hook(r->id);
 	if (lost > 0)
 		LM_NOTICE("connection %d closed (%s): %zu queued bytes not "
 			  "sent", r->id, why, lost);
@@ -762,6 +767,7 @@ tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
 	tcp_conn_unlock();
 	if (rc != 0)
 		return rc;
+	d->conn_id = id;   /* the sender may watch it (transport_fail_hook) */
 	if (fresh) {
 		if (owner == tcp_reader_self)
 			tcp_connect_start(id);

@@ -29,6 +29,9 @@ int tcp_frame_next(const char *buf, size_t len, size_t max, size_t *skip,
  * address or alias), else over a new connection (opened by a reader, on
  * request).  The bytes are copied; the owner writes them now (when the
  * caller is the owner) or soon.  Never blocks.  Any process after fork.
+ * On success d->conn_id names the connection used (a connection that
+ * then fails with these bytes unsent is reported to
+ * transport_fail_hook).
  * 0, E_TOOBIG (tcp_max_connections reached, or 4 MB already
  * queued for the connection), E_NOMEM, E_NOTFOUND (no
  * socket for the address family), E_IO. */

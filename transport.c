@@ -18,6 +18,8 @@
 
 bool transport_tls_on;
 
+transport_fail_fn transport_fail_hook;
+
 int
 transport_stream_send(struct dest_info *d, const char *buf, size_t len)
 {

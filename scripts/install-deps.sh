@@ -3,9 +3,9 @@
 # needs to build ("build") or to build and run every test ("test").
 # Does nothing when they are all present already.
 set -e
-BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config"
+BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev"
 TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
-	iproute2 procps psmisc kamailio kamailio-tls-modules"
+	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
 test) pkgs=$TEST_PKGS ;;
@@ -25,8 +25,11 @@ fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# kamailio's package starts a service on install; keep it from doing so
-if echo "$missing" | grep -q kamailio && [ ! -e /usr/sbin/policy-rc.d ]; then
+# kamailio's package starts a service on install; keep it from doing so.
+# (dnsmasq-base is the dnsmasq binary without the system service: the
+# tests run their own instance on loopback.)
+if echo "$missing" | grep -q -e kamailio -e dnsmasq &&
+    [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
 	$SUDO chmod 755 /usr/sbin/policy-rc.d
 	trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT

@@ -5,15 +5,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../cfg_tls.h"
 #include "../../data_lump.h"
 #include "../../log.h"
 #include "../../mem/pkg.h"
 #include "../../mem/shm.h"
+#include "../../net/socket_info.h"
 #include "../../parser/parse_addr.h"
+#include "../../parser/parse_uri.h"
 #include "../../parser/parse_via.h"
 #include "../../proto.h"
 #include "../../route.h"
 #include "../../timer.h"
+#include "../../transport.h"
+#include "../../usr_avp.h"
 #include "tm.h"
 
 static char tm_buf[TM_BUF_SIZE];
@@ -349,6 +354,8 @@ branch_local_final(struct tm_cell *c, int b, int code)
 	maybe_wait(c);
 }
 
+static bool branch_failover(struct tm_cell *c, int b, int code);
+
 /* ------------------------------------------------------------ replies */
 
 static void
@@ -367,6 +374,9 @@ on_branch_reply(struct tm_cell *c, int b, struct sip_msg *msg, bool relay)
 	if (br->state != BR_PENDING)
 		return;
 	if (code < 200) {
+		if (br->short_fr && c->method != METHOD_INVITE)
+			tm_timer_set(&br->fr, (unsigned)tm_cfg.fr_timer * 1000u);
+		br->short_fr = false;   /* the target answers: stay with it */
 		if (!br->provisional && c->method == METHOD_INVITE) {
 			tm_timer_stop(&br->retr);
 			tm_timer_set(&br->fr,
@@ -547,6 +557,9 @@ tm_timer_fire(struct tm_cell *c, int kind, int b)
 		fire_br_retr(c, br);
 		break;
 	case TMT_BR_FR:
+		/* no reply at all from this target: the next one, if any */
+		if (branch_failover(c, b, 408))
+			break;
 		if (br->state == BR_PENDING && !c->terminated) {
 			/* RFC 3261 §9.1: no CANCEL before a provisional
 			 * reply, unless noisy_ctimer asks for one */
@@ -661,16 +674,283 @@ run_failure(struct tm_cell *c, const char *name)
 	msg_copy_free(&m, copy);
 }
 
-/* Add one branch to c for msg towards d and send it.  0 or E_*. */
+/* ------------------------------------------------------------ targets */
+
+/* The value of the integer-named AVP id as a string ("" if none). */
+static void
+avp_save(long id, char *out)
+{
+	struct avp_value v;
+
+	out[0] = '\0';
+	if (id <= 0 || !avp_get_int_name(id, &v) || !v.is_str ||
+	    v.s.len == 0 || v.s.len >= TM_HOST_MAX)
+		return;
+	memcpy(out, v.s.s, v.s.len);
+	out[v.s.len] = '\0';
+}
+
+static void
+avp_put(long id, const char *val)
+{
+	struct avp_name n = { .id = id };
+	struct avp_value v = { .is_str = true, .s = { val, strlen(val) } };
+
+	if (id > 0 && val[0] != '\0')
+		avp_add(&n, &v);
+}
+
+static void
+avp_drop(long id)
+{
+	struct avp_name n = { .id = id };
+
+	if (id > 0)
+		avp_del(&n);
+}
+
+/* The targets after index i, for failover; NULL if none (or no memory:
+ * then the branch simply has no second chance). */
+static struct tm_alt *
+alt_new(const struct tm_targets *tl, int i)
+{
+	struct tm_alt *a;
+
+	if (i >= tl->n || (a = shm_malloc(sizeof(*a))) == NULL)
+		return NULL;
+	a->tl = *tl;
+	a->next = i;
+	avp_save(tls_cfg.client_domain_avp.v, a->dom);
+	avp_save(tls_cfg.server_name_avp.v, a->sni);
+	return a;
+}
+
+/* Send a branch's request from a process that no longer has the
+ * request's AVPs (timer): the TLS AVPs are put back around the send, so
+ * that the transport picks the client domain and SNI the script chose
+ * (whatever a failure_route run in this process may have left there
+ * goes first). */
 static int
-add_branch(struct tm_cell *c, struct sip_msg *msg, struct dest_info *d)
+alt_send(struct tm_branch *br, const struct tm_alt *a)
+{
+	long dom = tls_cfg.client_domain_avp.v, sni = tls_cfg.server_name_avp.v;
+	int rc;
+
+	if (br->dst.proto != PROTO_TLS)
+		return msg_send(&br->dst, br->req, br->req_len);
+	avp_drop(dom);
+	avp_drop(sni);
+	avp_put(dom, a->dom);
+	avp_put(sni, a->sni);
+	rc = msg_send(&br->dst, br->req, br->req_len);
+	avp_drop(dom);
+	avp_drop(sni);
+	return rc;
+}
+
+/* The branch was sent: retransmissions over UDP, and its final response
+ * timer (failover_timer while other targets are left).  Cell locked. */
+static void
+branch_arm(struct tm_branch *br)
+{
+	unsigned ms = (unsigned)tm_cfg.fr_timer * 1000u;
+
+	br->state = BR_PENDING;
+	if (is_udp(&br->dst)) {
+		br->retr_ms = (unsigned)tm_cfg.retr_timer1;
+		tm_timer_set(&br->retr, br->retr_ms);
+	}
+	br->short_fr = false;
+	if (tm_cfg.failover_timer > 0 && br->alt != NULL &&
+	    br->alt->next < br->alt->tl.n &&
+	    (unsigned)tm_cfg.failover_timer < ms) {
+		ms = (unsigned)tm_cfg.failover_timer;
+		br->short_fr = true;
+	}
+	tm_timer_set(&br->fr, ms);
+}
+
+static void
+branch_set_dst(struct tm_branch *br, const struct dest_info *d,
+    const struct str *host)
+{
+	br->dst = *d;
+	br->dst.host.len = host->len < TM_HOST_MAX ? host->len : 0;
+	memcpy(br->host, host->s, br->dst.host.len);
+	br->dst.host.s = br->host;
+}
+
+/* The request of branch b rewritten for another target: our Via (the
+ * first "Via: SIP/2.0/" line: forward_build put it before every other
+ * Via) gets d's transport and sent-by and the given branch id.  Length
+ * or E_*. */
+static long
+req_retarget(const char *req, size_t len, const struct dest_info *d,
+    const char *branch, size_t blen, char *out, size_t size)
+{
+	const char *v, *e;
+	char via[320];
+	size_t head, tail;
+	int n;
+
+	if ((v = memmem(req, len, "\r\nVia: SIP/2.0/", 15)) == NULL)
+		return E_PARSE;
+	v += 2;
+	if ((e = memmem(v, len - (size_t)(v - req), "\r\n", 2)) == NULL)
+		return E_PARSE;
+	e += 2;
+	n = snprintf(via, sizeof(via), "Via: SIP/2.0/%s %s:%u;branch=%.*s\r\n",
+	    proto_via_name(d->proto), socket_via_host(d->send_sock),
+	    d->send_sock->port, (int)blen, branch);
+	if (n < 0 || (size_t)n >= sizeof(via))
+		return E_TOOBIG;
+	head = (size_t)(v - req);
+	tail = len - (size_t)(e - req);
+	if (head + (size_t)n + tail > size)
+		return E_TOOBIG;
+	memcpy(out, req, head);
+	memcpy(out + head, via, (size_t)n);
+	memcpy(out + head + (size_t)n, e, tail);
+	return (long)(head + (size_t)n + tail);
+}
+
+/* Branch b got no reply from its target and failed there (code 503: a
+ * transport error, 408: a timeout).  RFC 3263 §4.3: try the next target
+ * of its list on a new branch (a new id, the same request), which takes
+ * the rest of the list over; b ends with code, quietly (the new branch
+ * keeps the transaction going).  Cell locked.  True when a next target
+ * took the request; false: the caller ends b as it would have. */
+static bool
+branch_failover(struct tm_cell *c, int b, int code)
+{
+	struct tm_branch *br = &c->br[b], *nbr;
+	struct tm_alt *alt = br->alt;
+	char branch[64];
+	size_t blen;
+	long len;
+	int nb = c->nbranches;
+
+	if (alt == NULL || br->state != BR_PENDING || br->code != 0 ||
+	    c->uas_final || c->cancelled || c->terminated ||
+	    nb >= TM_MAX_BRANCHES)
+		return false;
+	nbr = &c->br[nb];
+	blen = tm_branch_fmt(c, nb, branch);
+	while (alt->next < alt->tl.n) {
+		const struct tm_target *t = &alt->tl.t[alt->next++];
+		struct dest_info d = { .proto = t->proto, .to = t->to };
+		struct socket_info *si = br->dst.send_sock;
+
+		d.send_sock = si != NULL && si->proto == t->proto &&
+			si->su.s.sa_family == t->to.s.sa_family ?
+		    si : socket_for_dst(&t->to, t->proto);
+		if (d.send_sock == NULL)
+			continue;
+		len = req_retarget(br->req, br->req_len, &d, branch, blen,
+		    tm_buf, sizeof(tm_buf));
+		if (len < 0 || shm_set(&nbr->req, &nbr->req_len, tm_buf,
+		    (size_t)len) != 0)
+			return false;
+		branch_set_dst(nbr, &d, &br->dst.host);
+		if (alt_send(nbr, alt) != 0)
+			continue;
+		shm_free(nbr->reply);
+		nbr->reply = NULL;
+		nbr->reply_len = 0;
+		nbr->code = 0;
+		nbr->provisional = nbr->cancelled = false;
+		nbr->alt = alt;
+		br->alt = NULL;
+		br->state = BR_FINAL;
+		br->code = code;
+		branch_stop(br);
+		c->nbranches++;
+		branch_arm(nbr);
+		LM_DBG("branch %d failed (%d): trying target %d of %d as "
+		       "branch %d", b, code, alt->next, alt->tl.n, nb);
+		return true;
+	}
+	return false;
+}
+
+/* Where the request goes (RFC 3263): the targets of the next hop, and the
+ * host name TLS checks the server against and may send as SNI: the
+ * domain of the URI, not an SRV target (RFC 5922 §4).  0 or E_*. */
+static int
+relay_resolve(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto, struct tm_targets *tl,
+    struct str *dhost)
+{
+	struct sip_uri u;
+	struct str uri;
+	bool sips = false;
+	int rc;
+
+	if ((rc = forward_next_uri(msg, &uri)) != 0)
+		return rc;
+	if (host != NULL) {
+		*dhost = *host;
+	} else {
+		if (parse_uri(uri.s, uri.len, &u) != 0 || u.type == URI_TEL) {
+			LM_ERR_RL("cannot route to '%.*s': not a SIP URI",
+			    (int)uri.len, uri.s);
+			return E_PARSE;
+		}
+		if (proto == PROTO_NONE)
+			proto = u.proto;
+		sips = u.type == URI_SIPS;
+		*dhost = u.maddr.len ? u.maddr : u.host;
+		port = u.port_no;
+	}
+	rc = tm_dns_resolve(dhost, port, proto, sips, tl);
+	if (rc != 0)
+		LM_DBG("cannot resolve %.*s: %s", STR_FMT(dhost), err_str(rc));
+	return rc;
+}
+
+/* An ACK (for a 2xx: end to end, no transaction) to the first target
+ * that takes it, resolved as a request would be.  0 or E_*. */
+static int
+relay_stateless(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto)
+{
+	struct tm_targets tl;
+	struct str dhost;
+	long len;
+	int i, rc;
+
+	if ((rc = relay_resolve(msg, host, port, proto, &tl, &dhost)) != 0)
+		return rc;
+	rc = E_NOTFOUND;
+	for (i = 0; i < tl.n && rc != 0; i++) {
+		struct dest_info d = { .proto = tl.t[i].proto,
+			.to = tl.t[i].to, .host = dhost };
+
+		if (forward_dest_socket(msg, &d) != 0)
+			continue;
+		len = forward_build(msg, &d, NULL, 0, tm_buf, sizeof(tm_buf));
+		if (len < 0)
+			return (int)len;
+		rc = msg_send(&d, tm_buf, (size_t)len);
+	}
+	if (rc == 0)
+		fwd_stats.fwd_requests++;
+	return rc;
+}
+
+/* Add one branch to c for msg and send it to the first target of tl that
+ * takes it (a send that fails at once moves on to the next target); the
+ * targets left stay with the branch for failover.  0 or E_*. */
+static int
+add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
+    const struct str *dhost)
 {
 	char branch[64];
 	const struct route_block *rb = NULL;
 	struct tm_branch *br;
 	size_t blen;
 	long len;
-	int b, rc;
+	int b, i, rc = E_NOTFOUND;
 
 	lock_get(&c->lock);
 	if (c->nbranches >= TM_MAX_BRANCHES || c->uas_final) {
@@ -696,35 +976,123 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, struct dest_info *d)
 		}
 	}
 	blen = tm_branch_fmt(c, b, branch);
-	len = forward_build(msg, d, branch, blen, tm_buf, sizeof(tm_buf));
+	for (i = 0; i < tl->n; i++) {
+		struct dest_info d = { .proto = tl->t[i].proto,
+			.to = tl->t[i].to, .host = *dhost };
+
+		if (forward_dest_socket(msg, &d) != 0) {
+			LM_DBG("no %s socket for target %d", proto_name(d.proto),
+			    i);
+			continue;
+		}
+		len = forward_build(msg, &d, branch, blen, tm_buf,
+		    sizeof(tm_buf));
+		if (len < 0) {
+			rc = (int)len;
+			break;
+		}
+		lock_get(&c->lock);
+		if (!in_failure_route())
+			snapshot(c, msg);
+		branch_set_dst(br, &d, dhost);
+		if ((rc = shm_set(&br->req, &br->req_len, tm_buf,
+		    (size_t)len)) != 0 ||
+		    (rc = msg_send(&br->dst, br->req, br->req_len)) != 0) {
+			lock_release(&c->lock);
+			if (rc == E_NOMEM)
+				break;
+			continue;
+		}
+		br->alt = alt_new(tl, i + 1);
+		branch_arm(br);
+		lock_release(&c->lock);
+		return 0;
+	}
+	if (rc == E_NOTFOUND && i == tl->n)
+		LM_ERR_RL("no socket to forward from for any target of %.*s",
+		    STR_FMT(dhost));
 	lock_get(&c->lock);
-	if (len < 0) {
-		br->state = BR_FINAL;
-		br->code = len == E_TOOBIG ? 483 : 503;
-		lock_release(&c->lock);
-		return (int)len;
-	}
-	if (!in_failure_route())
-		snapshot(c, msg);
-	br->dst = *d;
-	br->dst.host.len = d->host.len < TM_HOST_MAX ? d->host.len : 0;
-	memcpy(br->host, d->host.s, br->dst.host.len);
-	br->dst.host.s = br->host;
-	if ((rc = shm_set(&br->req, &br->req_len, tm_buf, (size_t)len)) != 0 ||
-	    (rc = msg_send(&br->dst, br->req, br->req_len)) != 0) {
-		br->state = BR_FINAL;
-		br->code = 503;
-		lock_release(&c->lock);
-		return rc;
-	}
-	br->state = BR_PENDING;
-	if (is_udp(&br->dst)) {
-		br->retr_ms = (unsigned)tm_cfg.retr_timer1;
-		tm_timer_set(&br->retr, br->retr_ms);
-	}
-	tm_timer_set(&br->fr, (unsigned)tm_cfg.fr_timer * 1000u);
+	br->state = BR_FINAL;
+	br->code = rc == E_TOOBIG ? 483 : 503;
 	lock_release(&c->lock);
+	return rc;
+}
+
+/* ------------------------------------------------------------ transport
+ * failures reported by the TCP/TLS owner (transport_fail_hook) */
+
+#define FAIL_RING 256
+#define FAIL_CELLS 64
+
+/* in shm; guarded by lock */
+struct fail_ring {
+	struct gen_lock lock;
+	unsigned head, tail;
+	int id[FAIL_RING];
+};
+static struct fail_ring *ring;
+
+int
+tm_conn_fail_init(void)
+{
+	if ((ring = shm_zalloc(sizeof(*ring))) == NULL)
+		return E_NOMEM;
+	lock_init(&ring->lock);
+	transport_fail_hook = tm_conn_fail_note;
 	return 0;
+}
+
+/* Called with any locks held (even a cell's): only note the id.  A full
+ * ring drops it; the branches then end by fr_timer. */
+void
+tm_conn_fail_note(int conn_id)
+{
+	lock_get(&ring->lock);
+	if (ring->head - ring->tail < FAIL_RING)
+		ring->id[ring->head++ % FAIL_RING] = conn_id;
+	lock_release(&ring->lock);
+}
+
+/* RFC 3261 §8.1.3.1 / §17.1.4: a transport error counts as a 503 for
+ * every branch that had nothing back over that connection. */
+static void
+conn_fail_one(int id)
+{
+	struct tm_cell *cells[FAIL_CELLS];
+	int i, b, n = tm_cells_by_conn(id, cells, FAIL_CELLS);
+
+	for (i = 0; i < n; i++) {
+		struct tm_cell *c = cells[i];
+
+		lock_get(&c->lock);
+		for (b = 0; b < c->nbranches; b++) {
+			struct tm_branch *br = &c->br[b];
+
+			if (br->state != BR_PENDING || br->dst.conn_id != id ||
+			    br->code != 0 || c->terminated)
+				continue;
+			LM_DBG("branch %d: connection %d failed", b, id);
+			if (!branch_failover(c, b, 503))
+				branch_local_final(c, b, 503);
+		}
+		lock_release(&c->lock);
+		tm_cell_unref(c);
+	}
+}
+
+void
+tm_conn_fail_run(void)
+{
+	int ids[32], n = 0, i;
+
+	if (ring == NULL)
+		return;
+	lock_get(&ring->lock);
+	while (ring->tail != ring->head && n < 32)
+		ids[n++] = ring->id[ring->tail++ % FAIL_RING];
+	lock_release(&ring->lock);
+	for (i = 0; i < n; i++)
+		conn_fail_one(ids[i]);
 }
 
 /* A CANCEL for a transaction we have: 200 to it, CANCEL the branches
@@ -777,14 +1145,15 @@ int
 tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
     enum proto proto)
 {
-	struct dest_info d;
+	struct tm_targets tl;
+	struct str dhost;
 	struct tm_cell *inv;
 	int rc;
 
 	if (msg->first.type != SIP_REQUEST)
 		return -1;
 	if (msg->first.method_id == METHOD_ACK)
-		return forward_request(msg, host, port, proto) == 0 ? 1 : -1;
+		return relay_stateless(msg, host, port, proto) == 0 ? 1 : -1;
 	if (cur == NULL || cur_msg != msg) {
 		if ((rc = tm_newtran(msg)) <= 0)
 			return rc;
@@ -804,9 +1173,9 @@ tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
 			    "important to us");
 		lock_release(&cur->lock);
 	}
-	rc = forward_dest(msg, host, port, proto, &d);
+	rc = relay_resolve(msg, host, port, proto, &tl, &dhost);
 	if (rc == 0)
-		rc = add_branch(cur, msg, &d);
+		rc = add_branch(cur, msg, &tl, &dhost);
 	if (rc == 0)
 		return 1;
 	LM_DBG("cannot relay: %s", err_str(rc));

@@ -260,6 +260,7 @@ tm_cell_unref(struct tm_cell *c)
 	for (i = 0; i < TM_MAX_BRANCHES; i++) {
 		shm_free(c->br[i].req);
 		shm_free(c->br[i].reply);
+		shm_free(c->br[i].alt);
 	}
 	shm_free(c->uas_reply);
 	shm_free(c->new_uri);
@@ -283,4 +284,29 @@ tm_cell_remove(struct tm_cell *c)
 	c->next = c->prev = NULL;
 	lock_release(&bk->lock);
 	tm_cell_unref(c);
+}
+
+int
+tm_cells_by_conn(int conn_id, struct tm_cell **out, int max)
+{
+	struct tm_cell *c;
+	unsigned i;
+	int b, n = 0;
+
+	for (i = 0; i < TM_HASH_SIZE && n < max; i++) {
+		lock_get(&table[i].lock);
+		for (c = table[i].first; c != NULL && n < max; c = c->next) {
+			/* a hint only: the caller checks under the cell lock */
+			for (b = 0; b < c->nbranches; b++)
+				if (c->br[b].dst.conn_id == conn_id &&
+				    c->br[b].state == BR_PENDING)
+					break;
+			if (b < c->nbranches) {
+				tm_cell_ref(c);
+				out[n++] = c;
+			}
+		}
+		lock_release(&table[i].lock);
+	}
+	return n;
 }

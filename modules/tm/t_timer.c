@@ -125,4 +125,5 @@ tm_timer_tick(unsigned ticks, void *arg)
 	for (tick = wheel->done_tick + 1; tick <= last; tick++)
 		while ((t = pop_due(tick)) != NULL)
 			tm_timer_fire(t->cell, t->kind, t->branch);
+	tm_conn_fail_run();
 }

@@ -22,6 +22,7 @@
 #include "../../ip_addr.h"
 #include "../../mem/lock.h"
 #include "../../parser/msg_parser.h"
+#include "t_dns.h"
 
 #define TM_HASH_SIZE 4096          /* buckets, a power of two */
 #define TM_MAX_BRANCHES 12
@@ -34,7 +35,7 @@ struct tm_cfg {
 	int fr_timer, fr_inv_timer, wt_timer;
 	int retr_timer1, retr_timer2;
 	int noisy_ctimer, auto_inv_100;
-	char *dns_server;
+	int failover_timer;        /* ms; 0: fr_timer */
 };
 extern struct tm_cfg tm_cfg;
 
@@ -62,6 +63,17 @@ enum tm_br_state {
 	BR_FINAL,
 };
 
+/* The targets of a branch not tried yet (RFC 3263 failover) and the TLS
+ * AVPs as t_relay() saw them, so that a later try from another process
+ * picks the same client domain and SNI.  In shm, owned by one branch
+ * (it moves to the branch that takes over); guarded by cell->lock. */
+struct tm_alt {
+	struct tm_targets tl;
+	int next;                  /* next index of tl to try */
+	char dom[TM_HOST_MAX];     /* tls_client_domain_avp value, "" none */
+	char sni[TM_HOST_MAX];     /* tls_server_name_avp value, "" none */
+};
+
 /* in shm, inside its cell; guarded by cell->lock */
 struct tm_branch {
 	enum tm_br_state state;
@@ -76,6 +88,8 @@ struct tm_branch {
 	bool provisional;          /* a 1xx came */
 	bool cancelled;            /* we sent a CANCEL */
 	unsigned retr_ms;          /* current retransmission interval */
+	struct tm_alt *alt;        /* shm or NULL: targets left to try */
+	bool short_fr;             /* fr runs failover_timer, not fr_timer */
 	struct tm_timer retr, fr;
 };
 
@@ -155,6 +169,11 @@ void tm_cell_ref(struct tm_cell *c);
 void tm_cell_unref(struct tm_cell *c);
 /* Take the cell out of the table and drop the table's reference. */
 void tm_cell_remove(struct tm_cell *c);
+/* Cells that may have a pending branch sent over stream connection
+ * conn_id (read without their locks: check again under the lock).  Up to
+ * max cells, each referenced, into out; returns how many.  Any process,
+ * no lock held. */
+int tm_cells_by_conn(int conn_id, struct tm_cell **out, int max);
 
 /* ---- t_timer.c */
 int tm_timer_init(void);
@@ -171,6 +190,12 @@ void tm_timer_fire(struct tm_cell *c, int kind, int branch);
 int tm_request_hook(struct sip_msg *msg);
 int tm_reply_hook(struct sip_msg *msg);
 void tm_done_hook(struct sip_msg *msg);
+/* transport_fail_hook: note a failed connection (any process, any locks
+ * held); tm_conn_fail_run() ends or fails over the branches that used
+ * it (timer process, every tick, no lock held). */
+int tm_conn_fail_init(void);
+void tm_conn_fail_note(int conn_id);
+void tm_conn_fail_run(void);
 /* Script functions; return script values. */
 int tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
     enum proto proto);

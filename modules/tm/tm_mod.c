@@ -186,7 +186,8 @@ tm_init(void)
 {
 	int rc;
 
-	if ((rc = tm_table_init()) != 0 || (rc = tm_timer_init()) != 0) {
+	if ((rc = tm_table_init()) != 0 || (rc = tm_timer_init()) != 0 ||
+	    (rc = tm_conn_fail_init()) != 0) {
 		LM_ERR("cannot initialise: %s", err_str(rc));
 		return rc;
 	}
@@ -196,22 +197,30 @@ tm_init(void)
 	return 0;
 }
 
+static void
+tm_destroy(void)
+{
+	tm_dns_destroy();
+}
+
 #define RT_REQ_FAIL (RT_REQUEST | RT_FAILURE)
 #define RT_REQ_FAIL_BR (RT_REQUEST | RT_FAILURE | RT_BRANCH)
 
-/* RFC 3263 resolution (NAPTR/SRV) is not in this version: refuse the
- * setting instead of accepting it and doing nothing. */
+/* dns_server: checked now, used by each process's c-ares channel. */
 static int
 set_dns_server(const struct param_def *p, const struct cfg_val *v, char **err)
 {
-	(void)p;
-	(void)v;
-	static const char msg[] = "dns_server: RFC 3263 (NAPTR/SRV) resolution "
-				  "is not part of this version yet; "
-				  "destinations resolve with A/AAAA lookups";
+	char *s;
+	int rc;
 
-	*err = pkg_strndup(msg, sizeof(msg) - 1);
-	return E_INVAL;
+	(void)p;
+	if ((rc = tm_dns_server_check(v->s, err)) != 0)
+		return rc;
+	if ((s = pkg_strndup(v->s, strlen(v->s))) == NULL)
+		return E_NOMEM;
+	pkg_free(tm_dns_server);
+	tm_dns_server = s;
+	return 0;
 }
 
 /* clang-format off */
@@ -253,7 +262,16 @@ static const struct param_def params[] = {
 	{ .name = "auto_inv_100", .kind = PK_BOOL, .target = &tm_cfg.auto_inv_100,
 	  .doc = "t_relay() answers an INVITE with 100 Trying (default yes)" },
 	{ .name = "dns_server", .kind = PK_SET, .set = set_dns_server,
-	  .doc = "DNS server for RFC 3263 resolution (not in this version)" },
+	  .doc = "DNS server(s) for RFC 3263 resolution, address[:port][,...] "
+		 "(default: /etc/resolv.conf)" },
+	{ .name = "dns_timeout", .kind = PK_INT, .target = &tm_dns_timeout,
+	  .min = 50, .max = 30000,
+	  .doc = "longest time one resolution (NAPTR, SRV, A/AAAA together) "
+		 "may hold the process, ms (default 2000)" },
+	{ .name = "failover_timer", .kind = PK_INT,
+	  .target = &tm_cfg.failover_timer, .min = 0, .max = 3600000,
+	  .doc = "ms a branch waits for a first reply before it moves to the "
+		 "next DNS target, while one is left (default 0: fr_timer)" },
 	PARAM_END
 };
 /* clang-format on */
@@ -264,4 +282,5 @@ const struct module_exports exports = {
 	.cmds = cmds,
 	.params = params,
 	.init = tm_init,
+	.destroy = tm_destroy,
 };
