@@ -78,9 +78,9 @@ proxy_alive() { kill -0 "$PROXY_PID" 2>/dev/null; }
 # lines are filtered out with the optional grep -v pattern).
 assert_clean_log() {
 	if [ -n "${1:-}" ]; then
-		bad=$(grep -E 'ERROR|CRITICAL|ALERT' "$TMPD/proxy.log" | grep -vE "$1" || true)
+		bad=$(grep -E 'ERROR|CRITICAL|ALERT|runtime error' "$TMPD/proxy.log" | grep -vE "$1" || true)
 	else
-		bad=$(grep -E 'ERROR|CRITICAL|ALERT' "$TMPD/proxy.log" || true)
+		bad=$(grep -E 'ERROR|CRITICAL|ALERT|runtime error' "$TMPD/proxy.log" || true)
 	fi
 	[ -z "$bad" ] || { echo "$bad" | head -20; fail "errors in proxy log"; }
 }

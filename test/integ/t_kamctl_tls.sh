@@ -207,15 +207,22 @@ grep -q "tneilc-morf-olleh" "$TMPD/s_client.log" ||
 ok "mutual TLS handshake with kamctl-issued certificates"
 
 # A client certificate from another CA must be refused.
-port=$((port + 1))
-timeout 30 openssl s_server -accept "127.0.0.1:$port" -naccept 1 -rev \
-    -cert "$P/cert.pem" -key "$P/privkey.pem" -CAfile "$P/calist.pem" \
-    -Verify 1 -verify_return_error </dev/null >"$S" 2>&1 &
-SRV_PID=$!
-i=0
-while [ $i -lt 50 ] && ! grep -q ACCEPT "$S"; do
-	sleep 0.1
-	i=$((i + 1))
+tries=0
+while :; do
+	tries=$((tries + 1))
+	[ $tries -le 5 ] || fail "could not start the second openssl s_server"
+	port=$((20000 + ($$ + tries * 7919) % 10000))
+	timeout 30 openssl s_server -accept "127.0.0.1:$port" -naccept 1 -rev \
+	    -cert "$P/cert.pem" -key "$P/privkey.pem" -CAfile "$P/calist.pem" \
+	    -Verify 1 -verify_return_error </dev/null >"$S" 2>&1 &
+	SRV_PID=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q ACCEPT "$S" && kill -0 $SRV_PID 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q ACCEPT "$S" && break
+	kill $SRV_PID 2>/dev/null
 done
 grep -q ACCEPT "$S" || fail "second s_server did not start on port $port"
 (printf 'intruder\n'; sleep 1) |
