@@ -13,72 +13,14 @@
 # Usage: sh bench/tcp_relay.sh   (RATE=300 SECS=15 N=2000 to change)
 # Only 127.0.0.1, ports below 32768; stops only what it started.
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 RATE=${RATE:-300}
 SECS=${SECS:-15}
 N=${N:-2000}
 CALLS=$((RATE * SECS))
-KAM=/usr/sbin/kamailio
-KMPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules/
-W=$(mktemp -d /tmp/tcp_relay.XXXXXX)
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	sleep 0.5
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
 command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
 [ -x "$TOP/kamailio" ] || { echo "build first: make all"; exit 1; }
 
-free_port() {
-	python3 - <<'PY'
-import random, socket, sys
-for _ in range(200):
-    p = random.randint(10000, 32000)
-    ok = True
-    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, t)
-        try: s.bind(("127.0.0.1", p))
-        except OSError: ok = False
-        s.close()
-    if ok: print(p); sys.exit(0)
-sys.exit(1)
-PY
-}
-wait_tcp() {
-	i=0
-	while [ $i -lt 100 ]; do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
-# pids of a proxy: the main one and its children
-proxy_pids() {
-	echo "$1"
-	for d in /proc/[0-9]*; do
-		[ "$(awk '{print $4}' "$d/stat" 2>/dev/null)" = "$1" ] &&
-			echo "${d#/proc/}"
-	done
-}
-cpu_ticks() {   # sum utime+stime of the proxy rooted at $1
-	t=0
-	for p in $(proxy_pids "$1"); do
-		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
-pss_kb() {
-	t=0
-	for p in $(proxy_pids "$1"); do
-		v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
 
 # run_one NAME CFG CMD...: prints "NAME cpu_us_per_call bytes_per_conn"
 run_one() {

@@ -10,43 +10,13 @@
 # process of B over the run / calls, at a fixed rate.
 # Usage: sh bench/tm_tls_relay.sh     (RATE=200 SECS=10)
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 RATE=${RATE:-200}
 SECS=${SECS:-10}
 CALLS=$((RATE * SECS))
-KAM=/usr/sbin/kamailio
-KMPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules
-W=$(mktemp -d /tmp/tm_tls_relay.XXXXXX)
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	sleep 0.5
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
 command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
 "$TOP/kamailio" -V | grep -q "^TLS: compiled in" ||
 	{ echo "build first: TLS=1 make all"; exit 1; }
-HZ=$(getconf CLK_TCK)
-
-port() { python3 -c 'import random; print(random.randint(12000, 30000))'; }
-wait_port() { # PROTO PORT
-	i=0
-	while [ $i -lt 100 ]; do
-		ss -Hln -A "$1" "sport = :$2" 2>/dev/null | grep -q . && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
-cpu_ticks() { # PID: utime+stime of PID and its children
-	t=0
-	for p in $1 $(pgrep -P "$1"); do
-		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
 
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/key.pem" \
 	-out "$W/cert.pem" -subj /CN=127.0.0.1 -days 30 > /dev/null 2>&1
@@ -121,7 +91,7 @@ CFG
 
 run() { # NAME B_CMD...
 	name=$1; shift
-	AU=$(port); AT=$(port); BU=$(port); BT=$(port); UAS=$(port)
+	AU=$(free_port); AT=$(free_port); BU=$(free_port); BT=$(free_port); UAS=$(free_port)
 	sipp -sn uas -i 127.0.0.1 -p "$UAS" -nostdin > "$W/uas.log" 2>&1 &
 	PIDS="$PIDS $!"
 	case $name in
@@ -139,10 +109,10 @@ run() { # NAME B_CMD...
 		{ echo "$name: proxies did not start"; tail -3 "$W/b.log"; return; }
 	sleep 1
 	# warm up: opens the TLS connection A -> B
-	timeout 30 sipp -sn uac -i 127.0.0.1 -p "$(port)" -nostdin -m 10 \
+	timeout 30 sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin -m 10 \
 		-r 10 "127.0.0.1:$AU" > /dev/null 2>&1
 	before=$(cpu_ticks "$BPID")
-	timeout $((SECS + 60)) sipp -sn uac -i 127.0.0.1 -p "$(port)" \
+	timeout $((SECS + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" \
 		-nostdin -default_behaviors all,-abortunexp -m "$CALLS" \
 		-r "$RATE" -timeout $((SECS + 40)) "127.0.0.1:$AU" \
 		> "$W/uac.log" 2>&1

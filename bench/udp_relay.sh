@@ -13,28 +13,10 @@
 # Usage: sh bench/udp_relay.sh [RATE] [SECS]     (defaults 1000, 15)
 # Needs: ./kamailio built (make all), sipp; kamailio 5.6 is optional.
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 RATE=${1:-1000}
 SECS=${2:-15}
 LADDER=${LADDER:-"1000 2000 4000 6000 8000 12000"}
-W=$(mktemp -d /tmp/udp_relay.XXXXXX)
-PIDS=""
-trap 'for p in $PIDS; do kill $p 2>/dev/null; done; sleep 0.5; rm -rf "$W"' EXIT INT TERM
-HZ=$(getconf CLK_TCK)
-KMODS=/usr/lib/x86_64-linux-gnu/kamailio/modules
-
-port() { python3 -c 'import random;print(random.randint(12000,30000))'; }
-
-# cpu_ticks PID: utime+stime of PID and all its descendants
-cpu_ticks() {
-	all="$1 $(pgrep -P "$1" | tr '\n' ' ')"
-	t=0
-	for p in $all; do
-		s=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
-		t=$((t + ${s% *} + ${s#* }))
-	done
-	echo $t
-}
 
 start_proxy() { # NAME CMD...
 	name=$1; shift
@@ -48,13 +30,11 @@ start_proxy() { # NAME CMD...
 # run_calls PROXYPORT RATE SECS -> prints "ok failed"
 run_calls() {
 	n=$(($2 * $3))
-	timeout $(($3 + 60)) sipp -sn uac -i 127.0.0.1 -p "$(port)" -nostdin \
+	timeout $(($3 + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin \
 		-default_behaviors all,-abortunexp \
 		-m "$n" -r "$2" -l $(($2 * 4)) -timeout $(($3 + 40)) \
 		"127.0.0.1:$1" > "$W/uac.log" 2>&1
-	ok=$(grep "Successful call" "$W/uac.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-	bad=$(grep "Failed call" "$W/uac.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-	echo "${ok:-0} ${bad:-?}"
+	sipp_counts "$W/uac.log"
 }
 
 bench_one() { # NAME PROXYPORT
@@ -82,7 +62,7 @@ bench_one() { # NAME PROXYPORT
 
 command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
 [ -x "$TOP/kamailio" ] || { echo "build first: make all"; exit 1; }
-UAS=$(port); P1=$(port); P2=$(port)
+UAS=$(free_port); P1=$(free_port); P2=$(free_port)
 sipp -sn uas -i 127.0.0.1 -p "$UAS" -nostdin > "$W/uas.log" 2>&1 &
 PIDS="$PIDS $!"
 
@@ -116,7 +96,7 @@ log_stderror=yes
 children=2
 disable_tcp=yes
 listen=udp:127.0.0.1:$P2
-mpath="$KMODS"
+mpath="$KMPATH"
 loadmodule "sl.so"
 loadmodule "maxfwd.so"
 loadmodule "rr.so"
@@ -138,7 +118,7 @@ CFG
 echo "== stateless UDP relay, $(nproc) cores, $(date -u +%Y-%m-%d)"
 start_proxy ours "$TOP/kamailio" -DD -E -m 64 -f "$W/ours.cfg" || exit 1
 bench_one ours "$P1"
-if command -v kamailio >/dev/null && [ -d "$KMODS" ]; then
+if command -v kamailio >/dev/null && [ -d "$KMPATH" ]; then
 	if start_proxy kam5.6 kamailio -DD -E -m 64 -f "$W/kam.cfg" -Y "$W"; then
 		bench_one kam5.6 "$P2"
 	else
