@@ -713,8 +713,10 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 		if ((rc = tcp_conn_add(&c, d->proto, &d->to, d->send_sock)))
 			return rc;
 		c->outgoing = true;
-		if (t != NULL)
-			c->tls = *t;
+		if (t != NULL && (rc = tcp_conn_set_tls_target(c, t)) != 0) {
+			tcp_conn_remove(c);
+			return rc;
+		}
 		c->created_ms = c->last_ms = get_ticks_ms();
 		/* a reader opens what it needs itself (no hand-off for the
 		 * requests that follow); others ask readers in turn */
