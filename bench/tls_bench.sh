@@ -224,6 +224,30 @@ hs_bench() {   # NAME TAG RSA_PID RSA_PORT EC_PID EC_PORT
 		done
 	done
 }
+# The proxy and the baseline, interleaved in ROUNDS slices per case so
+# that load from elsewhere on a shared machine hits both alike.
+hs_pair() {   # TC OURS_PID RSA_PORT EC_PORT BASE_RSA_PID BASE_RSA_PORT BASE_EC_PID BASE_EC_PORT
+	tc=$1; r=${ROUNDS:-4}; per=$((HS / r))
+	for c in "RSA-2048 $2 $3 $5 $6" "ECDSA-P256 $2 $4 $7 $8"; do
+		set -- $c
+		for v in 1.2 1.3; do
+			to=0; tb=0; no=0; nb=0; i=0
+			while [ $i -lt "$r" ]; do
+				t0=$(cpu_ticks "$2"); k=$(handshakes "$3" "$v" "$per"); t1=$(cpu_ticks "$2")
+				to=$((to + t1 - t0)); no=$((no + ${k:-0}))
+				t0=$(cpu_ticks "$4"); k=$(handshakes "$5" "$v" "$per"); t1=$(cpu_ticks "$4")
+				tb=$((tb + t1 - t0)); nb=$((nb + ${k:-0}))
+				i=$((i + 1))
+			done
+			uo=$((to * 1000000 / HZ / (no > 0 ? no : 1)))
+			ub=$((tb * 1000000 / HZ / (nb > 0 ? nb : 1)))
+			printf '  %-10s TLS %s: this proxy (tc=%s) %5d us, min_tls_server (N=%s) %5d us per handshake (%s/%s handshakes)\n' \
+				"$1" "$v" "$tc" "$uo" "$tc" "$ub" "$no" "$nb"
+			rec "hs/$1/$v/ours$tc" "$uo"
+			rec "hs/$1/$v/base$tc" "$ub"
+		done
+	done
+}
 
 # ------------------------------------------------------------ 2. idle memory
 idle_bench() {   # NAME TAG PID PORT
@@ -306,11 +330,10 @@ for TC in $TCS; do
 	start ours$TC "$E" "$TOP/kamailio" -DD -E -m 64 -f "$W/ours$TC.cfg"; OURS=$SPID
 	case $PARTS in *1*)
 	echo "1. server CPU per full handshake ($HS per case), tcp_children=$TC"
-	hs_bench "this proxy (tc=$TC)" "ours$TC" "$OURS" "$R" "$OURS" "$E"
 	BR=$(free_port); BE=$(free_port)
 	start baseR$TC "$BR" "$W/min_tls_server" "$BR" "$W/rsa.pem" "$W/rsa.key" "$TC"; BRP=$SPID
 	start baseE$TC "$BE" "$W/min_tls_server" "$BE" "$W/ec.pem" "$W/ec.key" "$TC"; BEP=$SPID
-	hs_bench "min_tls_server (N=$TC)" "base$TC" "$BRP" "$BR" "$BEP" "$BE"
+	hs_pair "$TC" "$OURS" "$R" "$E" "$BRP" "$BR" "$BEP" "$BE"
 	stop "$BRP"; stop "$BEP"
 	esac
 	case $PARTS in *2*)

@@ -355,7 +355,13 @@ tls_conn_write(struct tls_conn *c, const void *buf, size_t len)
 size_t
 tls_conn_pending(const struct tls_conn *c)
 {
-	return (size_t)SSL_pending(c->ssl);
+	int n = SSL_pending(c->ssl);
+
+	/* with read-ahead, bytes read from the fd but not yet decrypted
+	 * count too: the fd will not wake us for them */
+	if (n > 0)
+		return (size_t)n;
+	return SSL_has_pending(c->ssl) ? 1 : 0;
 }
 
 void
