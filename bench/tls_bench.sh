@@ -308,6 +308,14 @@ PY
 relay_bench() {   # NAME TAG B_PID A_UDP_PORT
 	name=$1; tag=$2; shift 2; set -- "$name" "$@"
 	upid=$UAS_PID
+	if [ -n "${PERF:-}" ]; then   # PERF=/path/prefix: perf record B
+		perf record -q -g -o "$PERF.$tag" -p "$(proxy_pids "$2" | paste -sd,)" \
+			-- sleep "$SECS" > /dev/null 2>&1 &
+	fi
+	if [ -n "${STRACE:-}" ]; then   # STRACE=/path/prefix: strace -c B
+		timeout "$SECS" strace -c -f $(for p in $(proxy_pids "$2"); do printf ' -p %s' "$p"; done) \
+			-o "$STRACE.$tag" > /dev/null 2>&1 &
+	fi
 	t0=$(cpu_ticks "$2")
 	timeout $((SECS + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin \
 		-m "$CALLS" -r "$RATE" -l 2000 -timeout $((SECS + 40)) \
