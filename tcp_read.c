@@ -511,6 +511,12 @@ tcp_take_new(int id, int fd)
 		rconn_close(r, "transport init failed");
 		return;
 	}
+	/* the peer spoke first while the fd travelled here (a TLS
+	 * ClientHello, a request): take it now rather than after one more
+	 * trip through epoll_wait; nothing there costs one EAGAIN read */
+	rconn_read(r);
+	if (r->closed)
+		return;
 	/* queued while it travelled here */
 	if (c->q_bytes > 0 && rconn_flush(r) != 0)
 		rconn_close(r, "write failed");
@@ -548,13 +554,13 @@ static void
 tcp_commands(int cfd)
 {
 	enum { BATCH = 16 };
-	static union {
+	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u[BATCH];
-	static struct tcp_cmd cmd[BATCH];
-	static struct iovec iov[BATCH];
-	static struct mmsghdr mm[BATCH];
+	struct tcp_cmd cmd[BATCH];
+	struct iovec iov[BATCH];
+	struct mmsghdr mm[BATCH];
 	struct cmsghdr *cm;
 	struct tcp_rconn *r;
 	int k, i, n, fd, rc;
