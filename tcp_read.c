@@ -516,6 +516,12 @@ tcp_take_new(int id, int fd)
 		rconn_close(r, "transport init failed");
 		return;
 	}
+	/* the peer spoke first while the fd travelled here (a TLS
+	 * ClientHello, a request): take it now rather than after one more
+	 * trip through epoll_wait; nothing there costs one EAGAIN read */
+	rconn_read(r);
+	if (r->closed)
+		return;
 	/* queued while it travelled here */
 	if (c->q_bytes > 0 && rconn_flush(r) != 0)
 		rconn_close(r, "write failed");
@@ -552,60 +558,70 @@ tcp_owned_ctx(int id)
 static void
 tcp_commands(int cfd)
 {
+	enum { BATCH = 16 };
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
-	} u;
-	struct tcp_cmd cmd;
-	struct iovec iov;
-	struct msghdr mh;
+	} u[BATCH];
+	struct tcp_cmd cmd[BATCH];
+	struct iovec iov[BATCH];
+	struct mmsghdr mm[BATCH];
 	struct cmsghdr *cm;
 	struct tcp_rconn *r;
-	int k, fd, rc;
-	ssize_t n;
+	int k, i, n, fd, rc;
 
-	for (k = 0; k < 256; k++) {
-		iov.iov_base = &cmd;
-		iov.iov_len = sizeof(cmd);
-		memset(&mh, 0, sizeof(mh));
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = u.buf;
-		mh.msg_controllen = sizeof(u.buf);
-		n = recvmsg(cfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n == -1)
+	/* recvmmsg takes what is queued in one call: a lone wake-up (the
+	 * usual case) costs one system call, not a second one that says
+	 * EAGAIN; epoll is level-triggered, so what comes later wakes us */
+	for (k = 0; k < 256 / BATCH; k++) {
+		memset(mm, 0, sizeof(mm));
+		for (i = 0; i < BATCH; i++) {
+			iov[i].iov_base = &cmd[i];
+			iov[i].iov_len = sizeof(cmd[i]);
+			mm[i].msg_hdr.msg_iov = &iov[i];
+			mm[i].msg_hdr.msg_iovlen = 1;
+			mm[i].msg_hdr.msg_control = u[i].buf;
+			mm[i].msg_hdr.msg_controllen = sizeof(u[i].buf);
+		}
+		n = recvmmsg(cfd, mm, BATCH, MSG_DONTWAIT | MSG_CMSG_CLOEXEC,
+		    NULL);
+		if (n <= 0)
 			return;
-		fd = -1;
-		cm = CMSG_FIRSTHDR(&mh);
-		if (cm != NULL && cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-		if (n != sizeof(cmd)) {
+		for (i = 0; i < n; i++) {
+			fd = -1;
+			cm = CMSG_FIRSTHDR(&mm[i].msg_hdr);
+			if (cm != NULL && cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_RIGHTS)
+				memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+			if (mm[i].msg_len != sizeof(cmd[i])) {
+				if (fd >= 0)
+					close(fd);
+				continue;
+			}
+			switch (cmd[i].type) {
+			case TCP_CMD_NEW:
+				if (fd >= 0)
+					tcp_take_new(cmd[i].id, fd);
+				fd = -1;
+				break;
+			case TCP_CMD_CONNECT:
+				tcp_connect_start(cmd[i].id);
+				break;
+			case TCP_CMD_SEND:
+				if ((r = rconn_by_id(cmd[i].id)) != NULL &&
+				    (rc = rconn_flush(r)) != 0)
+					rconn_close(r, err_str(rc));
+				break;
+			case TCP_CMD_CLOSE:
+				if ((r = rconn_by_id(cmd[i].id)) != NULL)
+					rconn_close(r, "close requested");
+				break;
+			}
 			if (fd >= 0)
 				close(fd);
-			continue;
 		}
-		switch (cmd.type) {
-		case TCP_CMD_NEW:
-			if (fd >= 0)
-				tcp_take_new(cmd.id, fd);
-			fd = -1;
-			break;
-		case TCP_CMD_CONNECT:
-			tcp_connect_start(cmd.id);
-			break;
-		case TCP_CMD_SEND:
-			if ((r = rconn_by_id(cmd.id)) != NULL &&
-			    (rc = rconn_flush(r)) != 0)
-				rconn_close(r, err_str(rc));
-			break;
-		case TCP_CMD_CLOSE:
-			if ((r = rconn_by_id(cmd.id)) != NULL)
-				rconn_close(r, "close requested");
-			break;
-		}
-		if (fd >= 0)
-			close(fd);
+		if (n < BATCH)
+			return;
 	}
 }
 
@@ -718,8 +734,10 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 		if ((rc = tcp_conn_add(&c, d->proto, &d->to, d->send_sock)))
 			return rc;
 		c->outgoing = true;
-		if (t != NULL)
-			c->tls = *t;
+		if (t != NULL && (rc = tcp_conn_set_tls_target(c, t)) != 0) {
+			tcp_conn_remove(c);
+			return rc;
+		}
 		c->created_ms = c->last_ms = get_ticks_ms();
 		/* a reader opens what it needs itself (no hand-off for the
 		 * requests that follow); others ask readers in turn */

@@ -7,21 +7,30 @@
 #     TLS 1.2 and TLS 1.3; HS handshakes per case from a python ssl loop
 #     (new connection each time, no session reuse, no tickets asked);
 #     CPU = utime+stime of every proxy process after minus before / HS.
+#     The same for bench/min_tls_server.c, a minimal pre-forked OpenSSL
+#     server with the same certificates and settings (as many processes
+#     as the proxy has TCP readers), and the ratio proxy / baseline.
 #  2. Memory per idle TLS connection: N connections, each completes the
 #     handshake, sends one OPTIONS (answered), then idles; sum of PSS
 #     (/proc/PID/smaps_rollup) of every proxy process after minus before
 #     divided by N.  Target: at most 12 KB.
 #  3. TLS relay CPU per call on one persistent connection: sipp UAC (udp)
 #     -> this proxy (A) -> TLS -> B -> udp -> sipp UAS, RATE calls/s for
-#     SECS s; CPU of B per call.  B is this proxy, then Kamailio 5.6
-#     (children=1, tcp_children=1 for both).
+#     SECS s; CPU of B per call.  B is this proxy, then Kamailio 5.6.
 #
-# Usage: sh bench/tls_bench.sh      (HS=500 N=2000 RATE=200 SECS=10)
+# This proxy runs every part once per tcp_children value in TCS (default
+# "1 4"); Kamailio 5.6 always with tcp_children=1 (5.6 crashes with more
+# under concurrent handshakes).  children=1 for both.  A table of every
+# figure ends the output.
+#
+# Usage: sh bench/tls_bench.sh      (HS=1000 N=2000 RATE=200 SECS=10
+#                                    TCS="1 4" PARTS=123)
 # Only 127.0.0.1, ports below 32768; stops only what it started.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PARTS=${PARTS:-123}
-HS=${HS:-500}
+HS=${HS:-1000}
+TCS=${TCS:-1 4}
 N=${N:-2000}
 RATE=${RATE:-200}
 SECS=${SECS:-10}
@@ -42,6 +51,11 @@ command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
 HAVE_KAM=no
 [ -x "$KAM" ] && [ -f "$KMPATH/tls.so" ] && HAVE_KAM=yes
 HZ=$(getconf CLK_TCK)
+RES=$W/results
+: > "$RES"
+rec() { echo "$1 $2" >> "$RES"; }   # KEY VALUE
+cc -O2 -o "$W/min_tls_server" "$TOP/bench/min_tls_server.c" -lssl -lcrypto ||
+	{ echo "cannot build bench/min_tls_server.c"; exit 1; }
 
 free_port() {
 	python3 - <<'PY'
@@ -109,7 +123,7 @@ ours_cfg() {   # UDP RSA_PORT EC_PORT [FWD]
 debug=1
 log_stderror=yes
 children=1
-tcp_children=1
+tcp_children=${TC:-1}
 open_files_limit=16384
 tcp_max_connections=8192
 tcp_connection_lifetime=3600
@@ -196,21 +210,48 @@ for i in range(n):
 print(ok)
 PY
 }
-hs_bench() {   # NAME PID RSA_PORT EC_PORT
-	for c in "RSA-2048 $3" "ECDSA-P256 $4"; do
-		set -- "$1" "$2" $c
+hs_bench() {   # NAME TAG RSA_PID RSA_PORT EC_PID EC_PORT
+	name=$1; tag=$2
+	for c in "RSA-2048 $3 $4" "ECDSA-P256 $5 $6"; do
+		set -- $c
 		for v in 1.2 1.3; do
 			t0=$(cpu_ticks "$2")
-			ok=$(handshakes "$4" "$v" "$HS")
+			ok=$(handshakes "$3" "$v" "$HS")
 			t1=$(cpu_ticks "$2")
 			us=$(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
-			printf '  %-12s %-10s TLS %s: %5d us CPU per handshake (%s handshakes)\n' "$1" "$3" "$v" "$us" "$ok"
+			printf '  %-22s %-10s TLS %s: %5d us CPU per handshake (%s handshakes)\n' "$name" "$1" "$v" "$us" "$ok"
+			rec "hs/$1/$v/$tag" "$us"
+		done
+	done
+}
+# The proxy and the baseline, interleaved in ROUNDS slices per case so
+# that load from elsewhere on a shared machine hits both alike.
+hs_pair() {   # TC OURS_PID RSA_PORT EC_PORT BASE_RSA_PID BASE_RSA_PORT BASE_EC_PID BASE_EC_PORT
+	tc=$1; r=${ROUNDS:-4}; per=$((HS / r))
+	for c in "RSA-2048 $2 $3 $5 $6" "ECDSA-P256 $2 $4 $7 $8"; do
+		set -- $c
+		for v in 1.2 1.3; do
+			to=0; tb=0; no=0; nb=0; i=0
+			while [ $i -lt "$r" ]; do
+				t0=$(cpu_ticks "$2"); k=$(handshakes "$3" "$v" "$per"); t1=$(cpu_ticks "$2")
+				to=$((to + t1 - t0)); no=$((no + ${k:-0}))
+				t0=$(cpu_ticks "$4"); k=$(handshakes "$5" "$v" "$per"); t1=$(cpu_ticks "$4")
+				tb=$((tb + t1 - t0)); nb=$((nb + ${k:-0}))
+				i=$((i + 1))
+			done
+			uo=$((to * 1000000 / HZ / (no > 0 ? no : 1)))
+			ub=$((tb * 1000000 / HZ / (nb > 0 ? nb : 1)))
+			printf '  %-10s TLS %s: this proxy (tc=%s) %5d us, min_tls_server (N=%s) %5d us per handshake (%s/%s handshakes)\n' \
+				"$1" "$v" "$tc" "$uo" "$tc" "$ub" "$no" "$nb"
+			rec "hs/$1/$v/ours$tc" "$uo"
+			rec "hs/$1/$v/base$tc" "$ub"
 		done
 	done
 }
 
 # ------------------------------------------------------------ 2. idle memory
-idle_bench() {   # NAME PID PORT
+idle_bench() {   # NAME TAG PID PORT
+	name=$1; tag=$2; shift 2; set -- "$name" "$@"
 	m0=$(pss_kb "$2")
 	python3 - "$3" "$N" "$W/hold_$1" <<'PY' &
 import resource, socket, ssl, sys, time
@@ -252,13 +293,29 @@ PY
 	m1=$(pss_kb "$2")
 	held=$(cat "$W/hold_$1" 2>/dev/null || echo 0)
 	kill "$hpid" 2>/dev/null
-	printf '  %-12s %s idle TLS connections (%s answered): PSS %+d kB -> %d bytes per connection\n' \
+	printf '  %-22s %s idle TLS connections (%s answered): PSS %+d kB -> %d bytes per connection\n' \
 		"$1" "$N" "$held" $((m1 - m0)) $(( (m1 - m0) * 1024 / N ))
+	rec "idle/$tag" $(( (m1 - m0) * 1024 / N ))
+	if [ -n "${DETAIL:-}" ]; then
+		for p in $(proxy_pids "$2"); do
+			printf '    pid %s %s: Pss %s kB\n' "$p" "$(tr '\0' ' ' < "/proc/$p/cmdline" | cut -c1-40)" \
+				"$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup")"
+		done
+	fi
 }
 
 # ------------------------------------------------------------ 3. relay
-relay_bench() {   # NAME B_PID A_UDP_PORT
+relay_bench() {   # NAME TAG B_PID A_UDP_PORT
+	name=$1; tag=$2; shift 2; set -- "$name" "$@"
 	upid=$UAS_PID
+	if [ -n "${PERF:-}" ]; then   # PERF=/path/prefix: perf record B
+		perf record -q -g -o "$PERF.$tag" -p "$(proxy_pids "$2" | paste -sd,)" \
+			-- sleep "$SECS" > /dev/null 2>&1 &
+	fi
+	if [ -n "${STRACE:-}" ]; then   # STRACE=/path/prefix: strace -c B
+		timeout "$SECS" strace -c -f $(for p in $(proxy_pids "$2"); do printf ' -p %s' "$p"; done) \
+			-o "$STRACE.$tag" > /dev/null 2>&1 &
+	fi
 	t0=$(cpu_ticks "$2")
 	timeout $((SECS + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin \
 		-m "$CALLS" -r "$RATE" -l 2000 -timeout $((SECS + 40)) \
@@ -266,53 +323,110 @@ relay_bench() {   # NAME B_PID A_UDP_PORT
 	t1=$(cpu_ticks "$2")
 	ok=$(grep "Successful call" "$W/uac_$1.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
 	bad=$(grep "Failed call" "$W/uac_$1.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-	printf '  B = %-12s calls %s/%s failed %s: B CPU %d us per call\n' "$1" "${ok:-0}" "$CALLS" \
+	printf '  B = %-22s calls %s/%s failed %s: B CPU %d us per call\n' "$1" "${ok:-0}" "$CALLS" \
 		"${bad:-?}" $(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
+	rec "relay/$tag" $(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
 	: "$upid"
 }
 
-U=$(free_port); R=$(free_port); E=$(free_port)
-ours_cfg "$U" "$R" "$E" > "$W/ours.cfg"
-start ours "$E" "$TOP/kamailio" -DD -E -m 64 -f "$W/ours.cfg"; OURS=$SPID
+stop() { kill "$1" 2>/dev/null; i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
+
+# ------------------------------------------------------------ 1 and 2
+for TC in $TCS; do
+	U=$(free_port); R=$(free_port); E=$(free_port)
+	ours_cfg "$U" "$R" "$E" > "$W/ours$TC.cfg"
+	start ours$TC "$E" "$TOP/kamailio" -DD -E -m 64 -f "$W/ours$TC.cfg"; OURS=$SPID
+	case $PARTS in *1*)
+	echo "1. server CPU per full handshake ($HS per case), tcp_children=$TC"
+	BR=$(free_port); BE=$(free_port)
+	start baseR$TC "$BR" "$W/min_tls_server" "$BR" "$W/rsa.pem" "$W/rsa.key" "$TC"; BRP=$SPID
+	start baseE$TC "$BE" "$W/min_tls_server" "$BE" "$W/ec.pem" "$W/ec.key" "$TC"; BEP=$SPID
+	hs_pair "$TC" "$OURS" "$R" "$E" "$BRP" "$BR" "$BEP" "$BE"
+	stop "$BRP"; stop "$BEP"
+	esac
+	case $PARTS in *2*)
+	echo "2. memory per idle TLS connection (TLS 1.3, RSA-2048; target <= 12 KB), tcp_children=$TC"
+	idle_bench "this proxy (tc=$TC)" "ours$TC" "$OURS" "$R"
+	esac
+	stop "$OURS"
+done
 if [ $HAVE_KAM = yes ]; then
 	KU=$(free_port); KR=$(free_port); KE=$(free_port)
 	kam_cfg "$KU" "$KR" "$KE" > "$W/kam.cfg"
 	# Kamailio keeps OpenSSL's objects in shm: give it room
 	start kam "$KE" "$KAM" -DD -E -m 512 -Y "$W" -f "$W/kam.cfg"; KPID=$SPID
+	case $PARTS in *1*)
+	echo "1. server CPU per full handshake ($HS per case), Kamailio 5.6, tcp_children=1"
+	hs_bench "Kamailio 5.6 (tc=1)" kam "$KPID" "$KR" "$KPID" "$KE"
+	esac
+	case $PARTS in *2*)
+	echo "2. memory per idle TLS connection, Kamailio 5.6, tcp_children=1"
+	idle_bench "Kamailio 5.6 (tc=1)" kam "$KPID" "$KR"
+	esac
+	stop "$KPID"
 fi
-case $PARTS in *1*)
-echo "1. server CPU per full handshake ($HS per case)"
-hs_bench "this proxy" "$OURS" "$R" "$E"
-[ $HAVE_KAM = yes ] && hs_bench "Kamailio 5.6" "$KPID" "$KR" "$KE"
-esac
-case $PARTS in *2*)
-echo "2. memory per idle TLS connection (TLS 1.3, RSA-2048; target <= 12 KB)"
-idle_bench "this proxy" "$OURS" "$R"
-[ $HAVE_KAM = yes ] && idle_bench "Kamailio 5.6" "$KPID" "$KR"
-esac
-kill "$OURS" 2>/dev/null; [ $HAVE_KAM = yes ] && kill "$KPID" 2>/dev/null
-sleep 1
-case $PARTS in *3*) ;; *) exit 0 ;; esac
 
+# ------------------------------------------------------------ 3
+case $PARTS in *3*)
 echo "3. TLS relay CPU per call: sipp -> A (this proxy) -> TLS -> B -> sipp UAS, $CALLS calls at $RATE/s"
 UAS=$(free_port)
 sipp -sn uas -i 127.0.0.1 -p "$UAS" -nostdin > "$W/uas.log" 2>&1 &
 UAS_PID=$!; PIDS="$PIDS $UAS_PID"
-BU=$(free_port); BR=$(free_port); BE=$(free_port)
-ours_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/b.cfg"
-start b "$BR" "$TOP/kamailio" -DD -E -m 64 -f "$W/b.cfg"; B=$SPID
-AU=$(free_port); AR=$(free_port); AE=$(free_port)
-ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $BR);" > "$W/a.cfg"
-start a "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a.cfg"; A=$SPID
-relay_bench "this proxy" "$B" "$AU"
-kill "$A" "$B" 2>/dev/null
-if [ $HAVE_KAM = yes ]; then
+relay_pair() {   # NAME TAG: B is already running as $B on $BR
+	AU=$(free_port); AR=$(free_port); AE=$(free_port)
+	TC=1 ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $BR);" > "$W/a_$2.cfg"
+	start a_$2 "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a_$2.cfg"; A=$SPID
+	relay_bench "$1" "$2" "$B" "$AU"
+	stop "$A"; stop "$B"
 	sleep 1
+}
+for TC in $TCS; do
+	BU=$(free_port); BR=$(free_port); BE=$(free_port)
+	ours_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/b$TC.cfg"
+	start b$TC "$BR" "$TOP/kamailio" -DD -E -m 64 -f "$W/b$TC.cfg"; B=$SPID
+	relay_pair "this proxy (tc=$TC)" "ours$TC"
+done
+if [ $HAVE_KAM = yes ]; then
 	BU=$(free_port); BR=$(free_port); BE=$(free_port)
 	kam_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/kb.cfg"
 	start kb "$BR" "$KAM" -DD -E -m 64 -Y "$W" -f "$W/kb.cfg"; B=$SPID
-	AU=$(free_port); AR=$(free_port); AE=$(free_port)
-	ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $BR);" > "$W/a2.cfg"
-	start a2 "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a2.cfg"; A=$SPID
-	relay_bench "Kamailio 5.6" "$B" "$AU"
+	relay_pair "Kamailio 5.6 (tc=1)" kam
 fi
+esac
+
+# ------------------------------------------------------------ table
+get() { awk -v k="$1" '$1 == k {v = $2} END {print v}' "$RES"; }
+ratio() {   # A B: A/B with two decimals, "-" if either is missing
+	if [ -n "$1" ] && [ -n "$2" ] && [ "$2" -gt 0 ]; then
+		echo "$1 $2" | awk '{printf "%.2f", $1 / $2}'
+	else
+		echo "-"
+	fi
+}
+echo
+echo "Results ($(date -u +%Y-%m-%d), $(nproc) CPUs; us = CPU microseconds)"
+printf '| %-30s |' "case"
+for TC in $TCS; do printf ' ours tc=%s | baseline N=%s | ratio |' "$TC" "$TC"; done
+printf ' Kamailio 5.6 tc=1 |\n'
+printf '|%s|' "--------------------------------"
+for TC in $TCS; do printf -- '---:|---:|---:|'; done
+printf -- '---:|\n'
+for c in RSA-2048 ECDSA-P256; do
+	for v in 1.2 1.3; do
+		printf '| %-30s |' "handshake $c TLS $v"
+		for TC in $TCS; do
+			o=$(get "hs/$c/$v/ours$TC"); b=$(get "hs/$c/$v/base$TC")
+			printf ' %s us | %s us | %s |' "${o:--}" "${b:--}" "$(ratio "$o" "$b")"
+		done
+		printf ' %s us |\n' "$(get "hs/$c/$v/kam")"
+	done
+done
+printf '| %-30s |' "idle TLS connection (N=$N)"
+for TC in $TCS; do printf ' %s B | | |' "$(get "idle/ours$TC")"; done
+printf ' %s B |\n' "$(get idle/kam)"
+printf '| %-30s |' "TLS relay, CPU of B per call"
+for TC in $TCS; do
+	o=$(get "relay/ours$TC")
+	printf ' %s us | | %s of Kamailio |' "${o:--}" "$(ratio "$o" "$(get relay/kam)")"
+done
+printf ' %s us |\n' "$(get relay/kam)"

@@ -262,6 +262,7 @@ tcp_conn_remove(struct tcp_conn *c)
 	if (c->tls_hs_pending)
 		t->tls_handshakes--;
 	shm_free(c->tls_info);
+	shm_free(c->tls);
 	t->count--;
 	shm_free(c);
 }
@@ -315,12 +316,25 @@ tcp_conn_find_tls(const struct ip_addr *ip, unsigned short port,
 		if (c->state == TCP_S_CLOSING || c->close_req)
 			continue;
 		/* never across client domains or server names */
-		if (c->outgoing && (t == NULL || c->tls.dom != t->dom ||
-		    strcmp(c->tls.sni, t->sni) != 0))
+		if (c->outgoing && (t == NULL || c->tls == NULL ||
+		    c->tls->dom != t->dom || strcmp(c->tls->sni, t->sni) != 0))
 			continue;
 		return c;
 	}
 	return NULL;
+}
+
+int
+tcp_conn_set_tls_target(struct tcp_conn *c, const struct tcp_tls_target *t)
+{
+	struct tcp_tls_target *n;
+
+	if ((n = shm_malloc(sizeof(*n))) == NULL)
+		return E_NOMEM;
+	*n = *t;
+	shm_free(c->tls);
+	c->tls = n;
+	return 0;
 }
 
 void

@@ -90,14 +90,17 @@ struct tcp_tls_target {
 
 /* A TLS connection as the control interface shows it (tls_list), filled
  * by the owner when the handshake is done.  shm, guarded by
- * tcp_conn_lock, freed with the connection. */
+ * tcp_conn_lock, freed with the connection.  One block: the strings
+ * (never NULL, "" when unknown) point into data[], sized to fit, so an
+ * idle connection keeps only the bytes it shows. */
 struct tcp_tls_info {
-	char domain[160];
-	char version[16];
-	char cipher[64];
-	char sni[TCP_TLS_NAME_MAX];
-	char peer_subject[256];
+	const char *domain;
+	const char *version;
+	const char *cipher;
+	const char *sni;
+	const char *peer_subject;
 	bool peer_verified;
+	char data[];
 };
 
 /* An address under which a connection is found: [0] is the peer's own
@@ -142,7 +145,9 @@ struct tcp_conn {
 	uint64_t q_since_ms;             /* when the queue became non-empty */
 	struct tcp_alias alias[TCP_CONN_ALIASES];
 	/* TLS only */
-	struct tcp_tls_target tls;       /* outgoing: set by the sender */
+	struct tcp_tls_target *tls;      /* outgoing: set by the sender (shm,
+					  * freed with the connection); NULL
+					  * for accepted connections */
 	bool tls_hs_pending;             /* counted in tls_handshakes */
 	struct tcp_tls_info *tls_info;   /* NULL until the handshake is done */
 	struct tcp_conn *id_next;        /* hash chain by id */
@@ -185,6 +190,10 @@ void tcp_conn_set_state(struct tcp_conn *c, enum tcp_conn_state st);
 
 /* The functions below need tcp_conn_lock held; any process. */
 
+/* Set c's TLS target to a shm copy of t (an outgoing connection, before
+ * its owner takes it).  0 or E_NOMEM. */
+int tcp_conn_set_tls_target(struct tcp_conn *c,
+    const struct tcp_tls_target *t);
 /* Enter a connection to peer (state TCP_S_NEW, owner -1, id assigned;
  * a TLS one counts as a handshake in progress until tcp_conn_tls_done).
  * 0, E_TOOBIG (tcp_max_connections reached) or E_NOMEM. */

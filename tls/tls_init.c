@@ -303,6 +303,10 @@ ctx_setup(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 	    SSL_OP_NO_COMPRESSION | SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	/* one read() per flight of records instead of two per record (header,
+	 * then body); the buffer is still released once drained, and the
+	 * reader asks tls_conn_pending (SSL_has_pending) before sleeping */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_default_passwd_cb(ctx, no_passwd_cb);
 	if (d->ciphers_list != NULL &&
 	    SSL_CTX_set_cipher_list(ctx, d->ciphers_list) != 1)

@@ -53,8 +53,24 @@ struct tls_conn {
 	char *sni;                 /* received or sent, pkg */
 	char *info[TI_MAX];        /* pkg, filled on demand */
 	bool info_done[TI_MAX];
-	char err[512];
+	char *err;                 /* pkg, TLS_ERR_MAX bytes, made on the
+				    * first error (an idle connection has
+				    * none: see doc/tls.md, "Memory") */
 };
+
+#define TLS_ERR_MAX 512
+
+/* c's error buffer (TLS_ERR_MAX bytes), made on first use; a shared one
+ * if there is no memory for it. */
+static char *
+conn_errbuf(struct tls_conn *c)
+{
+	static char fallback[TLS_ERR_MAX];
+
+	if (c->err == NULL && (c->err = pkg_malloc(TLS_ERR_MAX)) == NULL)
+		return fallback;
+	return c->err;
+}
 
 /* The one mapping of SSL_get_error() for c after an SSL call that
  * returned ret: TLS_WANT_*, E_CLOSED on close_notify, E_IO or E_TLS with
@@ -63,6 +79,7 @@ static int
 conn_ssl_error(struct tls_conn *c, int ret, const char *op)
 {
 	int e = SSL_get_error(c->ssl, ret), sys = errno;
+	char *err;
 	long vr;
 	size_t n;
 
@@ -71,29 +88,34 @@ conn_ssl_error(struct tls_conn *c, int ret, const char *op)
 		return TLS_WANT_READ;
 	case SSL_ERROR_WANT_WRITE:
 		return TLS_WANT_WRITE;
+	default:
+		break;
+	}
+	err = conn_errbuf(c);
+	switch (e) {
 	case SSL_ERROR_ZERO_RETURN:
 		c->state = TLS_ST_CLOSED;
-		snprintf(c->err, sizeof(c->err), "%s: peer closed", op);
+		snprintf(err, TLS_ERR_MAX, "%s: peer closed", op);
 		return E_CLOSED;
 	case SSL_ERROR_SYSCALL:
 		c->state = TLS_ST_FAILED;
-		n = (size_t)snprintf(c->err, sizeof(c->err), "%s: %s", op,
+		n = (size_t)snprintf(err, TLS_ERR_MAX, "%s: %s", op,
 		    ERR_peek_error() ? "" : sys ? strerror(sys)
 						: "unexpected EOF");
-		if (n < sizeof(c->err))
-			tls_errq_str(c->err + n, sizeof(c->err) - n);
+		if (n < TLS_ERR_MAX)
+			tls_errq_str(err + n, TLS_ERR_MAX - n);
 		ERR_clear_error();
 		return sys == 0 ? E_CLOSED : E_IO;
 	default:
 		c->state = TLS_ST_FAILED;
-		n = (size_t)snprintf(c->err, sizeof(c->err), "%s: ", op);
+		n = (size_t)snprintf(err, TLS_ERR_MAX, "%s: ", op);
 		vr = SSL_get_verify_result(c->ssl);
-		if (vr != X509_V_OK && n < sizeof(c->err))
-			n += (size_t)snprintf(c->err + n, sizeof(c->err) - n,
+		if (vr != X509_V_OK && n < TLS_ERR_MAX)
+			n += (size_t)snprintf(err + n, TLS_ERR_MAX - n,
 			    "certificate verification: %s; ",
 			    X509_verify_cert_error_string(vr));
-		if (n < sizeof(c->err))
-			tls_errq_str(c->err + n, sizeof(c->err) - n);
+		if (n < TLS_ERR_MAX)
+			tls_errq_str(err + n, TLS_ERR_MAX - n);
 		ERR_clear_error();
 		return E_TLS;
 	}
@@ -289,7 +311,8 @@ tls_conn_handshake(struct tls_conn *c)
 	if (rc != TLS_WANT_READ && rc != TLS_WANT_WRITE) {
 		if (c->state == TLS_ST_HANDSHAKE || c->state == TLS_ST_CLOSED)
 			c->state = TLS_ST_FAILED;
-		LM_DBG("%s (fd %d, %s)", c->err, c->fd, c->dom->desc);
+		LM_DBG("%s (fd %d, %s)", tls_conn_error(c), c->fd,
+		    c->dom->desc);
 	}
 	return rc;
 }
@@ -332,7 +355,13 @@ tls_conn_write(struct tls_conn *c, const void *buf, size_t len)
 size_t
 tls_conn_pending(const struct tls_conn *c)
 {
-	return (size_t)SSL_pending(c->ssl);
+	int n = SSL_pending(c->ssl);
+
+	/* with read-ahead, bytes read from the fd but not yet decrypted
+	 * count too: the fd will not wake us for them */
+	if (n > 0)
+		return (size_t)n;
+	return SSL_has_pending(c->ssl) ? 1 : 0;
 }
 
 void
@@ -353,13 +382,14 @@ tls_conn_free(struct tls_conn *c)
 		pkg_free(c->info[i]);
 	pkg_free(c->verify_host);
 	pkg_free(c->sni);
+	pkg_free(c->err);
 	pkg_free(c);
 }
 
 const char *
 tls_conn_error(const struct tls_conn *c)
 {
-	return c->err;
+	return c->err != NULL ? c->err : "";
 }
 
 bool

@@ -52,8 +52,9 @@ ssize_t tls_conn_read(struct tls_conn *c, void *buf, size_t len);
 /* Write up to len bytes; may write fewer (partial writes are on).  The
  * buffer may move between retries.  n > 0, TLS_WANT_*, or E_*. */
 ssize_t tls_conn_write(struct tls_conn *c, const void *buf, size_t len);
-/* Bytes already decrypted and buffered (read them before waiting on the
- * fd again: the fd will not become readable for them). */
+/* Bytes already decrypted and buffered, or 1 if only undecrypted bytes
+ * (read ahead from the fd) are buffered: read before waiting on the fd
+ * again, it will not become readable for them. */
 size_t tls_conn_pending(const struct tls_conn *c);
 /* Send close_notify (best effort, never blocks) and free.  NULL is fine.
  * The fd is not closed. */

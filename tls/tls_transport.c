@@ -90,10 +90,41 @@ tt_peer(struct tls_tconn *t, const struct tcp_conn *c)
 	    : "%s:%u", a, su_port(&c->peer));
 }
 
-static void
-copy_str(char *dst, size_t size, const char *s)
+/* The shm copy of what tls_list shows, one block sized to its strings. */
+static struct tcp_tls_info *
+tt_info_new(struct tls_conn *tc)
 {
-	snprintf(dst, size, "%s", s != NULL ? s : "");
+	const char *v[5] = {
+		tls_conn_domain_desc(tc), tls_conn_version(tc),
+		tls_conn_cipher(tc), tls_conn_server_name(tc),
+		tls_conn_peer_subject(tc),
+	};
+	const char **dst[5];
+	struct tcp_tls_info *info;
+	size_t len[5], total = 0;
+	char *p;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		len[i] = v[i] != NULL ? strlen(v[i]) : 0;
+		total += len[i] + 1;
+	}
+	if ((info = shm_malloc(sizeof(*info) + total)) == NULL)
+		return NULL;
+	dst[0] = &info->domain;
+	dst[1] = &info->version;
+	dst[2] = &info->cipher;
+	dst[3] = &info->sni;
+	dst[4] = &info->peer_subject;
+	for (i = 0, p = info->data; i < 5; i++) {
+		if (len[i] != 0)
+			memcpy(p, v[i], len[i]);
+		p[len[i]] = '\0';
+		*dst[i] = p;
+		p += len[i] + 1;
+	}
+	info->peer_verified = tls_conn_peer_verified(tc);
+	return info;
 }
 
 /* The handshake just completed: log it, publish it, count it done. */
@@ -101,7 +132,6 @@ static void
 tt_done(struct tls_tconn *t)
 {
 	struct tls_conn *tc = t->tc;
-	struct tcp_tls_info *info;
 
 	t->done = true;
 	tls_stats_inc(TLS_STAT_HS_OK);
@@ -116,20 +146,7 @@ tt_done(struct tls_tconn *t)
 	    : tls_conn_peer_verified(tc) ? "verified" : "NOT verified",
 	    tls_conn_peer_subject(tc) ? " " : "",
 	    tls_conn_peer_subject(tc) ? tls_conn_peer_subject(tc) : "");
-	if ((info = shm_zalloc(sizeof(*info))) != NULL) {
-		copy_str(info->domain, sizeof(info->domain),
-		    tls_conn_domain_desc(tc));
-		copy_str(info->version, sizeof(info->version),
-		    tls_conn_version(tc));
-		copy_str(info->cipher, sizeof(info->cipher),
-		    tls_conn_cipher(tc));
-		copy_str(info->sni, sizeof(info->sni),
-		    tls_conn_server_name(tc));
-		copy_str(info->peer_subject, sizeof(info->peer_subject),
-		    tls_conn_peer_subject(tc));
-		info->peer_verified = tls_conn_peer_verified(tc);
-	}
-	tcp_conn_tls_done(t->c, info);
+	tcp_conn_tls_done(t->c, tt_info_new(tc));
 }
 
 static ssize_t
@@ -161,14 +178,19 @@ tt_init(struct tcp_conn *c, int fd, bool outgoing, void **ctx)
 	if ((t = pkg_zalloc(sizeof(*t))) == NULL)
 		return E_NOMEM;
 	tcp_conn_lock();
-	tgt = c->tls;
+	if (c->tls != NULL)
+		tgt = *c->tls;
+	else
+		memset(&tgt, 0, sizeof(tgt));
 	si = c->bind;
 	id = c->id;
 	tt_peer(t, c);
 	tcp_conn_unlock();
 	t->c = c;
 	t->id = id;
-	if (outgoing) {
+	if (outgoing && tgt.dom == NULL) {
+		rc = E_INVAL;
+	} else if (outgoing) {
 		rc = tls_conn_new_client(&t->tc, fd,
 		    (struct tls_domain *)(uintptr_t)tgt.dom,
 		    tgt.sni[0] ? tgt.sni : NULL,
@@ -358,7 +380,8 @@ cmd_tls_list(struct fifo_reply *r, int argc, char *argv[])
 {
 	uint64_t now = get_ticks_ms();
 	bool json = fifo_reply_json(r), first = true;
-	struct tcp_tls_info none = { .domain = "" };
+	struct tcp_tls_info none = { .domain = "", .version = "", .cipher = "",
+	    .sni = "", .peer_subject = "" };
 	const struct tcp_tls_info *in;
 	struct tcp_conn *c;
 	char loc[64], peer[64];
@@ -384,12 +407,12 @@ cmd_tls_list(struct fifo_reply *r, int argc, char *argv[])
 			    "%llus\n", c->id, state_name(c->state),
 			    loc, c->outgoing ? "->" : "<-", peer,
 			    in->domain[0] ? in->domain
-			    : (c->outgoing && c->tls.dom != NULL
-				  ? ((const struct tls_domain *)c->tls.dom)->desc
+			    : (c->tls != NULL && c->tls->dom != NULL
+				  ? ((const struct tls_domain *)c->tls->dom)->desc
 				  : "-"),
 			    in->version[0] ? in->version : "-",
 			    in->cipher[0] ? in->cipher : "-",
-			    in->sni[0] ? in->sni : c->tls.sni,
+			    in->sni[0] ? in->sni : c->tls ? c->tls->sni : "",
 			    in->peer_subject,
 			    in->peer_verified ? " (verified)" : "",
 			    (unsigned long long)((now - c->created_ms) / 1000));
@@ -406,7 +429,8 @@ cmd_tls_list(struct fifo_reply *r, int argc, char *argv[])
 		fifo_reply_printf(r, ", \"cipher\": ");
 		fifo_reply_json_str(r, in->cipher);
 		fifo_reply_printf(r, ", \"sni\": ");
-		fifo_reply_json_str(r, in->sni[0] ? in->sni : c->tls.sni);
+		fifo_reply_json_str(r, in->sni[0] ? in->sni
+		    : c->tls ? c->tls->sni : "");
 		fifo_reply_printf(r, ", \"peer_subject\": ");
 		fifo_reply_json_str(r, in->peer_subject);
 		fifo_reply_printf(r, ", \"peer_verified\": %s, \"age\": %llu}",
