@@ -27,7 +27,7 @@
 #                                    TCS="1 4" PARTS=123)
 # Only 127.0.0.1, ports below 32768; stops only what it started.
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 PARTS=${PARTS:-123}
 HS=${HS:-1000}
 TCS=${TCS:-1 4}
@@ -35,73 +35,16 @@ N=${N:-2000}
 RATE=${RATE:-200}
 SECS=${SECS:-10}
 CALLS=$((RATE * SECS))
-KAM=/usr/sbin/kamailio
-KMPATH=/usr/lib/x86_64-linux-gnu/kamailio/modules
-W=$(mktemp -d /tmp/tls_bench.XXXXXX)
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill "$p" 2>/dev/null; done
-	sleep 0.5
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$W"
-}
-trap cleanup EXIT INT TERM
 command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
 "$TOP/kamailio" -V | grep -q USE_TLS || { echo "build first: TLS=1 make all"; exit 1; }
 HAVE_KAM=no
 [ -x "$KAM" ] && [ -f "$KMPATH/tls.so" ] && HAVE_KAM=yes
-HZ=$(getconf CLK_TCK)
 RES=$W/results
 : > "$RES"
 rec() { echo "$1 $2" >> "$RES"; }   # KEY VALUE
 cc -O2 -o "$W/min_tls_server" "$TOP/bench/min_tls_server.c" -lssl -lcrypto ||
 	{ echo "cannot build bench/min_tls_server.c"; exit 1; }
 
-free_port() {
-	python3 - <<'PY'
-import random, socket, sys
-for _ in range(200):
-    p = random.randint(10000, 32000)
-    ok = True
-    for t in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
-        s = socket.socket(socket.AF_INET, t)
-        try: s.bind(("127.0.0.1", p))
-        except OSError: ok = False
-        s.close()
-    if ok: print(p); sys.exit(0)
-sys.exit(1)
-PY
-}
-wait_tcp() {
-	i=0
-	while [ $i -lt 100 ]; do
-		ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	return 1
-}
-proxy_pids() {
-	echo "$1"
-	for d in /proc/[0-9]*; do
-		[ "$(awk '{print $4}' "$d/stat" 2>/dev/null)" = "$1" ] && echo "${d#/proc/}"
-	done
-}
-cpu_ticks() {
-	t=0
-	for p in $(proxy_pids "$1"); do
-		v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
-pss_kb() {
-	t=0
-	for p in $(proxy_pids "$1"); do
-		v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0)
-		t=$((t + ${v:-0}))
-	done
-	echo $t
-}
 start() {   # NAME PORT CMD...: run a proxy, sets SPID
 	name=$1; port=$2; shift 2
 	"$@" > "$W/$name.log" 2>&1 &

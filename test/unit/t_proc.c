@@ -160,7 +160,7 @@ run_pause(int rank, void *arg)
 }
 
 static int
-run_stubborn(int rank, void *arg)
+run_restarting(int rank, void *arg)
 {
 	(void)rank;
 	(void)arg;
@@ -181,7 +181,7 @@ t_restart_and_term(void)
 	CHECK_INT(0, setup(5));
 	CHECK_INT(0, proc_add_role("once", 1, run_once_then_term, NULL));
 	CHECK_INT(1, proc_add_role("sleeper", 2, run_pause, NULL));
-	CHECK_INT(2, proc_add_role("stubborn", 1, run_stubborn, NULL));
+	CHECK_INT(2, proc_add_role("restarting", 1, run_restarting, NULL));
 	proc_child_init = child_init;
 	proc_shutdown_hook = on_shutdown;
 	proc_kill_grace_ms = 300;
