@@ -1,9 +1,17 @@
-/* tcp_main.c: the TCP supervisor.  It owns the listening sockets, accepts,
- * enters each connection in the shm table and passes its fd to one reader
- * (round robin), which owns it for its life.  Once a second it scans the
- * table and asks owners to close what exceeded tcp_connection_lifetime,
- * tcp_connect_timeout or tcp_send_timeout.  It never reads or writes a
- * connection, so no peer can block it. */
+/* tcp_main.c: start-up of the TCP transport, the admission of accepted
+ * connections, and the TCP supervisor.
+ *
+ * The readers accept (every reader watches every listening socket with
+ * EPOLLEXCLUSIVE, so one wakes per connection); tcp_accept() applies the
+ * limits, enters the connection in the shm table and keeps it with the
+ * reader that accepted it, or passes its fd to the reader with the fewest
+ * connections when that one has clearly fewer.  The supervisor no longer
+ * accepts (a hand-off per connection cost a process wake-up and five
+ * system calls, most of a cheap TLS handshake's overhead; see
+ * doc/architecture.md, "TCP"): once a second it scans the table and asks
+ * owners to close what exceeded tcp_connection_lifetime,
+ * tcp_connect_timeout, tls_handshake_timeout or tcp_send_timeout.  It
+ * never reads or writes a connection, so no peer can block it. */
 #define LOG_MODULE "tcp"
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +19,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -20,6 +27,7 @@
 #include "globals.h"
 #include "log.h"
 #include "mem/pkg.h"
+#include "mem/shm.h"
 #include "net/net_addr.h"
 #include "net/socket_info.h"
 #include "net/tcp_conn.h"
@@ -36,6 +44,27 @@ int tcp_readers;
  * main process, inherited by every child. */
 static int (*chan)[2];
 
+/* New TLS connections per source IP and second (tls_handshake_rate_per_ip):
+ * a small open-addressed table in shm (any reader accepts), guarded by
+ * tcp_conn_lock.  A slot holds one address and its count for the current
+ * second; a collision takes the slot over (a flood from many addresses
+ * then limits less, it never refuses a legitimate client more). */
+#define TLS_RATE_SLOTS 1024
+
+struct tls_rate {
+	struct ip_addr ip;
+	uint64_t sec;
+	unsigned count;
+};
+
+static struct tls_rate *tls_rate;      /* shm, TLS_RATE_SLOTS */
+/* connections each reader owns, as it last published them (shm; each
+ * reader writes its own slot, anyone reads: relaxed atomics) */
+static int *reader_load;
+/* a reader keeps what it accepts unless it owns this many more
+ * connections than the least loaded reader */
+#define TCP_BALANCE_SLACK 8
+
 static int
 tcp_bind_one(struct socket_info *si, char **err)
 {
@@ -47,6 +76,8 @@ tcp_bind_one(struct socket_info *si, char **err)
 	if (fd == -1)
 		goto fail;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* accepted sockets inherit it: no setsockopt per connection */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if (si->su.s.sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 	if (bind(fd, &si->su.s, su_len(&si->su)) == -1 ||
@@ -95,7 +126,10 @@ tcp_init(char **err)
 						: core_cfg.children;
 	if (tcp_readers < 1)
 		tcp_readers = 1;
-	if ((chan = pkg_malloc(sizeof(*chan) * (size_t)tcp_readers)) == NULL)
+	if ((chan = pkg_malloc(sizeof(*chan) * (size_t)tcp_readers)) == NULL ||
+	    (reader_load = shm_zalloc(sizeof(*reader_load) *
+		(size_t)tcp_readers)) == NULL ||
+	    (tls_rate = shm_zalloc(sizeof(*tls_rate) * TLS_RATE_SLOTS)) == NULL)
 		return E_NOMEM;
 	for (r = 0; r < tcp_readers; r++) {
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0,
@@ -155,49 +189,8 @@ tcp_cmd_send(int r, int type, int id, int fd)
 	return 0;
 }
 
-/* ---------------------------------------------------------- supervisor */
+/* ---------------------------------------------------------- admission */
 
-static int next_reader;
-
-/* Pass fd of connection c to a reader; tries each reader, waiting up to
- * 100 ms per round when every channel is full (a burst of accepts).
- * 0 or E_AGAIN (no reader took it). */
-static int
-tcp_hand_over(int id, int *owner_out, int fd)
-{
-	int round, i, r, rc;
-
-	for (round = 0; round < 10; round++) {
-		for (i = 0; i < tcp_readers; i++) {
-			r = (next_reader + i) % tcp_readers;
-			rc = tcp_cmd_send(r, TCP_CMD_NEW, id, fd);
-			if (rc == 0) {
-				next_reader = (r + 1) % tcp_readers;
-				*owner_out = r;
-				return 0;
-			}
-		}
-		poll(NULL, 0, 10);
-	}
-	return E_AGAIN;
-}
-
-/* ---------------------------------------------------------- TLS limits */
-
-/* New TLS connections per source IP and second (tls_handshake_rate_per_ip):
- * a small open-addressed table in the supervisor's own memory.  A slot
- * holds one address and its count for the current second; a collision
- * takes the slot over (a flood from many addresses then limits less, it
- * never refuses a legitimate client more). */
-#define TLS_RATE_SLOTS 1024
-
-struct tls_rate {
-	struct ip_addr ip;
-	uint64_t sec;
-	unsigned count;
-};
-
-static struct tls_rate tls_rate[TLS_RATE_SLOTS];
 
 static unsigned
 ip_hash(const struct ip_addr *ip)
@@ -210,7 +203,7 @@ ip_hash(const struct ip_addr *ip)
 }
 
 /* Whether a new TLS connection from peer may start a handshake; why is
- * set when not.  Supervisor only. */
+ * set when not.  tcp_conn_lock held. */
 static bool
 tls_accept_allowed(const union sockaddr_union *peer, const char **why)
 {
@@ -219,16 +212,10 @@ tls_accept_allowed(const union sockaddr_union *peer, const char **why)
 	uint64_t sec = get_ticks_ms() / 1000;
 	int max_hs = tls_cfg.max_handshakes.v;
 	int rate = tls_cfg.handshake_rate_per_ip.v;
-	bool full;
 
-	if (max_hs > 0) {
-		tcp_conn_lock();
-		full = tcp_conns->tls_handshakes >= max_hs;
-		tcp_conn_unlock();
-		if (full) {
-			*why = "tls_max_handshakes reached";
-			return false;
-		}
+	if (max_hs > 0 && tcp_conns->tls_handshakes >= max_hs) {
+		*why = "tls_max_handshakes reached";
+		return false;
 	}
 	if (rate <= 0)
 		return true;
@@ -246,68 +233,93 @@ tls_accept_allowed(const union sockaddr_union *peer, const char **why)
 	return true;
 }
 
-/* Accept one connection; false when there was none to accept. */
-static bool
-tcp_accept_one(struct socket_info *si)
+void
+tcp_reader_load_set(int r, int n)
+{
+	if (reader_load != NULL && r >= 0 && r < tcp_readers)
+		__atomic_store_n(&reader_load[r], n, __ATOMIC_RELAXED);
+}
+
+/* The reader that should own a connection reader self accepted. */
+static int
+tcp_pick_owner(int self)
+{
+	int r, best = self, n, min;
+
+	min = __atomic_load_n(&reader_load[self], __ATOMIC_RELAXED);
+	if (min <= TCP_BALANCE_SLACK)
+		return self;
+	for (r = 0; r < tcp_readers; r++) {
+		n = __atomic_load_n(&reader_load[r], __ATOMIC_RELAXED);
+		if (n < min) {
+			min = n;
+			best = r;
+		}
+	}
+	n = __atomic_load_n(&reader_load[self], __ATOMIC_RELAXED);
+	return n - min > TCP_BALANCE_SLACK ? best : self;
+}
+
+int
+tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 {
 	union sockaddr_union peer;
 	socklen_t l = sizeof(peer);
 	struct tcp_conn *c;
-	int fd, rc, id, owner = -1, on = 1;
+	const char *why = NULL;
+	int fd, rc = 0, id = 0, owner;
 
 	fd = accept4(si->fd, &peer.s, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1) {
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-		    errno != ECONNABORTED)
-			LM_ERRNO(L_WARN, errno, "accept on %s:%s",
-			    si->address_str, si->port_str);
-		return false;
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			LM_ERR_RL("accept on %s:%s: %s", si->address_str,
+			    si->port_str, strerror(errno));
+		/* ECONNABORTED: that one is gone, others may wait */
+		return errno == ECONNABORTED || errno == EINTR ? 2 : 0;
 	}
-	if (si->proto == PROTO_TLS) {
-		const char *why = NULL;
-
-		if (!tls_accept_allowed(&peer, &why)) {
-			char a[IP_ADDR_STR_MAX];
-			struct ip_addr pip;
-
-			ip_addr_from_su(&pip, &peer);
-			ip_addr_to_str(&pip, a, sizeof(a));
-			LM_INFO("TLS connection from %s:%u refused: %s", a,
-			    su_port(&peer), why);
-			tls_stats_inc(TLS_STAT_HS_REFUSED);
-			close(fd);
-			return true;
-		}
-	}
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	owner = tcp_pick_owner(self);
 	tcp_conn_lock();
-	rc = tcp_conn_add(&c, si->proto, &peer, si);
-	if (rc == 0) {
+	if (si->proto == PROTO_TLS && !tls_accept_allowed(&peer, &why))
+		rc = E_AGAIN;
+	else if ((rc = tcp_conn_add(&c, si->proto, &peer, si)) == 0) {
 		c->created_ms = c->last_ms = get_ticks_ms();
+		c->owner = owner;
 		id = c->id;
-		/* the owner is fixed before anyone may queue to c */
-		c->owner = next_reader;
 	}
 	tcp_conn_unlock();
 	if (rc != 0) {
-		LM_WARN("connection refused: %s (tcp_max_connections=%d)",
-		    err_str(rc), core_cfg.tcp_max_connections);
+		char a[IP_ADDR_STR_MAX];
+		struct ip_addr pip;
+
+		ip_addr_from_su(&pip, &peer);
+		ip_addr_to_str(&pip, a, sizeof(a));
+		if (why != NULL) {
+			LM_INFO("TLS connection from %s:%u refused: %s", a,
+			    su_port(&peer), why);
+			tls_stats_inc(TLS_STAT_HS_REFUSED);
+		} else {
+			LM_LOG_RL(L_WARN, "connection from %s:%u refused: %s "
+			    "(tcp_max_connections=%d)", a, su_port(&peer),
+			    err_str(rc), core_cfg.tcp_max_connections);
+		}
 		close(fd);
-		return true;
+		return 2;
 	}
-	rc = tcp_hand_over(id, &owner, fd);
-	close(fd);
-	tcp_conn_lock();
-	if ((c = tcp_conn_find_id(id)) != NULL) {
-		if (rc != 0)
-			tcp_conn_remove(c);
-		else if (c->state == TCP_S_NEW)
-			c->owner = owner;
+	if (owner != self) {
+		if (tcp_cmd_send(owner, TCP_CMD_NEW, id, fd) == 0) {
+			close(fd);
+			return 2;
+		}
+		/* its channel is full: keep it */
+		tcp_conn_lock();
+		if ((c = tcp_conn_find_id(id)) != NULL)
+			c->owner = self;
+		tcp_conn_unlock();
 	}
-	tcp_conn_unlock();
-	if (rc != 0)
-		LM_WARN("no TCP reader takes new connections: closed");
-	return true;
+	*id_out = id;
+	*fd_out = fd;
+	return 1;
 }
 
 /* Ask owners to close what timed out; drop entries nobody took. */
@@ -370,51 +382,10 @@ tcp_scan(void)
 int
 tcp_main_loop(int rank, void *arg)
 {
-	struct epoll_event ev, evs[64];
-	struct socket_info *si;
-	uint64_t last_scan = 0, now;
-	int ep, n, i;
-
 	(void)rank;
 	(void)arg;
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
-		LM_ERRNO(L_CRIT, errno, "epoll_create1");
-		return E_IO;
-	}
-	for (si = tcp_listen; si != NULL; si = si->next) {
-		ev.events = EPOLLIN;
-		ev.data.ptr = si;
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, si->fd, &ev) == -1) {
-			LM_ERRNO(L_CRIT, errno, "epoll_ctl");
-			return E_IO;
-		}
-	}
-	for (si = tls_listen; si != NULL; si = si->next) {
-		ev.events = EPOLLIN;
-		ev.data.ptr = si;
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, si->fd, &ev) == -1) {
-			LM_ERRNO(L_CRIT, errno, "epoll_ctl");
-			return E_IO;
-		}
-	}
 	for (;;) {
-		n = epoll_wait(ep, evs, 64, 500);
-		if (n == -1 && errno != EINTR) {
-			LM_ERRNO(L_CRIT, errno, "epoll_wait");
-			return E_IO;
-		}
-		for (i = 0; i < n; i++) {
-			int k;
-
-			/* a bounded batch per socket and round */
-			for (k = 0; k < 64; k++)
-				if (!tcp_accept_one(evs[i].data.ptr))
-					break;
-		}
-		now = get_ticks_ms();
-		if (now - last_scan >= 1000) {
-			last_scan = now;
-			tcp_scan();
-		}
+		poll(NULL, 0, 1000);
+		tcp_scan();
 	}
 }

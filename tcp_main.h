@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+struct socket_info;
+
 /* Commands sent to a reader over its channel (a unix SOCK_DGRAM
  * socketpair made before fork; every process may write to it). */
 enum tcp_cmd_type {
@@ -37,8 +39,19 @@ int tcp_cmd_send(int r, int type, int id, int fd);
 /* The receiving end of reader r's channel (reader r only). */
 int tcp_cmd_fd(int r);
 
-/* The supervisor role (proc_run_fn): accept, hand connections to readers,
- * enforce the limits and timeouts.  Never returns unless it fails. */
+/* Accept one connection on the listening socket si for reader self
+ * (which found si readable): apply tcp_max_connections,
+ * tls_max_handshakes and tls_handshake_rate_per_ip, enter it in the
+ * table, and either keep it for self or pass it to a reader that owns
+ * clearly fewer connections.  1: self must take it (*id_out, *fd_out;
+ * state TCP_S_NEW, owner self); 2: handled here (refused or passed on),
+ * try again; 0: nothing to accept now. */
+int tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out);
+/* Publish how many connections reader r owns (reader r only). */
+void tcp_reader_load_set(int r, int n);
+
+/* The supervisor role (proc_run_fn): once a second, ask owners to close
+ * what outlived its limits.  Never returns. */
 int tcp_main_loop(int rank, void *arg);
 
 #endif

@@ -1,7 +1,9 @@
 /* tcp_read.c: the TCP readers and the send path.
  *
- * A reader owns the connections handed to it (accepted: fd passed by the
- * supervisor; outgoing: opened here on request) and is the only process
+ * A reader owns the connections it accepts (every reader watches the
+ * listening sockets; tcp_accept() may pass one to a less loaded reader
+ * instead), those passed to it, and the outgoing ones it opens on
+ * request; it is the only process
  * that reads, writes or closes them.  Its epoll loop watches its command
  * channel and its connections; every socket is non-blocking and every
  * I/O goes through the connection's struct transport_ops, so this file
@@ -70,6 +72,11 @@ static int by_fd_top;                  /* highest fd + 1 ever used */
 static struct tcp_rconn *graveyard;
 /* connections came or went since the last malloc_trim() */
 static bool heap_dirty;
+/* connections this reader owns (published for tcp_accept's balance) */
+static int n_owned;
+/* epoll data of a listening socket: its socket_info with the low bit set
+ * (an rconn pointer never has it; the command channel is NULL) */
+#define LISTEN_TAG 1u
 
 /* ---------------------------------------------------------- framing */
 
@@ -156,6 +163,7 @@ rconn_close(struct tcp_rconn *r, const char *why)
 	r->buf = NULL;
 	r->closed = r->dead = true;
 	heap_dirty = true;
+	tcp_reader_load_set(tcp_reader_self, --n_owned);
 	r->next_dead = graveyard;
 	graveyard = r;
 }
@@ -181,6 +189,7 @@ rconn_new(int fd, struct tcp_conn *c)
 	}
 	by_fd[fd] = r;
 	heap_dirty = true;
+	tcp_reader_load_set(tcp_reader_self, ++n_owned);
 	if (fd >= by_fd_top)
 		by_fd_top = fd + 1;
 	return r;
@@ -479,16 +488,20 @@ fail:
 	tcp_conn_unlock();
 }
 
-/* An accepted connection passed by the supervisor. */
+/* An accepted connection: ours (tcp_accept) or passed by another reader.
+ * si: the listening socket when known (then a socket bound to one address
+ * needs no getsockname). */
 static void
-tcp_take_new(int id, int fd)
+tcp_take_new(int id, int fd, const struct socket_info *si)
 {
 	union sockaddr_union local;
 	socklen_t l = sizeof(local);
 	struct tcp_conn *c;
 	struct tcp_rconn *r;
 
-	if (getsockname(fd, &local.s, &l) == -1)
+	if (si != NULL && !si->is_any)
+		local = si->su;
+	else if (getsockname(fd, &local.s, &l) == -1)
 		memset(&local, 0, sizeof(local));
 	tcp_conn_lock();
 	c = tcp_conn_find_id(id);
@@ -601,7 +614,7 @@ tcp_commands(int cfd)
 			switch (cmd[i].type) {
 			case TCP_CMD_NEW:
 				if (fd >= 0)
-					tcp_take_new(cmd[i].id, fd);
+					tcp_take_new(cmd[i].id, fd, NULL);
 				fd = -1;
 				break;
 			case TCP_CMD_CONNECT:
@@ -806,6 +819,43 @@ tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
 
 /* ---------------------------------------------------------- the loop */
 
+/* A listening socket is readable: accept a bounded batch (epoll is
+ * level-triggered: what is left wakes a reader again). */
+static void
+tcp_accept_batch(struct socket_info *si)
+{
+	int k, id, fd, rc;
+
+	for (k = 0; k < 16; k++) {
+		rc = tcp_accept(si, tcp_reader_self, &id, &fd);
+		if (rc == 0)
+			return;
+		if (rc == 1)
+			tcp_take_new(id, fd, si);
+	}
+}
+
+static int
+listen_watch(struct socket_info *list)
+{
+	struct epoll_event ev;
+	struct socket_info *si;
+
+	for (si = list; si != NULL; si = si->next) {
+		if (si->fd < 0)
+			continue;
+		/* one reader woken per connection, not all of them */
+		ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+		ev.data.u64 = (uint64_t)(uintptr_t)si | LISTEN_TAG;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, si->fd, &ev) == -1) {
+			LM_ERRNO(L_CRIT, errno, "epoll_ctl (listen %s:%s)",
+			    si->address_str, si->port_str);
+			return E_IO;
+		}
+	}
+	return 0;
+}
+
 /* A reader that restarts forgets what its predecessor owned. */
 static void
 tcp_forget_orphans(void)
@@ -844,6 +894,9 @@ tcp_read_loop(int rank, void *arg)
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &ev) == -1)
 		return E_IO;
 	tcp_forget_orphans();
+	tcp_reader_load_set(rank, 0);
+	if (listen_watch(tcp_listen) != 0 || listen_watch(tls_listen) != 0)
+		return E_IO;
 	for (;;) {
 		n = epoll_wait(ep, evs, 64, TICK_MS);
 		if (n == -1 && errno != EINTR) {
@@ -854,6 +907,12 @@ tcp_read_loop(int rank, void *arg)
 			struct tcp_rconn *r = evs[i].data.ptr;
 			unsigned e = evs[i].events;
 
+			if (evs[i].data.u64 & LISTEN_TAG) {
+				tcp_accept_batch((struct socket_info *)
+				    (uintptr_t)(evs[i].data.u64 & ~(uint64_t)
+				    LISTEN_TAG));
+				continue;
+			}
 			if (r == NULL) {
 				tcp_commands(cfd);
 				continue;

@@ -1,5 +1,6 @@
 # 1000 concurrent TCP connections, each sending one OPTIONS that the
-# script answers with sl_send_reply: all answered; then, with
+# script answers with sl_send_reply: all answered, and spread over the
+# four TCP readers (each holds at least an eighth); then, with
 # tcp_connection_lifetime=2, every connection is closed by the idle
 # timeout (each peer sees EOF within 10 s).
 . "$TOP/test/integ/lib.sh"
@@ -23,9 +24,9 @@ route {
 CFG
 start_proxy "$TMPD/k.cfg"
 wait_tcp "$PROXY_PORT" || fail "no TCP listener"
-python3 - "$PROXY_PORT" "$N" <<'PY' || fail "connection test failed"
-import resource, selectors, socket, sys, time
-port, n = int(sys.argv[1]), int(sys.argv[2])
+python3 - "$PROXY_PORT" "$N" "$PROXY_PID" <<'PY' || fail "connection test failed"
+import os, resource, selectors, socket, sys, time
+port, n, ppid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
 sel = selectors.DefaultSelector()
@@ -66,6 +67,22 @@ while len(answered) < n and time.time() - t0 < 30:
 t1 = time.time()
 print("sent %d, answered %d in %.2f s, early EOF %d" % (len(sent), len(answered), t1 - t0, len(eof)))
 if len(answered) != n or eof:
+    sys.exit(1)
+# sockets held by each child of the proxy: the four readers own the
+# connections, and none of them may own (almost) all of them
+counts = []
+for pid in os.listdir("/proc"):
+    try:
+        if not pid.isdigit() or open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[1] != ppid:
+            continue
+        counts.append(sum(1 for f in os.listdir("/proc/%s/fd" % pid)
+                          if os.readlink("/proc/%s/fd/%s" % (pid, f)).startswith("socket:")))
+    except OSError:
+        pass
+counts.sort(reverse=True)
+print("sockets per proxy process:", counts)
+if len(counts) < 4 or counts[3] < n // 8:
+    print("connections not spread over the readers")
     sys.exit(1)
 # every connection is idle now: wait for the proxy to close them
 while len(eof) < n and time.time() - t1 < 10:
