@@ -1,5 +1,4 @@
 #!/bin/sh
-#!/bin/sh
 # bench/tls_bench.sh: TLS costs of this proxy, side by side with Debian's
 # Kamailio 5.6 (tls module) when it is installed.
 #
@@ -9,14 +8,21 @@
 #     CPU = utime+stime of every proxy process after minus before / HS.
 #     The same for bench/min_tls_server.c, a minimal pre-forked OpenSSL
 #     server with the same certificates and settings (as many processes
-#     as the proxy has TCP readers), and the ratio proxy / baseline.
+#     as the proxy has TCP readers), interleaved with the proxy in ROUNDS
+#     slices per case, and the ratio proxy / baseline.
 #  2. Memory per idle TLS connection: N connections, each completes the
 #     handshake, sends one OPTIONS (answered), then idles; sum of PSS
 #     (/proc/PID/smaps_rollup) of every proxy process after minus before
 #     divided by N.  Target: at most 12 KB.
 #  3. TLS relay CPU per call on one persistent connection: sipp UAC (udp)
-#     -> this proxy (A) -> TLS -> B -> udp -> sipp UAS, RATE calls/s for
-#     SECS s; CPU of B per call.  B is this proxy, then Kamailio 5.6.
+#     -> this proxy (A) -> TLS -> B -> udp -> sipp UAS; CPU of B per call.
+#     Every B (this proxy per TCS value, Kamailio 5.6) runs at the same
+#     time with its own A and its own sipp UAS, idle; after 10 warm-up
+#     calls per pair (not measured), ROUNDS rounds each run
+#     RATE*SECS/ROUNDS calls at RATE/s through every pair in turn (order
+#     reversed every other round), adding up B's CPU ticks and the calls
+#     sipp counted in each slice's own log, so that load from elsewhere on
+#     a shared machine hits every B alike.
 #
 # This proxy runs every part once per tcp_children value in TCS (default
 # "1 4"); Kamailio 5.6 always with tcp_children=1 (5.6 crashes with more
@@ -24,7 +30,7 @@
 # figure ends the output.
 #
 # Usage: sh bench/tls_bench.sh      (HS=1000 N=2000 RATE=200 SECS=10
-#                                    TCS="1 4" PARTS=123)
+#                                    TCS="1 4" PARTS=123 ROUNDS=4)
 # Only 127.0.0.1, ports below 32768; stops only what it started.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -34,6 +40,8 @@ TCS=${TCS:-1 4}
 N=${N:-2000}
 RATE=${RATE:-200}
 SECS=${SECS:-10}
+ROUNDS=${ROUNDS:-4}
+[ "$ROUNDS" -ge 1 ] 2>/dev/null || { echo "ROUNDS must be a number, at least 1"; exit 1; }
 CALLS=$((RATE * SECS))
 command -v sipp >/dev/null || { echo "sipp not installed"; exit 1; }
 "$TOP/kamailio" -V | grep -q USE_TLS || { echo "build first: TLS=1 make all"; exit 1; }
@@ -170,7 +178,7 @@ hs_bench() {   # NAME TAG RSA_PID RSA_PORT EC_PID EC_PORT
 # The proxy and the baseline, interleaved in ROUNDS slices per case so
 # that load from elsewhere on a shared machine hits both alike.
 hs_pair() {   # TC OURS_PID RSA_PORT EC_PORT BASE_RSA_PID BASE_RSA_PORT BASE_EC_PID BASE_EC_PORT
-	tc=$1; r=${ROUNDS:-4}; per=$((HS / r))
+	tc=$1; r=$ROUNDS; per=$((HS / r))
 	for c in "RSA-2048 $2 $3 $5 $6" "ECDSA-P256 $2 $4 $7 $8"; do
 		set -- $c
 		for v in 1.2 1.3; do
@@ -248,33 +256,55 @@ PY
 }
 
 # ------------------------------------------------------------ 3. relay
-relay_bench() {   # NAME TAG B_PID A_UDP_PORT
-	name=$1; tag=$2; shift 2; set -- "$name" "$@"
-	upid=$UAS_PID
-	if [ -n "${PERF:-}" ]; then   # PERF=/path/prefix: perf record B
-		perf record -q -g -o "$PERF.$tag" -p "$(proxy_pids "$2" | paste -sd,)" \
-			-- sleep "$SECS" > /dev/null 2>&1 &
+# Every B runs at the same time, each with its own A (this proxy,
+# forward_tls to that B) and its own sipp UAS on its own port, so a slice
+# through one pair sends nothing to the others.  relay_setup starts one
+# such pair, idle; relay_slice runs PER calls through it and adds B's CPU
+# ticks and sipp's counts (from the slice's own log) to the pair's sums.
+relay_setup() {   # TAG NAME UAS_PORT B_TLS_PORT B_CMD...  (B's cfg sends to UAS_PORT)
+	tag=$1; rname=$2; uas=$3; btls=$4; shift 4
+	sipp -sn uas -i 127.0.0.1 -p "$uas" -nostdin > "$W/uas_$tag.log" 2>&1 &
+	upid=$!; PIDS="$PIDS $upid"
+	wait_udp "$uas" || { echo "sipp UAS for $tag did not start:"; tail -5 "$W/uas_$tag.log"; exit 1; }
+	start b_$tag "$btls" "$@"; bpid=$SPID
+	AU=$(free_port); AR=$(free_port); AE=$(free_port)
+	TC=1 ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $btls);" > "$W/a_$tag.cfg"
+	start a_$tag "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a_$tag.cfg"
+	eval "NAME_$tag=\$rname U_$tag=$upid B_$tag=$bpid A_$tag=$SPID AU_$tag=$AU"
+	eval "T_$tag=0 OK_$tag=0 BAD_$tag=0"
+	RTAGS="$RTAGS $tag"; RREV="$tag $RREV"
+}
+uac() {   # A_UDP_PORT CALLS CALL_RATE LOG
+	timeout $(($2 / $3 + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin \
+		-m "$2" -r "$3" -l 2000 -timeout $(($2 / $3 + 40)) "127.0.0.1:$1" > "$4" 2>&1
+}
+relay_slice() {   # TAG ROUND: PER calls through that pair; prints B's us/call
+	tag=$1; eval "bpid=\$B_$tag au=\$AU_$tag"
+	if [ -n "${PERF:-}" ]; then   # PERF=/path/prefix: perf record B, one file per slice
+		perf record -q -g -o "$PERF.$tag.$2" -p "$(proxy_pids "$bpid" | paste -sd,)" \
+			-- sleep $((PER / RATE)) > /dev/null 2>&1 &
+		PIDS="$PIDS $!"
 	fi
-	if [ -n "${STRACE:-}" ]; then   # STRACE=/path/prefix: strace -c B
-		timeout "$SECS" strace -c -f $(for p in $(proxy_pids "$2"); do printf ' -p %s' "$p"; done) \
-			-o "$STRACE.$tag" > /dev/null 2>&1 &
+	if [ -n "${STRACE:-}" ]; then   # STRACE=/path/prefix: strace -c B, one file per slice
+		timeout $((PER / RATE)) strace -c -f $(for p in $(proxy_pids "$bpid"); do printf ' -p %s' "$p"; done) \
+			-o "$STRACE.$tag.$2" > /dev/null 2>&1 &
+		PIDS="$PIDS $!"
 	fi
-	t0=$(cpu_ticks "$2")
-	timeout $((SECS + 60)) sipp -sn uac -i 127.0.0.1 -p "$(free_port)" -nostdin \
-		-m "$CALLS" -r "$RATE" -l 2000 -timeout $((SECS + 40)) \
-		"127.0.0.1:$3" > "$W/uac_$1.log" 2>&1
-	t1=$(cpu_ticks "$2")
-	ok=$(grep "Successful call" "$W/uac_$1.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-	bad=$(grep "Failed call" "$W/uac_$1.log" | tail -n 1 | awk -F'|' '{gsub(/ /,"",$3); print $3}')
-	printf '  B = %-22s calls %s/%s failed %s: B CPU %d us per call\n' "$1" "${ok:-0}" "$CALLS" \
-		"${bad:-?}" $(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
-	rec "relay/$tag" $(( (t1 - t0) * 1000000 / HZ / ${ok:-1} ))
-	: "$upid"
+	t0=$(cpu_ticks "$bpid")
+	uac "$au" "$PER" "$RATE" "$W/uac_${tag}_$2.log"
+	t1=$(cpu_ticks "$bpid")
+	set -- $(sipp_counts "$W/uac_${tag}_$2.log")
+	eval "bad=\$BAD_$tag"
+	case "$2:$bad" in *[!0-9:]*|:*|*:) bad='?' ;; *) bad=$((bad + $2)) ;; esac
+	eval "BAD_$tag=\$bad"
+	eval "T_$tag=\$((T_$tag + t1 - t0)) OK_$tag=\$((OK_$tag + $1))"
+	printf ' %s %d us' "$tag" $(( (t1 - t0) * 1000000 / HZ / ($1 > 0 ? $1 : 1) ))
 }
 
 stop() { kill "$1" 2>/dev/null; i=0; while kill -0 "$1" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done; }
 
 # ------------------------------------------------------------ 1 and 2
+case $PARTS in *[12]*)
 for TC in $TCS; do
 	U=$(free_port); R=$(free_port); E=$(free_port)
 	ours_cfg "$U" "$R" "$E" > "$W/ours$TC.cfg"
@@ -308,33 +338,53 @@ if [ $HAVE_KAM = yes ]; then
 	esac
 	stop "$KPID"
 fi
+esac
 
 # ------------------------------------------------------------ 3
 case $PARTS in *3*)
-echo "3. TLS relay CPU per call: sipp -> A (this proxy) -> TLS -> B -> sipp UAS, $CALLS calls at $RATE/s"
-UAS=$(free_port)
-sipp -sn uas -i 127.0.0.1 -p "$UAS" -nostdin > "$W/uas.log" 2>&1 &
-UAS_PID=$!; PIDS="$PIDS $UAS_PID"
-relay_pair() {   # NAME TAG: B is already running as $B on $BR
-	AU=$(free_port); AR=$(free_port); AE=$(free_port)
-	TC=1 ours_cfg "$AU" "$AR" "$AE" "forward_tls(\"127.0.0.1\", $BR);" > "$W/a_$2.cfg"
-	start a_$2 "$AR" "$TOP/kamailio" -DD -E -m 64 -f "$W/a_$2.cfg"; A=$SPID
-	relay_bench "$1" "$2" "$B" "$AU"
-	stop "$A"; stop "$B"
-	sleep 1
-}
+PER=$((CALLS / ROUNDS))
+[ "$PER" -ge "$RATE" ] || { echo "3. RATE*SECS/ROUNDS must be at least RATE (one second per slice)"; exit 1; }
+echo "3. TLS relay CPU per call: sipp -> A (this proxy) -> TLS -> B -> sipp UAS, $((PER * ROUNDS)) calls per B at $RATE/s,"
+echo "   every B running, interleaved in $ROUNDS rounds of $PER calls per B"
+RTAGS=""; RREV=""
 for TC in $TCS; do
-	BU=$(free_port); BR=$(free_port); BE=$(free_port)
+	UAS=$(free_port); BU=$(free_port); BR=$(free_port); BE=$(free_port)
 	ours_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/b$TC.cfg"
-	start b$TC "$BR" "$TOP/kamailio" -DD -E -m 64 -f "$W/b$TC.cfg"; B=$SPID
-	relay_pair "this proxy (tc=$TC)" "ours$TC"
+	relay_setup "ours$TC" "this proxy (tc=$TC)" "$UAS" "$BR" \
+		"$TOP/kamailio" -DD -E -m 64 -f "$W/b$TC.cfg"
 done
 if [ $HAVE_KAM = yes ]; then
-	BU=$(free_port); BR=$(free_port); BE=$(free_port)
+	UAS=$(free_port); BU=$(free_port); BR=$(free_port); BE=$(free_port)
 	kam_cfg "$BU" "$BR" "$BE" "forward_udp(\"127.0.0.1\", $UAS);" > "$W/kb.cfg"
-	start kb "$BR" "$KAM" -DD -E -m 64 -Y "$W" -f "$W/kb.cfg"; B=$SPID
-	relay_pair "Kamailio 5.6 (tc=1)" kam
+	relay_setup kam "Kamailio 5.6 (tc=1)" "$UAS" "$BR" \
+		"$KAM" -DD -E -m 64 -Y "$W" -f "$W/kb.cfg"
 fi
+# warm-up, not measured: opens each persistent TLS connection A -> B
+for tag in $RTAGS; do
+	eval "au=\$AU_$tag"
+	uac "$au" 10 10 "$W/warm_$tag.log"
+	set -- $(sipp_counts "$W/warm_$tag.log")
+	[ "$1" -gt 0 ] || echo "  warning: $tag: no warm-up call went through ($*)"
+done
+# the rounds: each pair in turn, in reverse order every other round
+i=1
+while [ $i -le "$ROUNDS" ]; do
+	if [ $((i % 2)) -eq 1 ]; then order=$RTAGS; else order=$RREV; fi
+	printf '  round %d, B CPU per call:' "$i"
+	for tag in $order; do relay_slice "$tag" "$i"; done
+	echo
+	i=$((i + 1))
+done
+for tag in $RTAGS; do
+	eval "name=\$NAME_$tag t=\$T_$tag ok=\$OK_$tag bad=\$BAD_$tag"
+	us=$((t * 1000000 / HZ / (ok > 0 ? ok : 1)))
+	printf '  B = %-22s calls %s/%s failed %s: B CPU %d us per call\n' "$name" "$ok" $((PER * ROUNDS)) "$bad" "$us"
+	rec "relay/$tag" "$us"
+done
+for tag in $RTAGS; do
+	eval "a=\$A_$tag b=\$B_$tag u=\$U_$tag"
+	stop "$a"; stop "$b"; stop "$u"
+done
 esac
 
 # ------------------------------------------------------------ table
