@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -43,6 +44,20 @@ int tcp_readers;
 /* chan[r][0]: reader r receives; chan[r][1]: everyone sends.  pkg of the
  * main process, inherited by every child. */
 static int (*chan)[2];
+/* wake_fd[r]: reader r's eventfd, written when bytes were queued for one
+ * of its connections; pend[r]: which ones (shm, under tcp_conn_lock).
+ * Cheaper than a channel datagram per send: no socket buffer, and the
+ * reader learns every pending connection with one read(). */
+#define TCP_PEND_MAX 256
+
+struct tcp_pend {
+	int n;
+	bool overflow;              /* more than fit: the reader scans all */
+	int id[TCP_PEND_MAX];
+};
+
+static int *wake_fd;
+static struct tcp_pend *pend;
 
 /* New TLS connections per source IP and second (tls_handshake_rate_per_ip):
  * a small open-addressed table in shm (any reader accepts), guarded by
@@ -129,7 +144,10 @@ tcp_init(char **err)
 	if ((chan = pkg_malloc(sizeof(*chan) * (size_t)tcp_readers)) == NULL ||
 	    (reader_load = shm_zalloc(sizeof(*reader_load) *
 		(size_t)tcp_readers)) == NULL ||
-	    (tls_rate = shm_zalloc(sizeof(*tls_rate) * TLS_RATE_SLOTS)) == NULL)
+	    (tls_rate = shm_zalloc(sizeof(*tls_rate) * TLS_RATE_SLOTS)) == NULL ||
+	    (wake_fd = pkg_malloc(sizeof(*wake_fd) * (size_t)tcp_readers)) ==
+	    NULL ||
+	    (pend = shm_zalloc(sizeof(*pend) * (size_t)tcp_readers)) == NULL)
 		return E_NOMEM;
 	for (r = 0; r < tcp_readers; r++) {
 		if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0,
@@ -143,8 +161,70 @@ tcp_init(char **err)
 		fcntl(chan[r][1], F_SETFL, O_NONBLOCK);
 		setsockopt(chan[r][1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
 		setsockopt(chan[r][0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+		if ((wake_fd[r] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) ==
+		    -1) {
+			snprintf(ebuf, sizeof(ebuf), "eventfd: %s",
+			    strerror(errno));
+			*err = ebuf;
+			return E_IO;
+		}
 	}
 	return 0;
+}
+
+int
+tcp_wake_fd(int r)
+{
+	return wake_fd[r];
+}
+
+void
+tcp_pending_add(int r, int id)
+{
+	struct tcp_pend *p;
+
+	if (pend == NULL || r < 0 || r >= tcp_readers)
+		return;
+	p = &pend[r];
+	if (p->n < TCP_PEND_MAX)
+		p->id[p->n++] = id;
+	else
+		p->overflow = true;
+}
+
+void
+tcp_wake(int r)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	if (wake_fd == NULL || r < 0 || r >= tcp_readers)
+		return;
+	/* EAGAIN: the counter is full, the reader is awake anyway */
+	do {
+		n = write(wake_fd[r], &one, sizeof(one));
+	} while (n == -1 && errno == EINTR);
+}
+
+int
+tcp_pending_take(int r, int *ids, int max, bool *overflow)
+{
+	struct tcp_pend *p = &pend[r];
+	uint64_t v;
+	int n;
+
+	/* reset the counter before looking: a wake-up after this read
+	 * belongs to an entry we may not see now, and wakes us again */
+	while (read(wake_fd[r], &v, sizeof(v)) == -1 && errno == EINTR)
+		;
+	tcp_conn_lock();
+	n = p->n < max ? p->n : max;
+	memcpy(ids, p->id, sizeof(*ids) * (size_t)n);
+	*overflow = p->overflow || p->n > max;
+	p->n = 0;
+	p->overflow = false;
+	tcp_conn_unlock();
+	return n;
 }
 
 int

@@ -13,7 +13,8 @@ struct socket_info;
 enum tcp_cmd_type {
 	TCP_CMD_NEW = 1,   /* accepted connection; fd passed (SCM_RIGHTS) */
 	TCP_CMD_CONNECT,   /* open the outgoing connection id */
-	TCP_CMD_SEND,      /* bytes were queued for connection id */
+	TCP_CMD_SEND,      /* bytes were queued for connection id (unused:
+			    * see tcp_wake) */
 	TCP_CMD_CLOSE,     /* close connection id */
 };
 
@@ -38,6 +39,16 @@ int tcp_init(char **err);
 int tcp_cmd_send(int r, int type, int id, int fd);
 /* The receiving end of reader r's channel (reader r only). */
 int tcp_cmd_fd(int r);
+
+/* Queued bytes for a connection owned by reader r: note its id
+ * (tcp_conn_lock held), then, after unlocking, wake r.  Any process. */
+void tcp_pending_add(int r, int id);
+void tcp_wake(int r);
+/* Reader r's eventfd (readable when woken; reader r only). */
+int tcp_wake_fd(int r);
+/* Reader r takes the ids noted for it (up to max; *overflow: more were
+ * noted than kept, check every connection).  Takes tcp_conn_lock. */
+int tcp_pending_take(int r, int *ids, int max, bool *overflow);
 
 /* Accept one connection on the listening socket si for reader self
  * (which found si readable): apply tcp_max_connections,

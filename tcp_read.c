@@ -77,6 +77,8 @@ static int n_owned;
 /* epoll data of a listening socket: its socket_info with the low bit set
  * (an rconn pointer never has it; the command channel is NULL) */
 #define LISTEN_TAG 1u
+/* epoll data of the wake-up eventfd */
+static int wake_mark;
 
 /* ---------------------------------------------------------- framing */
 
@@ -764,7 +766,11 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 	if (c->q_bytes + len > TCP_QUEUE_MAX)
 		return E_TOOBIG;   /* the peer does not read: don't pile up */
 	*wake = c->q_bytes == 0;
-	return tcp_conn_queue(c, buf, len, get_ticks_ms());
+	if ((rc = tcp_conn_queue(c, buf, len, get_ticks_ms())) != 0)
+		return rc;
+	if (*wake && c->state != TCP_S_NEW)
+		tcp_pending_add(c->owner, c->id);
+	return 0;
 }
 
 int
@@ -813,11 +819,33 @@ tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
 		return tcp_send_own(r, buf, len);
 	}
 	if (wake)
-		tcp_cmd_send(owner, TCP_CMD_SEND, id, -1);   /* lost: tick */
+		tcp_wake(owner);
 	return 0;
 }
 
 /* ---------------------------------------------------------- the loop */
+
+/* Woken (tcp_wake): flush the connections others queued bytes for. */
+static void
+tcp_pending(void)
+{
+	int ids[64], n, i, fd, rc;
+	bool overflow;
+	struct tcp_rconn *r;
+
+	n = tcp_pending_take(tcp_reader_self, ids, 64, &overflow);
+	for (i = 0; i < n; i++)
+		if ((r = rconn_by_id(ids[i])) != NULL && !r->connecting &&
+		    (rc = rconn_flush(r)) != 0)
+			rconn_close(r, err_str(rc));
+	if (!overflow)
+		return;
+	for (fd = 0; fd < by_fd_top; fd++)
+		if ((r = by_fd[fd]) != NULL && !r->closed && !r->connecting &&
+		    __atomic_load_n(&r->c->q_bytes, __ATOMIC_RELAXED) > 0 &&
+		    (rc = rconn_flush(r)) != 0)
+			rconn_close(r, err_str(rc));
+}
 
 /* A listening socket is readable: accept a bounded batch (epoll is
  * level-triggered: what is left wakes a reader again). */
@@ -895,6 +923,10 @@ tcp_read_loop(int rank, void *arg)
 		return E_IO;
 	tcp_forget_orphans();
 	tcp_reader_load_set(rank, 0);
+	ev.events = EPOLLIN;
+	ev.data.ptr = &wake_mark;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, tcp_wake_fd(rank), &ev) == -1)
+		return E_IO;
 	if (listen_watch(tcp_listen) != 0 || listen_watch(tls_listen) != 0)
 		return E_IO;
 	for (;;) {
@@ -907,6 +939,10 @@ tcp_read_loop(int rank, void *arg)
 			struct tcp_rconn *r = evs[i].data.ptr;
 			unsigned e = evs[i].events;
 
+			if (evs[i].data.ptr == &wake_mark) {
+				tcp_pending();
+				continue;
+			}
 			if (evs[i].data.u64 & LISTEN_TAG) {
 				tcp_accept_batch((struct socket_info *)
 				    (uintptr_t)(evs[i].data.u64 & ~(uint64_t)
