@@ -200,7 +200,7 @@ tcp_wake(int r)
 
 	if (wake_fd == NULL || r < 0 || r >= tcp_readers)
 		return;
-	/* EAGAIN: the counter is full, the reader is awake anyway */
+	/* EAGAIN would mean a full counter: not in this universe */
 	do {
 		n = write(wake_fd[r], &one, sizeof(one));
 	} while (n == -1 && errno == EINTR);
@@ -210,13 +210,11 @@ int
 tcp_pending_take(int r, int *ids, int max, bool *overflow)
 {
 	struct tcp_pend *p = &pend[r];
-	uint64_t v;
 	int n;
 
-	/* reset the counter before looking: a wake-up after this read
-	 * belongs to an entry we may not see now, and wakes us again */
-	while (read(wake_fd[r], &v, sizeof(v)) == -1 && errno == EINTR)
-		;
+	/* the reader watches its eventfd edge-triggered: every write is an
+	 * event of its own, so the counter is never read back (one system
+	 * call less per wake-up; 2^64 writes are needed to fill it) */
 	tcp_conn_lock();
 	n = p->n < max ? p->n : max;
 	memcpy(ids, p->id, sizeof(*ids) * (size_t)n);

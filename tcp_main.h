@@ -44,7 +44,8 @@ int tcp_cmd_fd(int r);
  * (tcp_conn_lock held), then, after unlocking, wake r.  Any process. */
 void tcp_pending_add(int r, int id);
 void tcp_wake(int r);
-/* Reader r's eventfd (readable when woken; reader r only). */
+/* Reader r's eventfd (watched edge-triggered, never read: each write is
+ * one wake-up; reader r only). */
 int tcp_wake_fd(int r);
 /* Reader r takes the ids noted for it (up to max; *overflow: more were
  * noted than kept, check every connection).  Takes tcp_conn_lock. */

@@ -923,7 +923,8 @@ tcp_read_loop(int rank, void *arg)
 		return E_IO;
 	tcp_forget_orphans();
 	tcp_reader_load_set(rank, 0);
-	ev.events = EPOLLIN;
+	/* edge-triggered: each tcp_wake() is one event, no read() needed */
+	ev.events = EPOLLIN | EPOLLET;
 	ev.data.ptr = &wake_mark;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, tcp_wake_fd(rank), &ev) == -1)
 		return E_IO;
