@@ -29,10 +29,34 @@
 #include "transport.h"
 
 #define BUF_SIZE 65536
-#define MAX_FWD_DEFAULT 70
+#define MAX_FWD_DEFAULT_STR "70"
 
 struct fwd_stats fwd_stats;
 static char out_buf[BUF_SIZE];
+
+/* Text builders for what every forwarded message gets (Via, received=,
+ * Max-Forwards): a plain copy and digit loop, no snprintf() parsing a
+ * format each time.  The caller has made room. */
+static char *
+put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *
+put_num(char *p, unsigned int v, unsigned int base)
+{
+	char tmp[16];
+	size_t i = 0;
+
+	do
+		tmp[i++] = "0123456789abcdef"[v % base];
+	while ((v /= base) != 0);
+	while (i > 0)
+		*p++ = tmp[--i];
+	return p;
+}
 
 /* ---------------------------------------------------------- destinations */
 
@@ -163,12 +187,12 @@ via_name_matches(const struct str *host, const struct ip_addr *src)
 static int
 via_add_received(struct sip_msg *msg, struct via_body *v)
 {
-	char ipbuf[64], tmp[128];
+	char ipbuf[64], tmp[128], *q;
 	struct ip_addr via_ip;
-	size_t hl = v->host.len;
+	size_t hl = v->host.len, n;
 	const char *hs = v->host.s;
 	bool need;
-	int n, rc;
+	int rc;
 
 	if (hl >= 2 && hs[0] == '[') {
 		hs++;
@@ -180,29 +204,33 @@ via_add_received(struct sip_msg *msg, struct via_body *v)
 		need = !via_name_matches(&v->host, &msg->rcv.src_ip);
 	need = need || v->rport != NULL;
 	if (v->rport != NULL && v->rport->body.len == 0) {
-		n = snprintf(tmp, sizeof(tmp), "=%u", msg->rcv.src_port);
+		q = tmp;
+		*q++ = '=';
+		q = put_num(q, msg->rcv.src_port, 10);
 		rc = lump_insert(msg,
 		    (size_t)(v->rport->name.s + v->rport->name.len - msg->buf),
-		    tmp, (size_t)n);
+		    tmp, (size_t)(q - tmp));
 		if (rc != 0)
 			return rc;
 	}
 	if (v->received != NULL)
 		need = false;
-	n = 0;
+	q = tmp;
 	if (need) {
-		ip_addr_to_str(&msg->rcv.src_ip, ipbuf, sizeof(ipbuf));
-		n = snprintf(tmp, sizeof(tmp), ";received=%s", ipbuf);
+		n = ip_addr_to_str(&msg->rcv.src_ip, ipbuf, sizeof(ipbuf));
+		q = put_mem(q, ";received=", 10);
+		q = put_mem(q, ipbuf, n);
 	}
 	/* over a stream: name the connection, so that the reply goes back
 	 * over it (forward_reply) */
-	if (proto_is_stream(msg->rcv.proto) && msg->rcv.conn_id > 0)
-		n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, ";i=%x",
-		    (unsigned)msg->rcv.conn_id);
-	if (n == 0)
+	if (proto_is_stream(msg->rcv.proto) && msg->rcv.conn_id > 0) {
+		q = put_mem(q, ";i=", 3);
+		q = put_num(q, (unsigned)msg->rcv.conn_id, 16);
+	}
+	if (q == tmp)
 		return 0;
 	return lump_insert(msg, (size_t)(via_end(v) - msg->buf), tmp,
-	    (size_t)n);
+	    (size_t)(q - tmp));
 }
 
 /* The connection id we put in a Via (";i=hex"), 0 if none. */
@@ -258,10 +286,10 @@ static int
 via_insert_ours(struct sip_msg *msg, struct dest_info *d, struct via_body *v,
     const char *given, size_t given_len)
 {
-	char branch[48], *via;
+	char branch[48], *via, *q;
 	struct socket_info *si = d->send_sock;
-	size_t blen, off;
-	int n;
+	const char *pn, *host;
+	size_t blen, off, pl, hl;
 
 	if (given != NULL) {
 		blen = given_len < sizeof(branch) ? given_len : sizeof(branch);
@@ -269,14 +297,25 @@ via_insert_ours(struct sip_msg *msg, struct dest_info *d, struct via_body *v,
 	} else {
 		blen = make_branch(msg, v, branch);
 	}
-	if ((via = pkg_malloc(256)) == NULL)
+	pn = proto_via_name(d->proto);
+	host = socket_via_host(si);
+	pl = strlen(pn);
+	hl = strlen(host);
+	/* "Via: SIP/2.0/" proto SP host ":" port ";branch=" branch CRLF */
+	if ((via = pkg_malloc(13 + pl + 1 + hl + 1 + 5 + 8 + blen + 2)) == NULL)
 		return E_NOMEM;
-	n = snprintf(via, 256, "Via: SIP/2.0/%s %s:%u;branch=%.*s\r\n",
-	    proto_via_name(d->proto), socket_via_host(si), si->port,
-	    (int)blen, branch);
+	q = put_mem(via, "Via: SIP/2.0/", 13);
+	q = put_mem(q, pn, pl);
+	*q++ = ' ';
+	q = put_mem(q, host, hl);
+	*q++ = ':';
+	q = put_num(q, si->port, 10);
+	q = put_mem(q, ";branch=", 8);
+	q = put_mem(q, branch, blen);
+	q = put_mem(q, "\r\n", 2);
 	off = msg->h[HDR_VIA] ? (size_t)(msg->h[HDR_VIA]->raw.s - msg->buf)
 			      : msg_hdrs_start(msg);
-	return lump_insert_take(msg, off, via, (size_t)n);
+	return lump_insert_take(msg, off, via, (size_t)(q - via));
 }
 
 /* ---------------------------------------------------------- Max-Forwards */
@@ -286,23 +325,26 @@ maxfwd_update(struct sip_msg *msg)
 {
 	struct hdr_field *h = msg->h[HDR_MAXFORWARDS];
 	char tmp[32];
-	int v, n;
+	size_t n;
+	int v;
 
 	if (msg->core_flags & MSG_FLAG_MAXFWD_DONE)
 		return 0;
 	if (h == NULL) {
-		n = snprintf(tmp, sizeof(tmp), "Max-Forwards: %d\r\n",
-		    MAX_FWD_DEFAULT);
-		return lump_insert(msg, msg_hdrs_end(msg), tmp, (size_t)n);
+		static const char dflt[] = "Max-Forwards: " MAX_FWD_DEFAULT_STR
+		    "\r\n";
+
+		return lump_insert(msg, msg_hdrs_end(msg), dflt,
+		    sizeof(dflt) - 1);
 	}
 	if ((v = parse_maxfwd(msg)) < 0)
 		return E_PARSE;
 	if (v == 0)
 		return E_TOOBIG;
-	n = snprintf(tmp, sizeof(tmp), "%d", v - 1);
+	n = (size_t)(put_num(tmp, (unsigned)(v - 1), 10) - tmp);
 	if (lump_delete(msg, (size_t)(h->body.s - msg->buf), h->body.len))
 		return E_NOMEM;
-	return lump_insert(msg, (size_t)(h->body.s - msg->buf), tmp, (size_t)n);
+	return lump_insert(msg, (size_t)(h->body.s - msg->buf), tmp, n);
 }
 
 /* ---------------------------------------------------------- next hop */

@@ -111,6 +111,7 @@ struct cseq_body {
 
 struct lump;
 struct socket_info;
+struct hdr_chunk;
 
 struct sip_msg {
 	const char *buf;        /* not owned */
@@ -124,6 +125,7 @@ struct sip_msg {
 				 * when present and it fits, else to the end */
 	long content_length;    /* -1 if no Content-Length header */
 	bool eoh;               /* a blank line ended the headers */
+	struct hdr_chunk *hdr_mem;      /* where the header nodes live */
 
 	/* lazily parsed request-URI (see parse_sip_msg_uri) */
 	struct sip_uri parsed_uri;

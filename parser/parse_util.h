@@ -125,6 +125,22 @@ pu_trim(const char **s, size_t *len)
 	*len = (size_t)(e - b);
 }
 
+/* Case-insensitive test of [s, s + len) against lit, a lower-case
+ * letters-only literal of litlen bytes: OR-ing 0x20 maps exactly the two
+ * cases of a letter onto the lower-case one. */
+static inline bool
+pu_is_name(const char *s, size_t len, const char *lit, size_t litlen)
+{
+	size_t i;
+
+	if (len != litlen)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((s[i] | 0x20) != lit[i])
+			return false;
+	return true;
+}
+
 /* Parse a decimal number of at most maxdig digits from [p, end) into *val;
  * returns the position after the digits or NULL if there were none or
  * too many (the number then does not fit the caller's range). */

@@ -14,18 +14,20 @@
 static enum proto
 via_proto(const struct str *t)
 {
+	/* lower case for pu_is_name() */
 	static const struct {
 		const char *name;
+		size_t len;
 		enum proto proto;
 	} tab[] = {
-		{ "UDP", PROTO_UDP }, { "TCP", PROTO_TCP },
-		{ "TLS", PROTO_TLS }, { "SCTP", PROTO_SCTP },
-		{ "WS", PROTO_WS }, { "WSS", PROTO_WSS },
+		{ "udp", 3, PROTO_UDP }, { "tcp", 3, PROTO_TCP },
+		{ "tls", 3, PROTO_TLS }, { "sctp", 4, PROTO_SCTP },
+		{ "ws", 2, PROTO_WS }, { "wss", 3, PROTO_WSS },
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
-		if (str_caseeq_c(t, tab[i].name))
+		if (pu_is_name(t->s, t->len, tab[i].name, tab[i].len))
 			return tab[i].proto;
 	return PROTO_OTHER;
 }
@@ -93,15 +95,34 @@ via_comment(const char *p, const char *end)
 	return NULL;
 }
 
+/* One pass over the list (rather than a param_find() per name): the
+ * first of each name wins, as with param_find(). */
 static void
 via_known_params(struct via_body *v)
 {
-	v->branch = param_find(v->param_lst, "branch");
-	v->received = param_find(v->param_lst, "received");
-	v->rport = param_find(v->param_lst, "rport");
-	v->maddr = param_find(v->param_lst, "maddr");
-	v->ttl = param_find(v->param_lst, "ttl");
-	v->alias = param_find(v->param_lst, "alias");
+	struct param *p, **slot;
+
+	for (p = v->param_lst; p != NULL; p = p->next) {
+		const char *n = p->name.s;
+		size_t len = p->name.len;
+
+		if (pu_is_name(n, len, "branch", 6))
+			slot = &v->branch;
+		else if (pu_is_name(n, len, "received", 8))
+			slot = &v->received;
+		else if (pu_is_name(n, len, "rport", 5))
+			slot = &v->rport;
+		else if (pu_is_name(n, len, "maddr", 5))
+			slot = &v->maddr;
+		else if (pu_is_name(n, len, "ttl", 3))
+			slot = &v->ttl;
+		else if (pu_is_name(n, len, "alias", 5))
+			slot = &v->alias;
+		else
+			continue;
+		if (*slot == NULL)
+			*slot = p;
+	}
 }
 
 /* One via-parm at *pp; leaves *pp after it (and after trailing LWS). */

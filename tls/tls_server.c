@@ -1,7 +1,7 @@
 /* tls/tls_server.c: the per-connection TLS state machine over a
  * non-blocking fd (guide 2.3).
  *
- * Every SSL I/O call is preceded by ERR_clear_error() and its result goes
+ * Every SSL I/O call is preceded by errq_clear() and its result goes
  * through conn_ssl_error(), the one place that maps SSL_get_error(). */
 #define LOG_MODULE "tls"
 #include <errno.h>
@@ -59,6 +59,18 @@ struct tls_conn {
 };
 
 #define TLS_ERR_MAX 512
+
+/* Empty this thread's error queue before an SSL I/O call, as
+ * SSL_get_error() requires.  It is almost always empty already (the
+ * failure paths drain it), and ERR_clear_error() resets all of its slots
+ * every time, so look first: ERR_peek_error() is the very test
+ * SSL_get_error() applies, so a queue it calls empty is empty enough. */
+static inline void
+errq_clear(void)
+{
+	if (ERR_peek_error() != 0)
+		ERR_clear_error();
+}
 
 /* c's error buffer (TLS_ERR_MAX bytes), made on first use; a shared one
  * if there is no memory for it. */
@@ -300,7 +312,7 @@ tls_conn_handshake(struct tls_conn *c)
 	case TLS_ST_HANDSHAKE:
 		break;
 	}
-	ERR_clear_error();
+	errq_clear();
 	ret = SSL_do_handshake(c->ssl);
 	if (ret == 1) {
 		c->state = TLS_ST_OPEN;
@@ -327,7 +339,7 @@ tls_conn_read(struct tls_conn *c, void *buf, size_t len)
 		return 0;
 	if (c->state != TLS_ST_OPEN && (rc = tls_conn_handshake(c)) != 0)
 		return rc;
-	ERR_clear_error();
+	errq_clear();
 	ret = SSL_read_ex(c->ssl, buf, len, &n);
 	if (ret == 1)
 		return (ssize_t)n;
@@ -345,7 +357,7 @@ tls_conn_write(struct tls_conn *c, const void *buf, size_t len)
 		return rc;
 	if (len == 0)
 		return 0;
-	ERR_clear_error();
+	errq_clear();
 	ret = SSL_write_ex(c->ssl, buf, len, &n);
 	if (ret == 1)
 		return (ssize_t)n;
