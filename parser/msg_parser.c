@@ -38,55 +38,144 @@ static const struct {
 	ENTRY("PUBLISH",		METHOD_PUBLISH),
 };
 
-/* Long and compact (RFC 3261 §7.3.3, RFC 3265, RFC 3515) names. */
-static const struct {
+/* Long and compact (RFC 3261 §7.3.3, RFC 3265, RFC 3515) names, one
+ * list per (lower-cased) first letter, each ended by a NULL name, so that
+ * a lookup compares against a handful of names rather than all of them. */
+struct hdr_name {
 	const char *name;
 	size_t len;
 	enum hdr_type type;
-} hdr_tab[] = {
-	ENTRY("Via",			HDR_VIA),
-	ENTRY("v",			HDR_VIA),
-	ENTRY("To",			HDR_TO),
-	ENTRY("t",			HDR_TO),
-	ENTRY("From",			HDR_FROM),
-	ENTRY("f",			HDR_FROM),
+};
+
+static const struct hdr_name hdr_a[] = {
+	ENTRY("Allow",			HDR_ALLOW),
+	ENTRY("Authorization",		HDR_AUTHORIZATION),
+	ENTRY("Accept",			HDR_ACCEPT),
+	ENTRY("Alert-Info",		HDR_ALERTINFO),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_c[] = {
 	ENTRY("CSeq",			HDR_CSEQ),
 	ENTRY("Call-ID",		HDR_CALLID),
-	ENTRY("i",			HDR_CALLID),
 	ENTRY("Contact",		HDR_CONTACT),
-	ENTRY("m",			HDR_CONTACT),
-	ENTRY("Max-Forwards",		HDR_MAXFORWARDS),
-	ENTRY("Route",			HDR_ROUTE),
-	ENTRY("Record-Route",		HDR_RECORDROUTE),
 	ENTRY("Content-Length",		HDR_CONTENTLENGTH),
-	ENTRY("l",			HDR_CONTENTLENGTH),
 	ENTRY("Content-Type",		HDR_CONTENTTYPE),
 	ENTRY("c",			HDR_CONTENTTYPE),
-	ENTRY("Expires",		HDR_EXPIRES),
-	ENTRY("User-Agent",		HDR_USERAGENT),
-	ENTRY("Server",			HDR_SERVER),
-	ENTRY("Supported",		HDR_SUPPORTED),
-	ENTRY("k",			HDR_SUPPORTED),
-	ENTRY("Require",		HDR_REQUIRE),
-	ENTRY("Proxy-Require",		HDR_PROXYREQUIRE),
-	ENTRY("Unsupported",		HDR_UNSUPPORTED),
-	ENTRY("Allow",			HDR_ALLOW),
-	ENTRY("Event",			HDR_EVENT),
-	ENTRY("o",			HDR_EVENT),
-	ENTRY("Authorization",		HDR_AUTHORIZATION),
-	ENTRY("Proxy-Authorization",	HDR_PROXYAUTHORIZATION),
-	ENTRY("WWW-Authenticate",	HDR_WWWAUTHENTICATE),
-	ENTRY("Proxy-Authenticate",	HDR_PROXYAUTHENTICATE),
-	ENTRY("Subject",		HDR_SUBJECT),
-	ENTRY("s",			HDR_SUBJECT),
-	ENTRY("Accept",			HDR_ACCEPT),
 	ENTRY("Content-Encoding",	HDR_CONTENTENCODING),
-	ENTRY("e",			HDR_CONTENTENCODING),
-	ENTRY("Alert-Info",		HDR_ALERTINFO),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_d[] = {
 	ENTRY("Date",			HDR_DATE),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_e[] = {
+	ENTRY("Expires",		HDR_EXPIRES),
+	ENTRY("Event",			HDR_EVENT),
+	ENTRY("e",			HDR_CONTENTENCODING),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_f[] = {
+	ENTRY("From",			HDR_FROM),
+	ENTRY("f",			HDR_FROM),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_i[] = {
+	ENTRY("i",			HDR_CALLID),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_k[] = {
+	ENTRY("k",			HDR_SUPPORTED),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_l[] = {
+	ENTRY("l",			HDR_CONTENTLENGTH),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_m[] = {
+	ENTRY("m",			HDR_CONTACT),
+	ENTRY("Max-Forwards",		HDR_MAXFORWARDS),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_o[] = {
+	ENTRY("o",			HDR_EVENT),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_p[] = {
+	ENTRY("Proxy-Require",		HDR_PROXYREQUIRE),
+	ENTRY("Proxy-Authorization",	HDR_PROXYAUTHORIZATION),
+	ENTRY("Proxy-Authenticate",	HDR_PROXYAUTHENTICATE),
 	ENTRY("Path",			HDR_PATH),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_r[] = {
+	ENTRY("Route",			HDR_ROUTE),
+	ENTRY("Record-Route",		HDR_RECORDROUTE),
+	ENTRY("Require",		HDR_REQUIRE),
 	ENTRY("Refer-To",		HDR_REFERTO),
 	ENTRY("r",			HDR_REFERTO),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_s[] = {
+	ENTRY("Server",			HDR_SERVER),
+	ENTRY("Supported",		HDR_SUPPORTED),
+	ENTRY("Subject",		HDR_SUBJECT),
+	ENTRY("s",			HDR_SUBJECT),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_t[] = {
+	ENTRY("To",			HDR_TO),
+	ENTRY("t",			HDR_TO),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_u[] = {
+	ENTRY("User-Agent",		HDR_USERAGENT),
+	ENTRY("Unsupported",		HDR_UNSUPPORTED),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_v[] = {
+	ENTRY("Via",			HDR_VIA),
+	ENTRY("v",			HDR_VIA),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name hdr_w[] = {
+	ENTRY("WWW-Authenticate",	HDR_WWWAUTHENTICATE),
+	{ NULL, 0, HDR_OTHER },
+};
+
+static const struct hdr_name *const hdr_by_letter[26] = {
+	['a' - 'a'] = hdr_a,
+	['c' - 'a'] = hdr_c,
+	['d' - 'a'] = hdr_d,
+	['e' - 'a'] = hdr_e,
+	['f' - 'a'] = hdr_f,
+	['i' - 'a'] = hdr_i,
+	['k' - 'a'] = hdr_k,
+	['l' - 'a'] = hdr_l,
+	['m' - 'a'] = hdr_m,
+	['o' - 'a'] = hdr_o,
+	['p' - 'a'] = hdr_p,
+	['r' - 'a'] = hdr_r,
+	['s' - 'a'] = hdr_s,
+	['t' - 'a'] = hdr_t,
+	['u' - 'a'] = hdr_u,
+	['v' - 'a'] = hdr_v,
+	['w' - 'a'] = hdr_w,
 };
 #undef ENTRY
 /* clang-format on */
@@ -119,23 +208,25 @@ name_caseeq(const char *a, const char *tab, size_t n)
 	return true;
 }
 
-/* Called for every header of every message (and again by the stream
- * framing): compare the length and the first letter before the
- * (case-insensitive) name. */
+/* Called for every header of every message: only the names with the
+ * same first letter are candidates.  OR-ing 0x20 maps exactly 'A'-'Z'
+ * and 'a'-'z' into 'a'-'z' (the byte is taken unsigned, so nothing
+ * else lands there). */
 enum hdr_type
 hdr_type_of(const struct str *name)
 {
-	size_t i;
-	int c;
+	const struct hdr_name *e;
+	unsigned int c;
 
 	if (name->len == 0)
 		return HDR_OTHER;
-	c = name->s[0] | 0x20;
-	for (i = 0; i < sizeof(hdr_tab) / sizeof(hdr_tab[0]); i++)
-		if (hdr_tab[i].len == name->len &&
-		    (hdr_tab[i].name[0] | 0x20) == c &&
-		    name_caseeq(name->s, hdr_tab[i].name, name->len))
-			return hdr_tab[i].type;
+	c = (unsigned char)name->s[0] | 0x20;
+	if (c < 'a' || c > 'z' || (e = hdr_by_letter[c - 'a']) == NULL)
+		return HDR_OTHER;
+	for (; e->name != NULL; e++)
+		if (e->len == name->len &&
+		    name_caseeq(name->s, e->name, name->len))
+			return e->type;
 	return HDR_OTHER;
 }
 
@@ -261,23 +352,34 @@ content_length_of(const struct str *b, long *out)
 	return 0;
 }
 
+/* "token *WSP ':'" at p: the name goes to *name, the return value is the
+ * position after the colon, NULL if the line is not a header. */
+static const char *
+header_name(const char *p, const char *end, struct str *name)
+{
+	const char *q;
+
+	q = pu_skip_token(p, end);
+	if (q == p)
+		return NULL;
+	name->s = p;
+	name->len = (size_t)(q - p);
+	while (q < end && pu_is_wsp(*q))
+		q++;
+	if (q >= end || *q != ':')
+		return NULL;
+	return q + 1;
+}
+
 /* One header starting at p (not WSP, not an empty line). */
 static int
 parse_header(const char *p, const char *end, struct hdr_field *h,
     const char **next)
 {
-	const char *q, *eol, *nl, *vs;
+	const char *eol, *nl, *vs;
 
-	q = pu_skip_token(p, end);
-	if (q == p)
+	if ((vs = header_name(p, end, &h->name)) == NULL)
 		return E_PARSE;
-	h->name.s = p;
-	h->name.len = (size_t)(q - p);
-	while (q < end && pu_is_wsp(*q))
-		q++;
-	if (q >= end || *q != ':')
-		return E_PARSE;
-	vs = q + 1;
 	/* the logical line: physical lines joined while the next one starts
 	 * with SP/HTAB */
 	nl = line_end(vs, end, &eol);
@@ -565,6 +667,8 @@ frame_content_length(const char *p, const char *end)
 {
 	const char *eol, *nl;
 	struct hdr_field h;
+	struct str name;
+	unsigned int c;
 	long cl;
 
 	p = line_end(p, end, &eol); /* skip the first line */
@@ -576,12 +680,21 @@ frame_content_length(const char *p, const char *end)
 			p = nl;
 			continue;
 		}
-		memset(&h, 0, sizeof(h));
-		if (parse_header(p, end, &h, &nl) != 0)
+		/* every header line must still be well formed, as for the
+		 * full parse, but only "l" and "Content-Length" need the
+		 * name looked up and the value (with its folding) read */
+		if (header_name(p, end, &name) == NULL)
 			return E_PARSE;
-		if (h.type == HDR_CONTENTLENGTH)
-			return content_length_of(&h.body, &cl) != 0 ? E_PARSE :
-			    (ssize_t)cl;
+		c = (unsigned char)name.s[0] | 0x20;
+		if ((name.len == 1 && c == 'l') ||
+		    (name.len == 14 && c == 'c')) {
+			memset(&h, 0, sizeof(h));
+			if (parse_header(p, end, &h, &nl) != 0)
+				return E_PARSE;
+			if (h.type == HDR_CONTENTLENGTH)
+				return content_length_of(&h.body, &cl) != 0 ?
+				    E_PARSE : (ssize_t)cl;
+		}
 		p = nl;
 	}
 	return E_PARSE;

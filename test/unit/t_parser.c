@@ -201,6 +201,12 @@ t_hdr_names(void)
 		{ "Proxy-Authorization", HDR_PROXYAUTHORIZATION },
 		{ "X-Foo", HDR_OTHER }, { "Vias", HDR_OTHER },
 		{ "", HDR_OTHER }, { "z", HDR_OTHER },
+		{ "WWW-AUTHENTICATE", HDR_WWWAUTHENTICATE },
+		{ "cseq", HDR_CSEQ }, { "L", HDR_CONTENTLENGTH },
+		{ "Accept", HDR_ACCEPT }, { "Content-Encoding",
+		HDR_CONTENTENCODING }, { "Content-Lengtx", HDR_OTHER },
+		{ "@", HDR_OTHER }, { "`", HDR_OTHER }, { "9", HDR_OTHER },
+		{ "\xd6", HDR_OTHER }, { "\xf6", HDR_OTHER },
 	};
 	/* clang-format on */
 	size_t i;
@@ -704,6 +710,12 @@ static const struct {
 	{ "OPTIONS sip:a SIP/2.0\r\nl: 3\r\n\r\nab", 0, 0 },
 	{ "OPTIONS sip:a SIP/2.0\r\nX: l: 3\r\nl: 1\r\n\r\nab", 41, 0 },
 	{ "OPTIONS sip:a SIP/2.0\r\nl: 0\r\n", 0, 0 },
+	{ "OPTIONS sip:a SIP/2.0\r\nCONTENT-LENGTH: 1\r\n\r\na", 45, 0 },
+	{ "OPTIONS sip:a SIP/2.0\r\nContent-Lengtx: 1\r\nL: 0\r\n\r\na",
+	    50, 0 },
+	{ "OPTIONS sip:a SIP/2.0\r\nContent-Type: 1\r\n\r\n", E_PARSE, 0 },
+	{ "OPTIONS sip:a SIP/2.0\r\nX: 1\r\nbad line\r\nl: 0\r\n\r\n",
+	    E_PARSE, 0 },
 };
 /* clang-format on */
 
