@@ -100,16 +100,25 @@ fixup_regex(struct action *a, int idx, char **err)
 	return 0;
 }
 
-/* forward(host[, port]): host as written; port a number. */
+/* forward(host[, port]): host as written, an IP address parsed here
+ * once; port a number. */
 static int
 fixup_fwd(struct action *a, int idx, char **err)
 {
+	struct fwd_host *fh;
+
 	if (idx == 1)
 		return fixup_int(a, idx, err);
 	if (a->args[idx].type == ARG_PV) {
 		*err = err_dup("a host name or address is expected");
 		return E_INVAL;
 	}
+	if ((fh = pkg_malloc(sizeof(*fh))) == NULL) {
+		*err = err_dup("out of memory");
+		return E_NOMEM;
+	}
+	fwd_host_init(fh, a->args[idx].s);
+	a->fixed[idx] = fh;
 	return 0;
 }
 
@@ -156,7 +165,6 @@ fixup_log(struct action *a, int idx, char **err)
 static int
 fwd_common(struct sip_msg *msg, const struct cmd_args *a, enum proto proto)
 {
-	struct str host;
 	unsigned short port = 0;
 	int rc;
 
@@ -165,10 +173,9 @@ fwd_common(struct sip_msg *msg, const struct cmd_args *a, enum proto proto)
 		return -1;
 	}
 	if (a->n >= 1) {
-		host = str_from(a->fixed[0]);
 		if (a->n == 2)
 			port = (unsigned short)(intptr_t)a->fixed[1];
-		rc = forward_request(msg, &host, port, proto);
+		rc = forward_request(msg, a->fixed[0], port, proto);
 	} else {
 		rc = forward_request(msg, NULL, 0, proto);
 	}

@@ -60,6 +60,19 @@ put_num(char *p, unsigned int v, unsigned int base)
 
 /* ---------------------------------------------------------- destinations */
 
+/* The part of dest_resolve() before any lookup; returns the port. */
+static unsigned short
+dest_start(struct dest_info *d, const struct str *host, unsigned short port,
+    enum proto proto)
+{
+	memset(d, 0, sizeof(*d));
+	d->proto = proto == PROTO_NONE ? PROTO_UDP : proto;
+	d->host = *host;
+	if (port == 0)
+		port = d->proto == PROTO_TLS ? 5061 : 5060;
+	return port;
+}
+
 int
 dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
     enum proto proto)
@@ -71,11 +84,7 @@ dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
 	const char *hs = host->s;
 	int rc;
 
-	memset(d, 0, sizeof(*d));
-	d->proto = proto == PROTO_NONE ? PROTO_UDP : proto;
-	d->host = *host;
-	if (port == 0)
-		port = d->proto == PROTO_TLS ? 5061 : 5060;
+	port = dest_start(d, host, port, proto);
 	if (hl >= 2 && hs[0] == '[' && hs[hl - 1] == ']') {
 		hs++;
 		hl -= 2;
@@ -420,17 +429,36 @@ forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
 	return d->send_sock != NULL ? 0 : E_NOTFOUND;
 }
 
+void
+fwd_host_init(struct fwd_host *fh, const char *name)
+{
+	const char *s = name;
+	size_t len = strlen(name);
+
+	fh->name = str_from(name);
+	/* the same test as dest_resolve(): optional brackets, then the
+	 * literal (ip_addr_parse() accepts brackets for IPv6 itself) */
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
+		s++;
+		len -= 2;
+	}
+	fh->is_ip = len > 0 && len < 256 && ip_addr_parse(s, len, &fh->ip) == 0;
+}
+
 int
-forward_dest(struct sip_msg *msg, const struct str *host, unsigned short port,
-    enum proto proto, struct dest_info *d)
+forward_dest(struct sip_msg *msg, const struct fwd_host *host,
+    unsigned short port, enum proto proto, struct dest_info *d)
 {
 	struct str uri;
 	int rc;
 
 	if ((rc = forward_next_uri(msg, &uri)) != 0)
 		return rc;
-	if (host != NULL)
-		rc = dest_resolve(d, host, port,
+	if (host != NULL && host->is_ip) {
+		port = dest_start(d, &host->name, port, proto);
+		su_from_ip_port(&d->to, &host->ip, port);
+	} else if (host != NULL)
+		rc = dest_resolve(d, &host->name, port,
 		    proto == PROTO_NONE ? PROTO_UDP : proto);
 	else
 		rc = dest_from_uri(d, &uri, proto);
@@ -497,7 +525,7 @@ out:
 }
 
 int
-forward_request(struct sip_msg *msg, const struct str *host,
+forward_request(struct sip_msg *msg, const struct fwd_host *host,
     unsigned short port, enum proto proto)
 {
 	struct dest_info d;

@@ -27,10 +27,21 @@ int dest_resolve(struct dest_info *d, const struct str *host,
 /* Send buf to d over its protocol.  0 or E_*. */
 int msg_send(struct dest_info *d, const char *buf, size_t len);
 
+/* A host given to forward() in the script.  An IP literal is parsed once,
+ * by fwd_host_init() at fix-up, rather than for every message; a name is
+ * still resolved per message (its address may change).  name must stay
+ * valid (the script's string). */
+struct fwd_host {
+	struct str name;          /* as written */
+	bool is_ip;
+	struct ip_addr ip;        /* when is_ip */
+};
+void fwd_host_init(struct fwd_host *fh, const char *name);
+
 /* forward(), forward_udp/tcp/tls(): host NULL means the next hop from the
  * message (dst_uri, Route, R-URI); proto PROTO_NONE means from the URI.
  * 0 or E_*; logs why on failure. */
-int forward_request(struct sip_msg *msg, const struct str *host,
+int forward_request(struct sip_msg *msg, const struct fwd_host *host,
     unsigned short port, enum proto proto);
 
 /* The pieces of forward_request(), for modules that relay a request to
@@ -41,7 +52,7 @@ int forward_request(struct sip_msg *msg, const struct str *host,
  * previous Via and Max-Forwards lowered (once per message).  It may be
  * called once per branch.  Returns the length, or E_TOOBIG when
  * Max-Forwards is 0 or the buffer is too small, or another E_*. */
-int forward_dest(struct sip_msg *msg, const struct str *host,
+int forward_dest(struct sip_msg *msg, const struct fwd_host *host,
     unsigned short port, enum proto proto, struct dest_info *d);
 /* forward_dest() in two steps, for a module with a resolver of its own
  * (tm, RFC 3263): forward_next_uri() gives the next hop's URI (a view
