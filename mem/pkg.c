@@ -7,6 +7,8 @@
 
 static long live_blocks;
 static long fail_countdown;
+/* Bytes are counted only under a cap: malloc_usable_size() on every
+ * allocation and free is not free, and without -M nothing reads them. */
 static size_t live_bytes;
 static size_t limit_bytes;      /* 0: no limit (-M) */
 
@@ -24,6 +26,14 @@ pkg_set_limit(size_t bytes)
 	limit_bytes = bytes;
 }
 
+/* Blocks taken before the cap was set were not counted: their frees
+ * must not take the counter below zero. */
+static size_t
+pkg_min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
 size_t
 pkg_used_bytes(void)
 {
@@ -33,14 +43,16 @@ pkg_used_bytes(void)
 static void *
 pkg_account(void *p)
 {
-	if (p == NULL)
-		return NULL;
-	live_bytes += malloc_usable_size(p);
-	if (limit_bytes && live_bytes > limit_bytes) {
-		live_bytes -= malloc_usable_size(p);
+	size_t sz;
+
+	if (p == NULL || limit_bytes == 0)
+		return p;
+	sz = malloc_usable_size(p);
+	if (live_bytes + sz > limit_bytes) {
 		free(p);
 		return NULL;
 	}
+	live_bytes += sz;
 	return p;
 }
 
@@ -78,12 +90,15 @@ pkg_realloc_(void *p, size_t n, const char *file, int line)
 		return pkg_malloc_(n, file, line);
 	if (pkg_should_fail())
 		return NULL;
+	if (limit_bytes == 0)
+		return realloc(p, n ? n : 1);
 	old = malloc_usable_size(p);
-	if (limit_bytes && n > old && live_bytes + (n - old) > limit_bytes)
+	if (n > old && live_bytes + (n - old) > limit_bytes)
 		return NULL;
 	if ((q = realloc(p, n ? n : 1)) == NULL)
 		return NULL;
-	live_bytes = live_bytes - old + malloc_usable_size(q);
+	live_bytes = live_bytes - pkg_min(old, live_bytes) +
+	    malloc_usable_size(q);
 	return q;
 }
 
@@ -93,7 +108,8 @@ pkg_free(void *p)
 	if (p == NULL)
 		return;
 	live_blocks--;
-	live_bytes -= malloc_usable_size(p);
+	if (limit_bytes != 0)
+		live_bytes -= pkg_min(malloc_usable_size(p), live_bytes);
 	free(p);
 }
 

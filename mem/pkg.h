@@ -18,7 +18,9 @@ char *pkg_strndup_(const char *s, size_t n, const char *file, int line);
 #define pkg_strndup(s, n) pkg_strndup_((s), (n), __FILE__, __LINE__)
 
 /* Cap this process's private heap (-M); 0 = no cap.  An allocation over
- * the cap fails (NULL), as Kamailio's fixed-size pkg pool would. */
+ * the cap fails (NULL), as Kamailio's fixed-size pkg pool would.  Set it
+ * before allocating: bytes are counted only while a cap is set, so
+ * pkg_used_bytes() is 0 without one. */
 void pkg_set_limit(size_t bytes);
 size_t pkg_used_bytes(void);
 /* Live allocations and bytes in this process (for leak checks). */
