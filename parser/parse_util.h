@@ -49,18 +49,14 @@ pu_is_hex(char c)
 
 /* RFC 3261 token: alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
  * "`" / "'" / "~" */
+extern const unsigned char pu_token_tab[256];
+
+/* Called for nearly every byte of every header name and parameter: a
+ * table lookup rather than a range test and a switch. */
 static inline bool
 pu_is_token(char c)
 {
-	if (pu_is_alnum(c))
-		return true;
-	switch (c) {
-	case '-': case '.': case '!': case '%': case '*':
-	case '_': case '+': case '`': case '\'': case '~':
-		return true;
-	default:
-		return false;
-	}
+	return pu_token_tab[(unsigned char)c] != 0;
 }
 
 /* RFC 3261 unreserved: alphanum / mark */

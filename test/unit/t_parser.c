@@ -10,6 +10,7 @@
 #include "../../parser/parse_addr.h"
 #include "../../parser/parse_param.h"
 #include "../../parser/parse_uri.h"
+#include "../../parser/parse_util.h"
 #include "../../parser/parse_via.h"
 #include "unit.h"
 
@@ -1033,7 +1034,24 @@ t_rfc4475_details(void)
 }
 
 /* clang-format off */
+/* The token table against RFC 3261's definition, every byte. */
+static int
+t_token_class(void)
+{
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		bool exp = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || (c != 0 && strchr("-.!%*_+`'~",
+		    c) != NULL);
+
+		CHECK_INT(exp, pu_is_token((char)c));
+	}
+	return 0;
+}
+
 static const struct unit_test tests[] = {
+	{ "token_class",	t_token_class },
 	{ "basic_invite",	t_basic_invite },
 	{ "reply",		t_reply },
 	{ "first_line",		t_first_line },
