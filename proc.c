@@ -57,6 +57,20 @@ static pid_t main_pid;
 static sigset_t sup_set, saved_mask;
 static char *pid_file;
 
+/* Locks in shm whose holder must not die (proc_watch_locks); main
+ * process's pkg, read only by the main process. */
+#define MAX_WATCHED 16
+
+struct watched {
+	const char *base;
+	size_t stride;
+	unsigned n;
+	const char *what;
+};
+
+static struct watched watched[MAX_WATCHED];
+static int nwatched;
+
 static int64_t
 now_ms(void)
 {
@@ -91,9 +105,39 @@ proc_table_init(int max_procs)
 	return 0;
 }
 
+int
+proc_watch_locks(const struct gen_lock *first, size_t stride, unsigned n,
+    const char *what)
+{
+	if (first == NULL || n == 0 || what == NULL)
+		return E_INVAL;
+	if (nwatched >= MAX_WATCHED)
+		return E_TOOBIG;
+	watched[nwatched++] = (struct watched){ (const char *)first,
+		stride != 0 ? stride : sizeof(*first), n, what };
+	return 0;
+}
+
+/* The watched lock that pid died holding, or NULL. */
+static const char *
+watched_held_by(pid_t pid)
+{
+	unsigned i;
+	int w;
+
+	for (w = 0; w < nwatched; w++)
+		for (i = 0; i < watched[w].n; i++)
+			if (lock_owner((const struct gen_lock *)(const void *)
+			    (watched[w].base + (size_t)i * watched[w].stride)) ==
+			    pid)
+				return watched[w].what;
+	return NULL;
+}
+
 void
 proc_table_destroy(void)
 {
+	nwatched = 0;
 	shm_free(table);
 	pkg_free(hist);
 	table = NULL;
@@ -260,10 +304,18 @@ restart_slot(int slot, pid_t dead)
 {
 	struct restart_hist *h = &hist[slot];
 	int64_t now = now_ms(), oldest;
+	const char *what;
 
 	if (shm_lock_owner() == dead) {
 		LM_CRIT("process %d (%s) died holding the shm lock; shutting "
 		    "down", (int)dead, table->procs[slot].desc);
+		return E_BUG;
+	}
+	/* what it guarded may be half-changed and nobody can take the lock
+	 * again: a restart would only stall the others */
+	if ((what = watched_held_by(dead)) != NULL) {
+		LM_CRIT("process %d (%s) died holding the %s lock; shutting "
+		    "down", (int)dead, table->procs[slot].desc, what);
 		return E_BUG;
 	}
 	/* the oldest of the last PROC_MAX_RESTARTS restarts */

@@ -15,6 +15,7 @@
 #define PROC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #define PROC_DESC_MAX 64
@@ -70,10 +71,21 @@ int proc_start_all(void);
 
 /* Supervise the children until SIGTERM/SIGINT (returns 0) or until a slot
  * exceeds the restart limit, a restart fails or a child dies holding the
- * shm lock (returns E_BUG).  In every case every child has been reaped,
+ * shm lock or a watched lock (returns E_BUG).  In every case every child has been reaped,
  * proc_shutdown_hook has run and the pid file is removed before it
  * returns; the caller then exits.  Main process. */
 int proc_supervise(void);
+
+struct gen_lock;
+
+/* Watch n locks in shm, the first at first, the others every stride bytes
+ * (0: an array of struct gen_lock): a child that dies holding one of them
+ * makes proc_supervise() shut everything down (logging "died holding the
+ * <what> lock") instead of restarting it into a proxy that would stall on
+ * that lock.  what must outlive the supervisor.  Main process, before
+ * proc_supervise().  0, E_INVAL or E_TOOBIG (more than 16 calls). */
+int proc_watch_locks(const struct gen_lock *first, size_t stride, unsigned n,
+    const char *what);
 
 /* Number of slots in use (the main process included). */
 int proc_count(void);

@@ -131,6 +131,8 @@ tcp_init(char **err)
 		*err = "cannot allocate the TCP connection table";
 		return rc;
 	}
+	/* a reader that dies inside it would stall every TCP/TLS process */
+	proc_watch_locks(tcp_conns->lock, 0, 1, "TCP connection table");
 	for (si = tcp_listen; si != NULL; si = si->next)
 		if (si->fd == -1 && (rc = tcp_bind_one(si, err)) != 0)
 			return rc;

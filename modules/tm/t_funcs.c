@@ -10,6 +10,7 @@
 #include "../../log.h"
 #include "../../mem/pkg.h"
 #include "../../mem/shm.h"
+#include "../../proc.h"
 #include "../../net/socket_info.h"
 #include "../../parser/parse_addr.h"
 #include "../../parser/parse_uri.h"
@@ -1038,6 +1039,7 @@ tm_conn_fail_init(void)
 	if ((ring = shm_zalloc(sizeof(*ring))) == NULL)
 		return E_NOMEM;
 	lock_init(&ring->lock);
+	proc_watch_locks(&ring->lock, 0, 1, "tm failure ring");
 	transport_fail_hook = tm_conn_fail_note;
 	return 0;
 }

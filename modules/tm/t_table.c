@@ -8,6 +8,7 @@
 
 #include "../../log.h"
 #include "../../mem/shm.h"
+#include "../../proc.h"
 #include "../../parser/parse_via.h"
 #include "tm.h"
 
@@ -44,6 +45,8 @@ tm_table_init(void)
 		return E_NOMEM;
 	for (i = 0; i < TM_HASH_SIZE; i++)
 		lock_init(&table[i].lock);
+	proc_watch_locks(&table[0].lock, sizeof(*table), TM_HASH_SIZE,
+	    "tm transaction table");
 	seed = (unsigned *)(table + TM_HASH_SIZE);
 	*seed = ((unsigned)time(NULL) ^ ((unsigned)getpid() << 16)) &
 	    0xffffffu;

@@ -12,6 +12,7 @@
 
 #include "../../log.h"
 #include "../../mem/shm.h"
+#include "../../proc.h"
 #include "../../timer.h"
 #include "tm.h"
 
@@ -33,6 +34,7 @@ tm_timer_init(void)
 	if ((wheel = shm_zalloc(sizeof(*wheel))) == NULL)
 		return E_NOMEM;
 	lock_init(&wheel->lock);
+	proc_watch_locks(&wheel->lock, 0, 1, "tm timer");
 	wheel->done_tick = get_ticks_ms() / TM_TICK_MS;
 	return timer_register(tm_timer_tick, NULL, TM_TICK_MS);
 }

@@ -10,6 +10,7 @@
 
 #include "../../err.h"
 #include "../../log.h"
+#include "../../mem/lock.h"
 #include "../../mem/shm.h"
 #include "../../proc.h"
 #include "../../timer.h"
@@ -271,6 +272,49 @@ t_timer(void)
 	return 0;
 }
 
+/* in shm: two watched locks */
+static struct gen_lock *wlocks;
+
+static int
+run_die_locked(int rank, void *arg)
+{
+	(void)rank;
+	(void)arg;
+	__atomic_add_fetch(&seen->runs, 1, __ATOMIC_SEQ_CST);
+	lock_get(&wlocks[1]);
+	_exit(9);   /* dies inside the critical section */
+}
+
+/* A child that dies holding a watched lock is not restarted: the
+ * supervisor shuts down (a restarted one would stall on the lock). */
+static int
+t_watched_lock(void)
+{
+	int saved = log_level;
+
+	CHECK_INT(0, setup(3));
+	CHECK((wlocks = shm_zalloc(2 * sizeof(*wlocks))) != NULL);
+	lock_init(&wlocks[0]);
+	lock_init(&wlocks[1]);
+	CHECK_INT(E_INVAL, proc_watch_locks(NULL, 0, 1, "x"));
+	CHECK_INT(E_INVAL, proc_watch_locks(wlocks, 0, 0, "x"));
+	CHECK_INT(0, proc_watch_locks(wlocks, 0, 2, "test table"));
+	CHECK_INT(0, proc_add_role("sleeper", 1, run_pause, NULL));
+	CHECK_INT(1, proc_add_role("dier", 1, run_die_locked, NULL));
+	proc_shutdown_hook = on_shutdown;
+	proc_kill_grace_ms = 300;
+	log_level = L_ALERT - 1;   /* the CRIT line is expected */
+	CHECK_INT(0, proc_start_all());
+	CHECK_INT(E_BUG, proc_supervise());
+	log_level = saved;
+	CHECK_INT(1, seen->runs);   /* not restarted */
+	CHECK_INT(0, proc_get(2)->restarts);
+	CHECK_INT(1, hook_calls);
+	shm_free(wlocks);
+	teardown();
+	return 0;
+}
+
 static int
 t_daemonize(void)
 {
@@ -316,6 +360,7 @@ static const struct unit_test tests[] = {
 	{ "restart_limit",   t_restart_limit },
 	{ "restart_and_term", t_restart_and_term },
 	{ "single",          t_single },
+	{ "watched_lock",    t_watched_lock },
 	{ "timer",           t_timer },
 	{ "daemonize",       t_daemonize },
 	{ NULL, NULL },
