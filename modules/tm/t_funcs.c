@@ -205,7 +205,8 @@ out_add(char **p, const char *end, const char *s, size_t len)
  * branch b (RFC 3261 §17.1.1.3, §9.1): same R-URI, our Via, Route, From,
  * Call-ID and CSeq number as the request we sent.  Cell locked. */
 static int
-send_hbh(struct tm_cell *c, int b, const char *method, struct sip_msg *reply)
+send_hbh(struct tm_cell *c, int b, const char *method, struct sip_msg *reply,
+    size_t *len_out)
 {
 	struct tm_branch *br = &c->br[b];
 	struct sip_msg m;
@@ -244,7 +245,60 @@ send_hbh(struct tm_cell *c, int b, const char *method, struct sip_msg *reply)
 	msg_copy_free(&m, copy);
 	if (rc != 0)
 		return rc;
+	if (len_out != NULL)
+		*len_out = (size_t)(p - tm_buf);
 	return msg_send(&br->dst, tm_buf, (size_t)(p - tm_buf));
+}
+
+/* CANCEL branch b (§9.1).  Over UDP the CANCEL is a non-INVITE client
+ * transaction of its own: it is kept and retransmitted with timer E (T1
+ * doubling up to T2) until a reply to it comes, the INVITE branch ends,
+ * or 64*T1 passed (timer F).  Cell locked. */
+static void
+send_cancel(struct tm_cell *c, int b)
+{
+	struct tm_branch *br = &c->br[b];
+	size_t len = 0;
+
+	br->cancelled = true;
+	if (send_hbh(c, b, "CANCEL", NULL, &len) != 0) {
+		LM_DBG("cannot send CANCEL on branch %d", b);
+		return;
+	}
+	if (!is_udp(&br->dst) || len == 0 ||
+	    shm_set(&br->cancel, &br->cancel_len, tm_buf, len) != 0)
+		return;
+	br->cancel_ms = (unsigned)tm_cfg.retr_timer1;
+	br->cancel_spent = 0;
+	tm_timer_set(&br->cretr, br->cancel_ms);
+}
+
+/* The CANCEL of br needs no more retransmissions (a reply to it, or a
+ * final reply to the INVITE on that branch).  Cell locked. */
+static void
+cancel_done(struct tm_branch *br)
+{
+	tm_timer_stop(&br->cretr);
+	shm_free(br->cancel);
+	br->cancel = NULL;
+	br->cancel_len = 0;
+}
+
+static void
+fire_cancel_retr(struct tm_cell *c, struct tm_branch *br)
+{
+	/* not only while the branch is pending: after fr_timer the branch
+	 * ends locally (408) while the callee may still ring */
+	if (br->cancel == NULL || c->terminated)
+		return;
+	br->cancel_spent += br->cancel_ms;
+	if (br->cancel_spent >= 64u * (unsigned)tm_cfg.retr_timer1)
+		return;   /* timer F; the INVITE's own timer ends the branch */
+	msg_send(&br->dst, br->cancel, br->cancel_len);
+	br->cancel_ms *= 2;
+	if (br->cancel_ms > (unsigned)tm_cfg.retr_timer2)
+		br->cancel_ms = (unsigned)tm_cfg.retr_timer2;
+	tm_timer_set(&br->cretr, br->cancel_ms);
 }
 
 static void
@@ -267,9 +321,7 @@ cancel_pending(struct tm_cell *c, int except)
 
 		if (i == except || br->state != BR_PENDING || br->cancelled)
 			continue;
-		br->cancelled = true;
-		if (send_hbh(c, i, "CANCEL", NULL) != 0)
-			LM_DBG("cannot send CANCEL on branch %d", i);
+		send_cancel(c, i);
 	}
 }
 
@@ -365,11 +417,13 @@ on_branch_reply(struct tm_cell *c, int b, struct sip_msg *msg, bool relay)
 	struct tm_branch *br = &c->br[b];
 	int code = msg->first.code;
 
+	if (code >= 200 && br->cancel != NULL)
+		cancel_done(br);   /* the callee answered the INVITE */
 	if (br->state == BR_FINAL) {
 		if (c->method == METHOD_INVITE && code >= 200 && code < 300)
 			relay_msg(c, msg);   /* 2xx retransmission, end to end */
 		else if (c->method == METHOD_INVITE && code >= 300)
-			send_hbh(c, b, "ACK", msg);
+			send_hbh(c, b, "ACK", msg, NULL);
 		return;
 	}
 	if (br->state != BR_PENDING)
@@ -383,8 +437,7 @@ on_branch_reply(struct tm_cell *c, int b, struct sip_msg *msg, bool relay)
 			tm_timer_set(&br->fr,
 			    (unsigned)tm_cfg.fr_inv_timer * 1000u);
 			if (c->cancelled && !br->cancelled) {
-				br->cancelled = true;
-				send_hbh(c, b, "CANCEL", NULL);
+				send_cancel(c, b);
 			}
 		}
 		br->provisional = true;
@@ -404,7 +457,7 @@ on_branch_reply(struct tm_cell *c, int b, struct sip_msg *msg, bool relay)
 		return;
 	}
 	if (c->method == METHOD_INVITE)
-		send_hbh(c, b, "ACK", msg);
+		send_hbh(c, b, "ACK", msg, NULL);
 	if (shm_set(&br->reply, &br->reply_len, msg->buf, msg->len) != 0)
 		br->reply = NULL;
 	if (code >= 600)
@@ -435,8 +488,18 @@ tm_reply_hook(struct sip_msg *msg)
 		return 1;
 	}
 	cs = msg->h[HDR_CSEQ]->parsed;
-	if ( b >= c->nbranches || cs->method_id != c->method) {
-		tm_cell_unref(c);   /* e.g. the 200 for our CANCEL */
+	if (cs->method_id == METHOD_CANCEL && c->method == METHOD_INVITE &&
+	    b < c->nbranches && msg->first.code >= 200) {
+		/* the reply to our CANCEL ends its retransmissions; it goes
+		 * no further (§16.7: absorbed) */
+		lock_get(&c->lock);
+		cancel_done(&c->br[b]);
+		lock_release(&c->lock);
+		tm_cell_unref(c);
+		return 1;
+	}
+	if (b >= c->nbranches || cs->method_id != c->method) {
+		tm_cell_unref(c);   /* e.g. a 1xx for our CANCEL */
 		return 1;
 	}
 	if (c->on_reply[0] != '\0')
@@ -540,8 +603,10 @@ fire_wait(struct tm_cell *c)
 
 	c->terminated = true;
 	tm_timer_stop(&c->uas_retr);
-	for (i = 0; i < TM_MAX_BRANCHES; i++)
+	for (i = 0; i < TM_MAX_BRANCHES; i++) {
 		branch_stop(&c->br[i]);
+		tm_timer_stop(&c->br[i].cretr);
+	}
 }
 
 void
@@ -557,6 +622,9 @@ tm_timer_fire(struct tm_cell *c, int kind, int b)
 	case TMT_BR_RETR:
 		fire_br_retr(c, br);
 		break;
+	case TMT_BR_CANCEL:
+		fire_cancel_retr(c, br);
+		break;
 	case TMT_BR_FR:
 		/* no reply at all from this target: the next one, if any */
 		if (branch_failover(c, b, 408))
@@ -566,8 +634,7 @@ tm_timer_fire(struct tm_cell *c, int kind, int b)
 			 * reply, unless noisy_ctimer asks for one */
 			if (c->method == METHOD_INVITE && !br->cancelled &&
 			    (br->provisional || tm_cfg.noisy_ctimer)) {
-				br->cancelled = true;
-				send_hbh(c, b, "CANCEL", NULL);
+				send_cancel(c, b);
 			}
 			branch_local_final(c, b, 408);
 		}

@@ -153,9 +153,12 @@ cell_alloc(struct sip_msg *msg, struct via_body *v)
 	c->wait.kind = TMT_WAIT;
 	for (i = 0; i < TM_MAX_BRANCHES; i++) {
 		c->br[i].retr.cell = c->br[i].fr.cell = c;
+		c->br[i].cretr.cell = c;
 		c->br[i].retr.kind = TMT_BR_RETR;
 		c->br[i].fr.kind = TMT_BR_FR;
-		c->br[i].retr.branch = c->br[i].fr.branch = (uint8_t)i;
+		c->br[i].cretr.kind = TMT_BR_CANCEL;
+		c->br[i].retr.branch = c->br[i].fr.branch =
+		    c->br[i].cretr.branch = (uint8_t)i;
 	}
 	reply_dest(msg, &c->uas_dst);
 	return c;
@@ -263,6 +266,7 @@ tm_cell_unref(struct tm_cell *c)
 	for (i = 0; i < TM_MAX_BRANCHES; i++) {
 		shm_free(c->br[i].req);
 		shm_free(c->br[i].reply);
+		shm_free(c->br[i].cancel);
 		shm_free(c->br[i].alt);
 	}
 	shm_free(c->uas_reply);

@@ -44,6 +44,7 @@ enum tm_timer_kind {
 	TMT_WAIT,        /* wt_timer: then the cell is freed */
 	TMT_BR_RETR,     /* timers A / E on a UDP branch */
 	TMT_BR_FR,       /* fr_timer / fr_inv_timer (B / F) */
+	TMT_BR_CANCEL,   /* timer E of our CANCEL on a UDP branch */
 };
 
 /* in shm, inside its cell; links guarded by the wheel lock */
@@ -90,7 +91,12 @@ struct tm_branch {
 	unsigned retr_ms;          /* current retransmission interval */
 	struct tm_alt *alt;        /* shm or NULL: targets left to try */
 	bool short_fr;             /* fr runs failover_timer, not fr_timer */
-	struct tm_timer retr, fr;
+	char *cancel;              /* shm: our CANCEL, kept while it is
+				    * retransmitted over UDP (§17.1.2.2) */
+	size_t cancel_len;
+	unsigned cancel_ms;        /* its current interval (timer E) */
+	unsigned cancel_spent;     /* ms since it was first sent (timer F) */
+	struct tm_timer retr, fr, cretr;
 };
 
 /* A saved lump of the request (for failure_route's copy of it). */
