@@ -3,9 +3,10 @@
  * A reader owns the connections it accepts (every reader watches the
  * listening sockets; tcp_accept() may pass one to a less loaded reader
  * instead), those passed to it, and the outgoing ones it opens on
- * request; it is the only process
- * that reads, writes or closes them.  Its epoll loop watches its command
- * channel and its connections; every socket is non-blocking and every
+ * request; it is the only process that reads, writes or closes them.
+ * Its epoll loop watches the listening sockets, its command channel, its
+ * wake-up eventfd (others queued bytes for one of its connections) and
+ * its connections; every socket is non-blocking and every
  * I/O goes through the connection's struct transport_ops, so this file
  * never knows whether a connection is plain TCP or TLS.
  *
