@@ -19,6 +19,11 @@ bool socket_tls_enabled;
 int tls_port_no = 5061;
 
 static const struct alias_cfg *aliases;
+/* The addresses of this host's interfaces, kept when a socket listens on
+ * the wildcard address: a URI naming one of them is "myself" for that
+ * socket.  pkg of the main process, read-only after fork. */
+static struct ip_addr *local_addrs;
+static int n_local_addrs;
 static char errbuf[512];
 
 static int
@@ -181,6 +186,61 @@ sockets_from_ifaces(const struct core_cfg *cfg, char **err)
 	return rc;
 }
 
+static bool
+any_wildcard(void)
+{
+	static const enum proto protos[] = { PROTO_UDP, PROTO_TCP, PROTO_TLS };
+	struct socket_info *si;
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++)
+		for (si = socket_list(protos[i]); si != NULL; si = si->next)
+			if (si->is_any)
+				return true;
+	return false;
+}
+
+/* With a wildcard listen address, remember every interface address (up
+ * or not: an interface may come up later). */
+static int
+local_addrs_load(char **err)
+{
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (!any_wildcard())
+		return 0;
+	if (getifaddrs(&ifa) == -1)
+		return set_err(err, E_IO, "getifaddrs: %s", strerror(errno));
+	for (i = ifa; i != NULL; i = i->ifa_next)
+		if (i->ifa_addr != NULL && (i->ifa_addr->sa_family == AF_INET ||
+		    i->ifa_addr->sa_family == AF_INET6))
+			n++;
+	if (n > 0 && (local_addrs = pkg_malloc(sizeof(*local_addrs) *
+	    (size_t)n)) == NULL) {
+		freeifaddrs(ifa);
+		return set_err(err, E_NOMEM, "out of memory");
+	}
+	for (i = ifa; i != NULL; i = i->ifa_next)
+		if (i->ifa_addr != NULL && (i->ifa_addr->sa_family == AF_INET ||
+		    i->ifa_addr->sa_family == AF_INET6))
+			ip_addr_from_su(&local_addrs[n_local_addrs++],
+			    (const union sockaddr_union *)(void *)i->ifa_addr);
+	freeifaddrs(ifa);
+	return 0;
+}
+
+static bool
+is_local_addr(const struct ip_addr *ip)
+{
+	int i;
+
+	for (i = 0; i < n_local_addrs; i++)
+		if (ip_addr_eq(&local_addrs[i], ip))
+			return true;
+	return false;
+}
+
 int
 sockets_from_cfg(const struct core_cfg *cfg, char **err)
 {
@@ -208,6 +268,8 @@ sockets_from_cfg(const struct core_cfg *cfg, char **err)
 		if (rc == E_NOMEM)
 			set_err(err, rc, "out of memory");
 	}
+	if (rc == 0)
+		rc = local_addrs_load(err);
 	if (rc != 0)
 		sockets_free_all();
 	return rc;
@@ -234,6 +296,9 @@ sockets_free_all(void)
 	list_free(&tcp_listen);
 	list_free(&tls_listen);
 	aliases = NULL;
+	pkg_free(local_addrs);
+	local_addrs = NULL;
+	n_local_addrs = 0;
 }
 
 static int
@@ -319,8 +384,11 @@ socket_is_myself(const struct str *host, unsigned short port,
 		for (si = socket_list(protos[i]); si != NULL; si = si->next) {
 			if (port != 0 && si->port != port)
 				continue;
-			if (hip != NULL ? ip_addr_eq(hip, &si->address)
-					: str_caseeq_c(host, si->name))
+			if (hip == NULL ? str_caseeq_c(host, si->name)
+					: ip_addr_eq(hip, &si->address) ||
+					  (si->is_any &&
+					   hip->af == si->address.af &&
+					   is_local_addr(hip)))
 				return true;
 		}
 	}

@@ -261,6 +261,41 @@ t_myself(void)
 	return 0;
 }
 
+/* A wildcard listen address makes every address of this host "myself"
+ * (for that socket's family and port), not any address at all. */
+static int
+t_myself_wildcard(void)
+{
+	struct listen_cfg l[2];
+	struct core_cfg cfg;
+	char *err = NULL;
+	struct str h;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.port = 5060;
+	cfg.listen = lst(&l[0], PROTO_UDP, "0.0.0.0", 0,
+	    lst(&l[1], PROTO_TLS, "0.0.0.0", 5061, NULL));
+	CHECK_INT(0, sockets_from_cfg(&cfg, &err));
+	h = str_from("127.0.0.1");
+	CHECK(socket_is_myself(&h, 5060, PROTO_UDP));
+	CHECK(socket_is_myself(&h, 0, PROTO_NONE));
+	CHECK(socket_is_myself(&h, 5061, PROTO_TLS));
+	CHECK(!socket_is_myself(&h, 5062, PROTO_NONE));
+	CHECK(!socket_is_myself(&h, 5060, PROTO_TCP));   /* no TCP socket */
+	h = str_from("192.0.2.77");                       /* not ours */
+	CHECK(!socket_is_myself(&h, 5060, PROTO_UDP));
+	h = str_from("[::1]");                            /* no IPv6 socket */
+	CHECK(!socket_is_myself(&h, 5060, PROTO_UDP));
+	sockets_free_all();
+	/* an address of its own is still matched exactly */
+	cfg.listen = lst(&l[0], PROTO_UDP, "127.0.0.1", 0, NULL);
+	CHECK_INT(0, sockets_from_cfg(&cfg, &err));
+	h = str_from("127.0.0.2");
+	CHECK(!socket_is_myself(&h, 5060, PROTO_UDP));
+	sockets_free_all();
+	return 0;
+}
+
 static char got[256];
 static struct receive_info got_rcv;
 static int got_count;
@@ -395,6 +430,7 @@ static const struct unit_test tests[] = {
 	{ "addr_parse",     t_addr_parse },
 	{ "cfg_forms",      t_cfg_forms },
 	{ "cfg_ifaces",     t_cfg_ifaces },
+	{ "myself_wildcard", t_myself_wildcard },
 	{ "myself",         t_myself },
 	{ "udp_roundtrip",  t_udp_roundtrip },
 	{ "udp_bind_error", t_udp_bind_error },
