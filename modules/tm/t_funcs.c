@@ -176,6 +176,46 @@ relay_msg(struct tm_cell *c, struct sip_msg *msg)
 	return uas_send(c, tm_buf, (size_t)len, msg->first.code);
 }
 
+static bool
+is_challenge(int code)
+{
+	return code == 401 || code == 407;
+}
+
+/* RFC 3261 §16.7 step 7: a 401/407 sent upstream carries the challenges
+ * (WWW-Authenticate, Proxy-Authenticate) of every branch that was
+ * challenged, so that the UAC answers all of them in one new request.
+ * m is the reply of branch b, the one chosen; the others' headers go
+ * after its last header.  Cell locked. */
+static int
+merge_challenges(struct tm_cell *c, int b, struct sip_msg *m)
+{
+	struct hdr_field *h, *last = NULL;
+	struct sip_msg o;
+	char *copy;
+	size_t at;
+	int i, rc = 0;
+
+	for (h = m->headers; h != NULL; h = h->next)
+		last = h;
+	if (last == NULL)
+		return 0;
+	at = (size_t)(last->raw.s + last->raw.len - m->buf);
+	for (i = 0; i < c->nbranches && rc == 0; i++) {
+		if (i == b || c->br[i].reply == NULL ||
+		    !is_challenge(c->br[i].code) ||
+		    msg_copy_parse(&o, &copy, c->br[i].reply,
+		    c->br[i].reply_len) != 0)
+			continue;
+		for (h = o.headers; h != NULL && rc == 0; h = h->next)
+			if (h->type == HDR_WWWAUTHENTICATE ||
+			    h->type == HDR_PROXYAUTHENTICATE)
+				rc = lump_insert(m, at, h->raw.s, h->raw.len);
+		msg_copy_free(&o, copy);
+	}
+	return rc;
+}
+
 static int
 relay_stored(struct tm_cell *c, int b)
 {
@@ -186,6 +226,11 @@ relay_stored(struct tm_cell *c, int b)
 	if ((rc = msg_copy_parse(&m, &copy, c->br[b].reply,
 		 c->br[b].reply_len)) != 0)
 		return rc;
+	if (is_challenge(c->br[b].code) &&
+	    (rc = merge_challenges(c, b, &m)) != 0) {
+		msg_copy_free(&m, copy);
+		return rc;
+	}
 	rc = relay_msg(c, &m);
 	msg_copy_free(&m, copy);
 	return rc;
