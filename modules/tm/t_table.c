@@ -304,13 +304,17 @@ tm_cells_by_conn(int conn_id, struct tm_cell **out, int max)
 		lock_get(&table[i].lock);
 		for (c = table[i].first; c != NULL && n < max; c = c->next) {
 			/* a hint only: the caller checks under the cell lock.
-			 * Not the branch state: the sender sets BR_PENDING
-			 * after the send, under the cell lock, and a
-			 * connection that fails at once may be reported
-			 * before that (the report would then be lost and the
-			 * branch wait for fr_timer) */
+			 * Not BR_PENDING alone: the sender sets it after the
+			 * send, under the cell lock, and a connection that
+			 * fails at once may be reported before that (the
+			 * report would be lost and the branch wait for
+			 * fr_timer); but never a final branch or a finished
+			 * cell, which would use up the caller's slots */
+			if (c->terminated)
+				continue;
 			for (b = 0; b < c->nbranches; b++)
-				if (c->br[b].dst.conn_id == conn_id)
+				if (c->br[b].dst.conn_id == conn_id &&
+				    c->br[b].state != BR_FINAL)
 					break;
 			if (b < c->nbranches) {
 				tm_cell_ref(c);
