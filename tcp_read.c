@@ -715,7 +715,10 @@ tcp_send_own(struct tcp_rconn *r, const char *buf, size_t len)
 			return 0;
 	}
 	tcp_conn_lock();
-	rc = tcp_conn_queue(r->c, buf + n, len - (size_t)n, get_ticks_ms());
+	/* n > 0: the start is on the wire; the rest goes before whatever
+	 * another process queued since we looked at the queue */
+	rc = tcp_conn_queue_at(r->c, buf + n, len - (size_t)n, get_ticks_ms(),
+	    n > 0);
 	tcp_conn_unlock();
 	if (rc == 0 && !r->connecting && !r->write_wants_in)
 		rconn_events(r, EPOLLIN | EPOLLOUT);

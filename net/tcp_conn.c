@@ -390,6 +390,13 @@ int
 tcp_conn_queue(struct tcp_conn *c, const char *buf, size_t len,
     uint64_t now_ms)
 {
+	return tcp_conn_queue_at(c, buf, len, now_ms, false);
+}
+
+int
+tcp_conn_queue_at(struct tcp_conn *c, const char *buf, size_t len,
+    uint64_t now_ms, bool front)
+{
 	struct tcp_chunk *k;
 
 	if ((k = shm_malloc(sizeof(*k) + len)) == NULL)
@@ -398,11 +405,18 @@ tcp_conn_queue(struct tcp_conn *c, const char *buf, size_t len,
 	k->len = len;
 	k->off = 0;
 	memcpy(k->data, buf, len);
-	if (c->q_tail != NULL)
-		c->q_tail->next = k;
-	else
+	if (front && c->q_head != NULL) {
+		/* the rest of a message whose start is already on the wire:
+		 * it goes before anything queued meanwhile, or the stream
+		 * would interleave two messages */
+		k->next = c->q_head;
 		c->q_head = k;
-	c->q_tail = k;
+	} else if (c->q_tail != NULL) {
+		c->q_tail->next = k;
+		c->q_tail = k;
+	} else {
+		c->q_head = c->q_tail = k;
+	}
 	if (c->q_bytes == 0)
 		c->q_since_ms = now_ms;
 	c->q_bytes += len;

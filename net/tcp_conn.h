@@ -225,5 +225,10 @@ int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
 /* Append len bytes to c's send queue.  0 or E_NOMEM. */
 int tcp_conn_queue(struct tcp_conn *c, const char *buf, size_t len,
     uint64_t now_ms);
+/* The same, at the head of the queue when front is set: the owner queues
+ * the unwritten rest of a message it started writing itself, which must
+ * precede whatever others queued while it wrote.  0 or E_NOMEM. */
+int tcp_conn_queue_at(struct tcp_conn *c, const char *buf, size_t len,
+    uint64_t now_ms, bool front);
 
 #endif

@@ -154,8 +154,23 @@ t_queue_(void)
 	CHECK_STRN("abc", c->q_head->data, c->q_head->len);
 	CHECK_STRN("defg", c->q_tail->data, c->q_tail->len);
 	CHECK_INT(live + 2, shm_live_blocks());
+	/* the owner's unwritten rest goes first; on an empty queue both
+	 * ends are set */
+	CHECK_INT(0, tcp_conn_queue_at(c, "rest", 4, 300, true));
+	CHECK_STRN("rest", c->q_head->data, c->q_head->len);
+	CHECK_STRN("abc", c->q_head->next->data, c->q_head->next->len);
+	CHECK_STRN("defg", c->q_tail->data, c->q_tail->len);
+	CHECK_INT(11, c->q_bytes);
+	CHECK_INT(100, c->q_since_ms);
 	tcp_conn_remove(c);   /* frees the queue too */
 	CHECK_INT(live - 1, shm_live_blocks());
+	CHECK_INT(0, tcp_conn_add(&c, PROTO_TCP, &a, NULL));
+	CHECK_INT(0, tcp_conn_queue_at(c, "x", 1, 5, true));
+	CHECK(c->q_head != NULL && c->q_head == c->q_tail);
+	CHECK_INT(0, tcp_conn_queue(c, "y", 1, 6));
+	CHECK_STRN("y", c->q_tail->data, c->q_tail->len);
+	CHECK_INT(5, c->q_since_ms);
+	tcp_conn_remove(c);
 	return 0;
 }
 
