@@ -73,12 +73,23 @@ struct tls_rate {
 };
 
 static struct tls_rate *tls_rate;      /* shm, TLS_RATE_SLOTS */
-/* connections each reader owns, as it last published them (shm; each
- * reader writes its own slot, anyone reads: relaxed atomics) */
-static int *reader_load;
+/* Per reader, in shm (relaxed atomics): the connections it owns as it
+ * last published them, those passed to it and not yet taken (a reader
+ * that does not run would otherwise look idle forever), and when its
+ * loop last ran. */
+struct reader_stat {
+	int load;
+	int pending;
+	uint64_t alive_ms;
+};
+
+static struct reader_stat *rstat;
 /* a reader keeps what it accepts unless it owns this many more
  * connections than the least loaded reader */
 #define TCP_BALANCE_SLACK 8
+/* a reader whose loop did not run for this long gets no connection
+ * passed (blocked in a long script, a DNS wait, stopped, dead) */
+#define TCP_READER_STALE_MS 1000
 
 static int
 tcp_bind_one(struct socket_info *si, char **err)
@@ -144,8 +155,8 @@ tcp_init(char **err)
 	if (tcp_readers < 1)
 		tcp_readers = 1;
 	if ((chan = pkg_malloc(sizeof(*chan) * (size_t)tcp_readers)) == NULL ||
-	    (reader_load = shm_zalloc(sizeof(*reader_load) *
-		(size_t)tcp_readers)) == NULL ||
+	    (rstat = shm_zalloc(sizeof(*rstat) * (size_t)tcp_readers)) ==
+	    NULL ||
 	    (tls_rate = shm_zalloc(sizeof(*tls_rate) * TLS_RATE_SLOTS)) == NULL ||
 	    (wake_fd = pkg_malloc(sizeof(*wake_fd) * (size_t)tcp_readers)) ==
 	    NULL ||
@@ -316,28 +327,56 @@ tls_accept_allowed(const union sockaddr_union *peer, const char **why)
 void
 tcp_reader_load_set(int r, int n)
 {
-	if (reader_load != NULL && r >= 0 && r < tcp_readers)
-		__atomic_store_n(&reader_load[r], n, __ATOMIC_RELAXED);
+	if (rstat != NULL && r >= 0 && r < tcp_readers)
+		__atomic_store_n(&rstat[r].load, n, __ATOMIC_RELAXED);
 }
 
-/* The reader that should own a connection reader self accepted. */
+void
+tcp_reader_alive(int r, uint64_t now_ms)
+{
+	if (rstat != NULL && r >= 0 && r < tcp_readers)
+		__atomic_store_n(&rstat[r].alive_ms, now_ms, __ATOMIC_RELAXED);
+}
+
+void
+tcp_reader_took(int r)
+{
+	if (rstat != NULL && r >= 0 && r < tcp_readers &&
+	    __atomic_sub_fetch(&rstat[r].pending, 1, __ATOMIC_RELAXED) < 0)
+		__atomic_store_n(&rstat[r].pending, 0, __ATOMIC_RELAXED);
+}
+
+static int
+reader_weight(int r)
+{
+	return __atomic_load_n(&rstat[r].load, __ATOMIC_RELAXED) +
+	    __atomic_load_n(&rstat[r].pending, __ATOMIC_RELAXED);
+}
+
+/* The reader that should own a connection reader self accepted: self,
+ * unless it owns clearly more than a reader that is running. */
 static int
 tcp_pick_owner(int self)
 {
-	int r, best = self, n, min;
+	uint64_t now, seen;
+	int r, best = self, n, mine, min;
 
-	min = __atomic_load_n(&reader_load[self], __ATOMIC_RELAXED);
-	if (min <= TCP_BALANCE_SLACK)
+	mine = min = reader_weight(self);
+	if (mine <= TCP_BALANCE_SLACK)
 		return self;
+	now = get_ticks_ms();
 	for (r = 0; r < tcp_readers; r++) {
-		n = __atomic_load_n(&reader_load[r], __ATOMIC_RELAXED);
-		if (n < min) {
+		if (r == self)
+			continue;
+		seen = __atomic_load_n(&rstat[r].alive_ms, __ATOMIC_RELAXED);
+		if (now > seen + TCP_READER_STALE_MS)
+			continue;
+		if ((n = reader_weight(r)) < min) {
 			min = n;
 			best = r;
 		}
 	}
-	n = __atomic_load_n(&reader_load[self], __ATOMIC_RELAXED);
-	return n - min > TCP_BALANCE_SLACK ? best : self;
+	return mine - min > TCP_BALANCE_SLACK ? best : self;
 }
 
 int
@@ -387,10 +426,13 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 		return 2;
 	}
 	if (owner != self) {
+		/* counted before it can be taken (tcp_reader_took) */
+		__atomic_add_fetch(&rstat[owner].pending, 1, __ATOMIC_RELAXED);
 		if (tcp_cmd_send(owner, TCP_CMD_NEW, id, fd) == 0) {
 			close(fd);
 			return 2;
 		}
+		__atomic_sub_fetch(&rstat[owner].pending, 1, __ATOMIC_RELAXED);
 		/* its channel is full: keep it */
 		tcp_conn_lock();
 		if ((c = tcp_conn_find_id(id)) != NULL)

@@ -5,6 +5,7 @@
 #define TCP_MAIN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct socket_info;
 
@@ -59,8 +60,12 @@ int tcp_pending_take(int r, int *ids, int max, bool *overflow);
  * state TCP_S_NEW, owner self); 2: handled here (refused or passed on),
  * try again; 0: nothing to accept now. */
 int tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out);
-/* Publish how many connections reader r owns (reader r only). */
+/* Publish how many connections reader r owns, that its loop runs (now),
+ * and that it took a connection another reader passed to it (reader r
+ * only). */
 void tcp_reader_load_set(int r, int n);
+void tcp_reader_alive(int r, uint64_t now_ms);
+void tcp_reader_took(int r);
 
 /* The supervisor role (proc_run_fn): once a second, ask owners to close
  * what outlived its limits.  Never returns. */

@@ -616,6 +616,7 @@ tcp_commands(int cfd)
 			}
 			switch (cmd[i].type) {
 			case TCP_CMD_NEW:
+				tcp_reader_took(tcp_reader_self);
 				if (fd >= 0)
 					tcp_take_new(cmd[i].id, fd, NULL);
 				fd = -1;
@@ -927,6 +928,7 @@ tcp_read_loop(int rank, void *arg)
 		return E_IO;
 	tcp_forget_orphans();
 	tcp_reader_load_set(rank, 0);
+	tcp_reader_alive(rank, get_ticks_ms());
 	/* edge-triggered: each tcp_wake() is one event, no read() needed */
 	ev.events = EPOLLIN | EPOLLET;
 	ev.data.ptr = &wake_mark;
@@ -990,6 +992,7 @@ tcp_read_loop(int rank, void *arg)
 			pkg_free(d);
 		}
 		now = get_ticks_ms();
+		tcp_reader_alive(tcp_reader_self, now);
 		if (now - last_tick >= TICK_MS) {
 			last_tick = now;
 			tcp_tick();

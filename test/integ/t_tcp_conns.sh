@@ -106,3 +106,63 @@ options_ok udp "$PROXY_PORT" || fail "no UDP answer afterwards"
 options_ok tcp "$PROXY_PORT" || fail "no TCP answer afterwards"
 proxy_alive || fail "proxy died"
 assert_clean_log
+
+# A reader that does not run (here: stopped with SIGSTOP, as one blocked
+# in a long script would be) gets no new connection: with 2 readers and
+# one stopped, 30 connections one after the other are all answered by the
+# other, which keeps them all open (the balance must not pass any to the
+# idle-looking stopped one).
+kill "$PROXY_PID"
+i=0; while kill -0 "$PROXY_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+PROXY_PORT=$(free_port)
+cat > "$TMPD/k2.cfg" <<CFG
+debug=2
+log_stderror=yes
+children=1
+tcp_children=2
+listen=udp:127.0.0.1:$PROXY_PORT
+listen=tcp:127.0.0.1:$PROXY_PORT
+loadmodule "sl"
+route {
+	sl_send_reply("200", "OK");
+}
+CFG
+start_proxy "$TMPD/k2.cfg"
+wait_tcp "$PROXY_PORT" || fail "no TCP listener (second proxy)"
+python3 - "$PROXY_PORT" "$PROXY_PID" <<'PY' || fail "a stopped reader got connections"
+import os, signal, socket, sys, time
+port, ppid = int(sys.argv[1]), sys.argv[2]
+readers = []
+for pid in os.listdir("/proc"):
+    try:
+        if not pid.isdigit() or open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[1] != ppid:
+            continue
+        fds = [os.readlink("/proc/%s/fd/%s" % (pid, f)) for f in os.listdir("/proc/%s/fd" % pid)]
+        if any("eventpoll" in f for f in fds):   # only readers use epoll
+            readers.append(int(pid))
+    except OSError:
+        pass
+if len(readers) != 2:
+    print("expected 2 readers, found", readers); sys.exit(1)
+victim = readers[0]
+os.kill(victim, signal.SIGSTOP)
+try:
+    time.sleep(1.5)
+    res, keep = [], []
+    for i in range(30):
+        s = socket.create_connection(("127.0.0.1", port), timeout=2)
+        s.send(("OPTIONS sip:s%d@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bKst%d\r\n"
+                "From: <sip:t@127.0.0.1>;tag=%d\r\nTo: <sip:s@127.0.0.1>\r\nCall-ID: stop-%d\r\n"
+                "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (i, s.getsockname()[1], i, i, i)).encode())
+        try:
+            res.append(s.recv(4096).startswith(b"SIP/2.0 200"))
+        except socket.timeout:
+            res.append(False)
+        keep.append(s)
+finally:
+    os.kill(victim, signal.SIGCONT)
+print("answered with one reader stopped:", "".join("1" if r else "0" for r in res))
+sys.exit(0 if all(res) else 1)
+PY
+proxy_alive || fail "proxy died (second proxy)"
+assert_clean_log
