@@ -84,6 +84,10 @@ struct reader_stat {
 };
 
 static struct reader_stat *rstat;
+/* per process: a descriptor kept in reserve so that a connection can
+ * still be accepted (and refused) when the process has no other one
+ * left; -2 until opened */
+static int spare_fd = -2;
 /* a reader keeps what it accepts unless it owns this many more
  * connections than the least loaded reader */
 #define TCP_BALANCE_SLACK 8
@@ -388,7 +392,23 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 	const char *why = NULL;
 	int fd, rc = 0, id = 0, owner;
 
+	if (spare_fd == -2)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	fd = accept4(si->fd, &peer.s, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+		/* out of descriptors: the connection would stay in the
+		 * backlog and the listening socket wake us forever; take
+		 * it with the spare descriptor and close it at once */
+		close(spare_fd);
+		fd = accept4(si->fd, &peer.s, &l, SOCK_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		LM_ERR_RL("connection on %s:%s refused: out of file "
+		    "descriptors (open_files_limit)", si->address_str,
+		    si->port_str);
+		return fd >= 0 ? 2 : 0;
+	}
 	if (fd == -1) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM)

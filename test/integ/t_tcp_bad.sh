@@ -1,8 +1,8 @@
 # Misbehaving TCP peers: garbage, a header block that never ends, a
 # Content-Length larger than the body then a close, a reset mid-message,
 # 10 MB without a CRLF (cut at tcp_max_msg_size), a request without
-# Content-Length, and a client sending a byte a second while others are
-# served.  One reader only (tcp_children=1), so a peer that could hold a
+# Content-Length, a client sending a byte a second while others are
+# served, and more connections than open_files_limit allows.  One reader only (tcp_children=1), so a peer that could hold a
 # reader would stop everything.  After each case the proxy must still
 # answer OPTIONS over UDP and TCP.
 . "$TOP/test/integ/lib.sh"
@@ -136,3 +136,71 @@ kill -0 $SLOW 2>/dev/null || fail "the slow client ended early"
 wait $SLOW
 still_serving slow
 assert_clean_log
+
+# Out of file descriptors (open_files_limit=64, 100 connections held
+# open): the ones beyond the limit are closed at once instead of waiting
+# in the backlog, the reader does not spin on the listening socket (well
+# under a second of CPU in 2 s), a log line says why, and once the
+# clients go the proxy serves again.
+kill "$PROXY_PID"
+i=0; while kill -0 "$PROXY_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+PROXY_PORT=$(free_port)
+cat > "$TMPD/k_fd.cfg" <<CFG
+debug=2
+log_stderror=yes
+children=1
+tcp_children=1
+open_files_limit=64
+tcp_max_connections=1000
+listen=udp:127.0.0.1:$PROXY_PORT
+listen=tcp:127.0.0.1:$PROXY_PORT
+loadmodule "sl"
+route {
+	sl_send_reply("200", "OK");
+}
+CFG
+start_proxy "$TMPD/k_fd.cfg"
+wait_tcp "$PROXY_PORT" || fail "no TCP listener (fd limit)"
+python3 - "$PROXY_PORT" "$PROXY_PID" <<'PY' || fail "out of descriptors"
+import os, socket, sys, time
+port, ppid = int(sys.argv[1]), sys.argv[2]
+def opt(s, i):
+    s.send(("OPTIONS sip:fd%d@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bKfd%d\r\n"
+            "From: <sip:t@127.0.0.1>;tag=%d\r\nTo: <sip:fd@127.0.0.1>\r\nCall-ID: fd-%d\r\n"
+            "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (i, s.getsockname()[1], i, i, i)).encode())
+    try:
+        return s.recv(4096).startswith(b"SIP/2.0 200")
+    except ConnectionResetError:
+        return False  # closed at once: refused
+    except socket.timeout:
+        return None   # it hangs in the backlog
+socks, ok, closed = [], 0, 0
+for i in range(100):
+    s = socket.create_connection(("127.0.0.1", port), timeout=3)
+    r = opt(s, i)
+    if r is None:
+        print("connection %d hung" % i); sys.exit(1)
+    ok += r; closed += not r
+    socks.append(s)
+def cpu():
+    t = 0
+    for p in os.listdir("/proc"):
+        try:
+            if p.isdigit():
+                st = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
+                if st[1] == ppid:
+                    t += int(st[11]) + int(st[12])
+        except OSError:
+            pass
+    return t
+c0 = cpu(); time.sleep(2); used = cpu() - c0
+print("answered %d, closed at once %d; proxy CPU in the next 2 s: %d ticks" % (ok, closed, used))
+for s in socks:
+    s.close()
+time.sleep(0.5)
+s = socket.create_connection(("127.0.0.1", port), timeout=3)
+sys.exit(0 if ok > 0 and closed > 0 and used < 100 and opt(s, 999) else 1)
+PY
+grep -q "refused: out of file descriptors" "$TMPD/proxy.log" || fail "no log line for the refused connections"
+still_serving fd
+assert_clean_log "out of file descriptors"
