@@ -2,9 +2,10 @@
 # Content-Length larger than the body then a close, a reset mid-message,
 # 10 MB without a CRLF (cut at tcp_max_msg_size), a request without
 # Content-Length, a client sending a byte a second while others are
-# served, and more connections than open_files_limit allows.  One reader only (tcp_children=1), so a peer that could hold a
-# reader would stop everything.  After each case the proxy must still
-# answer OPTIONS over UDP and TCP.
+# served, and more connections than open_files_limit allows.  One reader
+# only (tcp_children=1), so a peer that could hold a reader would stop
+# everything.  After each case the proxy must still answer OPTIONS over
+# UDP and TCP.
 . "$TOP/test/integ/lib.sh"
 . "$TOP/test/integ/lib_tcp.sh"
 PROXY_PORT=$(free_port)
