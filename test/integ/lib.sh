@@ -74,6 +74,14 @@ start_proxy() {
 
 proxy_alive() { kill -0 "$PROXY_PID" 2>/dev/null; }
 
+# stop_proxy: SIGTERM the proxy this test started and wait (bounded) until
+# it is gone, so that another one can be started in the same test
+stop_proxy() {
+	kill "$PROXY_PID" 2>/dev/null
+	i=0
+	while proxy_alive && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+}
+
 # The proxy log must have no ERROR/CRITICAL/ALERT lines (unless expected
 # lines are filtered out with the optional grep -v pattern).
 assert_clean_log() {

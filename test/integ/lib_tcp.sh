@@ -10,6 +10,24 @@ wait_tcp() {
 	return 1
 }
 
+# sl_tcp_cfg FILE TCP_CHILDREN [EXTRA]: a config that answers every
+# request 200 on udp+tcp 127.0.0.1:$PROXY_PORT; EXTRA: more global lines
+sl_tcp_cfg() {
+	cat > "$1" <<CFG
+debug=2
+log_stderror=yes
+children=1
+tcp_children=$2
+${3:-}
+listen=udp:127.0.0.1:$PROXY_PORT
+listen=tcp:127.0.0.1:$PROXY_PORT
+loadmodule "sl"
+route {
+	sl_send_reply("200", "OK");
+}
+CFG
+}
+
 # options_ok PROTO PORT: send one OPTIONS over udp or tcp, succeed on 200
 options_ok() {
 	python3 - "$1" "$2" <<'PY'

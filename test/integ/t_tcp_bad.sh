@@ -143,27 +143,15 @@ assert_clean_log
 # in the backlog, the reader does not spin on the listening socket (well
 # under a second of CPU in 2 s), a log line says why, and once the
 # clients go the proxy serves again.
-kill "$PROXY_PID"
-i=0; while kill -0 "$PROXY_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+stop_proxy
 PROXY_PORT=$(free_port)
-cat > "$TMPD/k_fd.cfg" <<CFG
-debug=2
-log_stderror=yes
-children=1
-tcp_children=1
-open_files_limit=64
-tcp_max_connections=1000
-listen=udp:127.0.0.1:$PROXY_PORT
-listen=tcp:127.0.0.1:$PROXY_PORT
-loadmodule "sl"
-route {
-	sl_send_reply("200", "OK");
-}
-CFG
+sl_tcp_cfg "$TMPD/k_fd.cfg" 1 "open_files_limit=64
+tcp_max_connections=1000"
 start_proxy "$TMPD/k_fd.cfg"
 wait_tcp "$PROXY_PORT" || fail "no TCP listener (fd limit)"
-python3 - "$PROXY_PORT" "$PROXY_PID" <<'PY' || fail "out of descriptors"
-import os, socket, sys, time
+PYTHONPATH="$TOP/test/integ" python3 - "$PROXY_PORT" "$PROXY_PID" <<'PY' || fail "out of descriptors"
+import socket, sys, time
+from proxyprocs import cpu_ticks
 port, ppid = int(sys.argv[1]), sys.argv[2]
 def opt(s, i):
     s.send(("OPTIONS sip:fd%d@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/TCP 127.0.0.1:%d;branch=z9hG4bKfd%d\r\n"
@@ -183,18 +171,7 @@ for i in range(100):
         print("connection %d hung" % i); sys.exit(1)
     ok += r; closed += not r
     socks.append(s)
-def cpu():
-    t = 0
-    for p in os.listdir("/proc"):
-        try:
-            if p.isdigit():
-                st = open("/proc/%s/stat" % p).read().rsplit(")", 1)[1].split()
-                if st[1] == ppid:
-                    t += int(st[11]) + int(st[12])
-        except OSError:
-            pass
-    return t
-c0 = cpu(); time.sleep(2); used = cpu() - c0
+c0 = cpu_ticks(ppid); time.sleep(2); used = cpu_ticks(ppid) - c0
 print("answered %d, closed at once %d; proxy CPU in the next 2 s: %d ticks" % (ok, closed, used))
 for s in socks:
     s.close()

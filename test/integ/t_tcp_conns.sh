@@ -7,25 +7,14 @@
 . "$TOP/test/integ/lib_tcp.sh"
 PROXY_PORT=$(free_port)
 N=${N:-1000}
-cat > "$TMPD/k.cfg" <<CFG
-debug=2
-log_stderror=yes
-children=1
-tcp_children=4
-open_files_limit=8192
+sl_tcp_cfg "$TMPD/k.cfg" 4 "open_files_limit=8192
 tcp_max_connections=4096
-tcp_connection_lifetime=2
-listen=udp:127.0.0.1:$PROXY_PORT
-listen=tcp:127.0.0.1:$PROXY_PORT
-loadmodule "sl"
-route {
-	sl_send_reply("200", "OK");
-}
-CFG
+tcp_connection_lifetime=2"
 start_proxy "$TMPD/k.cfg"
 wait_tcp "$PROXY_PORT" || fail "no TCP listener"
-python3 - "$PROXY_PORT" "$N" "$PROXY_PID" <<'PY' || fail "connection test failed"
-import os, resource, selectors, socket, sys, time
+PYTHONPATH="$TOP/test/integ" python3 - "$PROXY_PORT" "$N" "$PROXY_PID" <<'PY' || fail "connection test failed"
+import resource, selectors, socket, sys, time
+from proxyprocs import socket_counts
 port, n, ppid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, n + 256), hard))
@@ -70,16 +59,7 @@ if len(answered) != n or eof:
     sys.exit(1)
 # sockets held by each child of the proxy: the four readers own the
 # connections, and none of them may own (almost) all of them
-counts = []
-for pid in os.listdir("/proc"):
-    try:
-        if not pid.isdigit() or open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[1] != ppid:
-            continue
-        counts.append(sum(1 for f in os.listdir("/proc/%s/fd" % pid)
-                          if os.readlink("/proc/%s/fd/%s" % (pid, f)).startswith("socket:")))
-    except OSError:
-        pass
-counts.sort(reverse=True)
+counts = socket_counts(ppid)
 print("sockets per proxy process:", counts)
 if len(counts) < 4 or counts[3] < n // 8:
     print("connections not spread over the readers")
@@ -112,36 +92,16 @@ assert_clean_log
 # one stopped, 30 connections one after the other are all answered by the
 # other, which keeps them all open (the balance must not pass any to the
 # idle-looking stopped one).
-kill "$PROXY_PID"
-i=0; while kill -0 "$PROXY_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+stop_proxy
 PROXY_PORT=$(free_port)
-cat > "$TMPD/k2.cfg" <<CFG
-debug=2
-log_stderror=yes
-children=1
-tcp_children=2
-listen=udp:127.0.0.1:$PROXY_PORT
-listen=tcp:127.0.0.1:$PROXY_PORT
-loadmodule "sl"
-route {
-	sl_send_reply("200", "OK");
-}
-CFG
+sl_tcp_cfg "$TMPD/k2.cfg" 2
 start_proxy "$TMPD/k2.cfg"
 wait_tcp "$PROXY_PORT" || fail "no TCP listener (second proxy)"
-python3 - "$PROXY_PORT" "$PROXY_PID" <<'PY' || fail "a stopped reader got connections"
+PYTHONPATH="$TOP/test/integ" python3 - "$PROXY_PORT" "$PROXY_PID" <<'PY' || fail "a stopped reader got connections"
 import os, signal, socket, sys, time
+from proxyprocs import readers as proxy_readers
 port, ppid = int(sys.argv[1]), sys.argv[2]
-readers = []
-for pid in os.listdir("/proc"):
-    try:
-        if not pid.isdigit() or open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[1] != ppid:
-            continue
-        fds = [os.readlink("/proc/%s/fd/%s" % (pid, f)) for f in os.listdir("/proc/%s/fd" % pid)]
-        if any("eventpoll" in f for f in fds):   # only readers use epoll
-            readers.append(int(pid))
-    except OSError:
-        pass
+readers = proxy_readers(ppid)
 if len(readers) != 2:
     print("expected 2 readers, found", readers); sys.exit(1)
 victim = readers[0]

@@ -38,8 +38,9 @@ route {
 CFG
 start_proxy "$TMPD/k.cfg"
 wait_tcp "$PT" || fail "no TLS listener"
-python3 - "$PT" "$PROXY_PID" "$C" <<'PY' || fail "concurrent TLS test failed"
-import os, resource, socket, ssl, sys, threading, time
+PYTHONPATH="$TOP/test/integ" python3 - "$PT" "$PROXY_PID" "$C" <<'PY' || fail "concurrent TLS test failed"
+import resource, socket, ssl, sys, threading, time
+from proxyprocs import socket_counts
 from concurrent.futures import ThreadPoolExecutor
 port, ppid, ca = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 N, THREADS, RESUME = 400, 50, 40
@@ -82,16 +83,7 @@ print("%d of %d answered 200 in %.1f s" % (ok, N, time.time() - t0))
 if ok != N:
     print("other answers:", set(lines) - {b"SIP/2.0 200 OK"})
     sys.exit(1)
-counts = []
-for pid in os.listdir("/proc"):
-    try:
-        if not pid.isdigit() or open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()[1] != ppid:
-            continue
-        counts.append(sum(1 for f in os.listdir("/proc/%s/fd" % pid)
-                          if os.readlink("/proc/%s/fd/%s" % (pid, f)).startswith("socket:")))
-    except OSError:
-        pass
-counts.sort(reverse=True)
+counts = socket_counts(ppid)
 print("sockets per proxy process:", counts)
 if len(counts) < 4 or counts[3] < N // 8:
     print("connections not spread over the readers")
