@@ -63,8 +63,9 @@ endif
 
 PARSE_SRC = $(wildcard parser/*.c)
 GEN_SRC = $(B)/cfg.tab.c $(B)/cfg.lex.c
-CORE_SRC = $(filter-out main.c,$(wildcard *.c)) $(wildcard mem/*.c) \
-	$(wildcard net/*.c) $(TLS_SRC)
+CORE_DIRS = base mem cfg net sip script cmds ctl
+CORE_SRC = $(filter-out main.c,$(wildcard *.c)) \
+	$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) $(TLS_SRC)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
 PARSE_OBJ = $(PARSE_SRC:%.c=$(B)/%.o)
 

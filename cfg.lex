@@ -18,8 +18,8 @@
 }
 
 %{
-#include "cfg.h"
-#include "err.h"
+#include "cfg/cfg.h"
+#include "base/err.h"
 #include "mem/pkg.h"
 #include "cfg.tab.h"
 

@@ -13,8 +13,8 @@
 %lex-param {struct cfg_parser *p}
 
 %code requires {
-#include "cfg.h"
-#include "route_struct.h"
+#include "cfg/cfg.h"
+#include "cfg/route_struct.h"
 
 /* A token's text (pkg, NUL-terminated) and, for numbers, its value. */
 struct cfg_tok {
@@ -34,7 +34,7 @@ struct cfg_rhead {
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/err.h"
 #include "mem/pkg.h"
 
 /* The flex scanner (cfg.lex, prefix cfg_lx). */

@@ -23,18 +23,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "cfg_tls.h"
-#include "globals.h"
-#include "log.h"
+#include "base/err.h"
+#include "cfg/cfg_tls.h"
+#include "cfg/core_cfg.h"
+#include "base/log.h"
 #include "mem/pkg.h"
 #include "mem/shm.h"
 #include "net/net_addr.h"
 #include "net/socket_info.h"
 #include "net/tcp_conn.h"
-#include "proc.h"
+#include "base/proc.h"
 #include "tcp_main.h"
-#include "timer.h"
+#include "base/timer.h"
 #include "tls/tls_stats.h"
 
 #define TCP_BACKLOG 4096

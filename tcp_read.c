@@ -24,21 +24,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "forward.h"
-#include "globals.h"
-#include "log.h"
+#include "base/err.h"
+#include "sip/forward.h"
+#include "cfg/core_cfg.h"
+#include "base/log.h"
 #include "mem/pkg.h"
 #include "mem/shm.h"
 #include "net/net_addr.h"
 #include "net/socket_info.h"
 #include "net/tcp_conn.h"
 #include "parser/msg_parser.h"
-#include "receive.h"
+#include "sip/receive.h"
 #include "tcp_main.h"
 #include "tcp_read.h"
-#include "timer.h"
-#include "transport.h"
+#include "base/timer.h"
+#include "sip/transport.h"
 
 #define RBUF_MIN 4096
 #define TICK_MS 200

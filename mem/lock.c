@@ -4,7 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "lock.h"
 #include "shm.h"
 

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #define LOG_MODULE "shm"
-#include "../err.h"
-#include "../log.h"
+#include "../base/err.h"
+#include "../base/log.h"
 #include "lock.h"
 #include "shm.h"
 

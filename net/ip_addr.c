@@ -2,7 +2,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "net_addr.h"
 
 void

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#include "../ip_addr.h"
+#include "../base/ip_addr.h"
 
 /* Room for any address from ip_addr_to_str(), NUL included. */
 #define IP_ADDR_STR_MAX 46

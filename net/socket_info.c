@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #define LOG_MODULE "net"
-#include "../err.h"
-#include "../log.h"
+#include "../base/err.h"
+#include "../base/log.h"
 #include "../mem/pkg.h"
 #include "socket_info.h"
 

@@ -11,10 +11,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../globals.h"
-#include "../ip_addr.h"
-#include "../str.h"
-#include "../proto.h"
+#include "../cfg/core_cfg.h"
+#include "../base/ip_addr.h"
+#include "../base/str.h"
+#include "../base/proto.h"
 #include "net_addr.h"
 
 #define SOCKET_NAME_MAX 256

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../ip_addr.h"
+#include "../base/ip_addr.h"
 
 struct gen_lock;
 struct socket_info;

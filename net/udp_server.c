@@ -4,8 +4,8 @@
 #include <sys/socket.h>
 
 #define LOG_MODULE "udp"
-#include "../err.h"
-#include "../log.h"
+#include "../base/err.h"
+#include "../base/log.h"
 #include "net_addr.h"
 #include "socket_info.h"
 #include "udp_server.h"

@@ -5,7 +5,7 @@
 #include <signal.h>
 #include <stddef.h>
 
-#include "../ip_addr.h"
+#include "../base/ip_addr.h"
 
 struct socket_info;
 

@@ -7,7 +7,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "../mem/pkg.h"
 #include "msg_parser.h"
 #include "parse_addr.h"

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../ip_addr.h"
-#include "../str.h"
+#include "../base/ip_addr.h"
+#include "../base/str.h"
 #include "parse_uri.h"
 
 enum msg_type {

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "../str.h"
+#include "../base/str.h"
 #include "parse_param.h"
 
 struct hdr_field;

@@ -3,7 +3,7 @@
  *	CSeq = "CSeq" HCOLON 1*DIGIT LWS Method   (number < 2**31)
  *	Max-Forwards = "Max-Forwards" HCOLON 1*DIGIT
  *	Expires = "Expires" HCOLON delta-seconds */
-#include "../err.h"
+#include "../base/err.h"
 #include "../mem/pkg.h"
 #include "msg_parser.h"
 #include "parse_util.h"

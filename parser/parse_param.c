@@ -1,7 +1,7 @@
 /* parser/parse_param.c: ";name=value" lists of header parameters. */
 #include <string.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "../mem/pkg.h"
 #include "parse_param.h"
 #include "parse_util.h"

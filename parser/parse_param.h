@@ -3,7 +3,7 @@
 #ifndef PARSER_PARSE_PARAM_H
 #define PARSER_PARSE_PARAM_H
 
-#include "../str.h"
+#include "../base/str.h"
 
 struct param {
 	struct str name;

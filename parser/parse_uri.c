@@ -2,7 +2,7 @@
  * RFC 3966).  No allocation: every field is a view into the input. */
 #include <string.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "parse_uri.h"
 #include "parse_util.h"
 

@@ -5,7 +5,7 @@
  * A header body holds one or more via-parms separated by commas. */
 #include <string.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "../mem/pkg.h"
 #include "msg_parser.h"
 #include "parse_util.h"

@@ -2,8 +2,8 @@
 #ifndef PARSER_PARSE_VIA_H
 #define PARSER_PARSE_VIA_H
 
-#include "../ip_addr.h"
-#include "../str.h"
+#include "../base/ip_addr.h"
+#include "../base/str.h"
 #include "parse_param.h"
 
 struct hdr_field;

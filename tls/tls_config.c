@@ -8,8 +8,8 @@
 
 #include <openssl/ssl.h>
 
-#include "../err.h"
-#include "../globals.h"
+#include "../base/err.h"
+#include "../cfg/core_cfg.h"
 #include "../mem/pkg.h"
 #include "tls_config.h"
 #include "tls_int.h"

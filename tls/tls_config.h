@@ -4,6 +4,6 @@
 #ifndef TLS_CONFIG_H
 #define TLS_CONFIG_H
 
-#include "../cfg_tls.h"
+#include "../cfg/cfg_tls.h"
 
 #endif

@@ -8,7 +8,7 @@
 
 #include <openssl/ssl.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "../mem/pkg.h"
 #include "../net/net_addr.h"
 #include "tls_domain.h"

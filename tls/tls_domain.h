@@ -17,9 +17,9 @@
 
 #include <stdbool.h>
 
-#include "../cfg_tls.h"
-#include "../ip_addr.h"
-#include "../str.h"
+#include "../cfg/cfg_tls.h"
+#include "../base/ip_addr.h"
+#include "../base/str.h"
 
 struct ssl_ctx_st;   /* SSL_CTX */
 

@@ -21,8 +21,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "../err.h"
-#include "../log.h"
+#include "../base/err.h"
+#include "../base/log.h"
 #include "../net/net_addr.h"
 #include "../net/socket_info.h"
 #include "tls_config.h"

@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "../parser/msg_parser.h"
-#include "../pv.h"
-#include "../sr_module.h"
+#include "../script/pv.h"
+#include "../script/sr_module.h"
 #include "tls_pv.h"
 #include "tls_server.h"
 

@@ -8,8 +8,8 @@
 #ifndef TLS_PV_H
 #define TLS_PV_H
 
-#include "../pv.h"
-#include "../sr_module.h"
+#include "../script/pv.h"
+#include "../script/sr_module.h"
 
 struct tls_conn;
 

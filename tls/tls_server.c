@@ -14,8 +14,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "../err.h"
-#include "../log.h"
+#include "../base/err.h"
+#include "../base/log.h"
 #include "../mem/pkg.h"
 #include "tls_int.h"
 #include "tls_server.h"

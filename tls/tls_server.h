@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "../ip_addr.h"
+#include "../base/ip_addr.h"
 
 #define TLS_WANT_READ (-20)
 #define TLS_WANT_WRITE (-21)

@@ -6,7 +6,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "../err.h"
+#include "../base/err.h"
 #include "../mem/shm.h"
 #include "../net/tcp_conn.h"
 #include "tls_domain.h"

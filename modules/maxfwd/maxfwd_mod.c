@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../../data_lump.h"
-#include "../../forward.h"
-#include "../../log.h"
-#include "../../sr_module.h"
+#include "../../sip/data_lump.h"
+#include "../../sip/forward.h"
+#include "../../base/log.h"
+#include "../../script/sr_module.h"
 
 static int max_limit = 70;
 

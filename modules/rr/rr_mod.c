@@ -7,16 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../data_lump.h"
-#include "../../log.h"
+#include "../../sip/data_lump.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
 #include "../../net/socket_info.h"
 #include "../../parser/parse_addr.h"
-#include "../../proto.h"
-#include "../../route_set.h"
-#include "../../ruri.h"
-#include "../../sr_module.h"
-#include "../../transport.h"
+#include "../../base/proto.h"
+#include "../../sip/route_set.h"
+#include "../../sip/ruri.h"
+#include "../../script/sr_module.h"
+#include "../../sip/transport.h"
 
 static int enable_full_lr;
 static int append_fromtag = 1;

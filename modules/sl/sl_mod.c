@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../forward.h"
-#include "../../log.h"
+#include "../../sip/forward.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
-#include "../../sr_module.h"
+#include "../../script/sr_module.h"
 
 static int
 fixup_code(struct action *a, int idx, char **err)

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../data_lump.h"
-#include "../../log.h"
+#include "../../sip/data_lump.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
-#include "../../pv.h"
-#include "../../sr_module.h"
+#include "../../script/pv.h"
+#include "../../script/sr_module.h"
 
 #define MAX_SUBST 4096
 

@@ -27,11 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../err.h"
-#include "../../log.h"
+#include "../../base/err.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
 #include "../../net/net_addr.h"
-#include "../../transport.h"
+#include "../../sip/transport.h"
 #include "t_dns.h"
 
 #define DNS_CLASS_IN 1

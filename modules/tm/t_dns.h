@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "../../ip_addr.h"
-#include "../../str.h"
+#include "../../base/ip_addr.h"
+#include "../../base/str.h"
 
 #define TM_DNS_MAX 16              /* targets kept per destination */
 

@@ -5,21 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cfg_tls.h"
-#include "../../data_lump.h"
-#include "../../log.h"
+#include "../../cfg/cfg_tls.h"
+#include "../../sip/data_lump.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
 #include "../../mem/shm.h"
-#include "../../proc.h"
+#include "../../base/proc.h"
 #include "../../net/socket_info.h"
 #include "../../parser/parse_addr.h"
 #include "../../parser/parse_uri.h"
 #include "../../parser/parse_via.h"
-#include "../../proto.h"
-#include "../../route.h"
-#include "../../timer.h"
-#include "../../transport.h"
-#include "../../usr_avp.h"
+#include "../../base/proto.h"
+#include "../../script/route.h"
+#include "../../base/timer.h"
+#include "../../sip/transport.h"
+#include "../../base/usr_avp.h"
 #include "tm.h"
 
 static char tm_buf[TM_BUF_SIZE];

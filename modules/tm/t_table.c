@@ -6,9 +6,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../log.h"
+#include "../../base/log.h"
 #include "../../mem/shm.h"
-#include "../../proc.h"
+#include "../../base/proc.h"
 #include "../../parser/parse_via.h"
 #include "tm.h"
 

@@ -10,10 +10,10 @@
 #define LOG_MODULE "tm"
 #include <string.h>
 
-#include "../../log.h"
+#include "../../base/log.h"
 #include "../../mem/shm.h"
-#include "../../proc.h"
-#include "../../timer.h"
+#include "../../base/proc.h"
+#include "../../base/timer.h"
 #include "tm.h"
 
 #define TM_TICK_MS 10

@@ -17,9 +17,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../err.h"
-#include "../../forward.h"
-#include "../../ip_addr.h"
+#include "../../base/err.h"
+#include "../../sip/forward.h"
+#include "../../base/ip_addr.h"
 #include "../../mem/lock.h"
 #include "../../parser/msg_parser.h"
 #include "t_dns.h"

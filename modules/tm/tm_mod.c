@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../log.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
-#include "../../proto.h"
-#include "../../receive.h"
-#include "../../sr_module.h"
+#include "../../base/proto.h"
+#include "../../sip/receive.h"
+#include "../../script/sr_module.h"
 #include "tm.h"
 
 struct tm_cfg tm_cfg = {

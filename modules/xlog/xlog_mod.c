@@ -3,10 +3,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../log.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
-#include "../../pv.h"
-#include "../../sr_module.h"
+#include "../../script/pv.h"
+#include "../../script/sr_module.h"
 
 static int
 fixup_xlog(struct action *a, int idx, char **err)

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../cfg.h"
-#include "../../cfg_tls.h"
+#include "../../cfg/cfg.h"
+#include "../../cfg/cfg_tls.h"
 #include "../../mem/pkg.h"
 
 static int

@@ -16,8 +16,8 @@ fi
 if [ ! -f build/cfg.lex.c ] || [ cfg.lex -nt build/cfg.lex.c ]; then
 	flex -o build/cfg.lex.c cfg.lex || exit 1
 fi
-SRC="test/cfg/cfgcheck.c cfg.c cfg_param.c cfg_tls.c route_struct.c
-	build/cfg.tab.c build/cfg.lex.c log.c err.c mem/pkg.c"
+SRC="test/cfg/cfgcheck.c cfg/cfg.c cfg/cfg_param.c cfg/cfg_tls.c cfg/route_struct.c
+	build/cfg.tab.c build/cfg.lex.c base/log.c base/err.c mem/pkg.c"
 FL="-g -std=gnu11 -D_GNU_SOURCE -I. -Ibuild"
 $CC $FL -DUSE_TLS -o $out/cfgcheck $SRC || exit 1
 $CC $FL -o $out/cfgcheck-notls $SRC || exit 1

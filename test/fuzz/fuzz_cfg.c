@@ -1,12 +1,12 @@
 /* fuzz_cfg.c: the config parser on arbitrary input, with hooks that
  * accept everything; everything built is freed again.
  * Needs build/cfg.tab.c and build/cfg.lex.c (run.sh/replay.sh make them).
- * FUZZ_SOURCES: cfg.c cfg_param.c cfg_tls.c route_struct.c build/cfg.tab.c build/cfg.lex.c log.c err.c mem/pkg.c */
+ * FUZZ_SOURCES: cfg/cfg.c cfg/cfg_param.c cfg/cfg_tls.c cfg/route_struct.c build/cfg.tab.c build/cfg.lex.c base/log.c base/err.c mem/pkg.c */
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cfg.h"
-#include "cfg_tls.h"
+#include "../../cfg/cfg.h"
+#include "../../cfg/cfg_tls.h"
 
 static int
 no_global(const char *name, const struct cfg_val *v, char **err)

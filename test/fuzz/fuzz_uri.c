@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../err.h"
+#include "../../base/err.h"
 #include "../../parser/parse_uri.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cfg.h"
-#include "../../cfg_tls.h"
-#include "../../err.h"
-#include "../../globals.h"
-#include "../../log.h"
+#include "../../cfg/cfg.h"
+#include "../../cfg/cfg_tls.h"
+#include "../../base/err.h"
+#include "../../cfg/core_cfg.h"
+#include "../../base/log.h"
 #include "unit.h"
 
 static char errs[8192];

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../data_lump.h"
-#include "../../err.h"
+#include "../../sip/data_lump.h"
+#include "../../base/err.h"
 #include "../../parser/msg_parser.h"
 #include "unit.h"
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../err.h"
+#include "../../base/err.h"
 #include "../../mem/pkg.h"
 #include "../../parser/msg_parser.h"
 #include "../../parser/parse_addr.h"

@@ -8,12 +8,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../err.h"
-#include "../../log.h"
+#include "../../base/err.h"
+#include "../../base/log.h"
 #include "../../mem/lock.h"
 #include "../../mem/shm.h"
-#include "../../proc.h"
-#include "../../timer.h"
+#include "../../base/proc.h"
+#include "../../base/timer.h"
 #include "unit.h"
 
 /* in shm: what the children saw */

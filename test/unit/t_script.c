@@ -5,17 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cfg.h"
-#include "../../cfg_param.h"
-#include "../../globals.h"
+#include "../../cfg/cfg.h"
+#include "../../cfg/cfg_param.h"
+#include "../../cfg/core_cfg.h"
 #include "../../mem/pkg.h"
 #include "../../net/net_addr.h"
 #include "../../net/socket_info.h"
 #include "../../parser/msg_parser.h"
-#include "../../pv.h"
-#include "../../route.h"
-#include "../../ruri.h"
-#include "../../usr_avp.h"
+#include "../../script/pv.h"
+#include "../../script/route.h"
+#include "../../sip/ruri.h"
+#include "../../base/usr_avp.h"
 #include "unit.h"
 
 static const char script[] =

@@ -2,7 +2,7 @@
  * alias, remove, alias moves and slots, the connection limit, queues. */
 #include <string.h>
 
-#include "../../err.h"
+#include "../../base/err.h"
 #include "../../mem/shm.h"
 #include "../../net/net_addr.h"
 #include "../../net/tcp_conn.h"

@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "../../err.h"
+#include "../../base/err.h"
 #include "../../tcp_read.h"
 #include "unit.h"
 

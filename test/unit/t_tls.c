@@ -23,10 +23,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../cfg_tls.h"
-#include "../../err.h"
-#include "../../globals.h"
-#include "../../log.h"
+#include "../../cfg/cfg_tls.h"
+#include "../../base/err.h"
+#include "../../cfg/core_cfg.h"
+#include "../../base/log.h"
 #include "../../mem/pkg.h"
 #include "../../net/net_addr.h"
 #include "../../tls/tls_domain.h"
@@ -34,8 +34,8 @@
 #include "../../tls/tls_pv.h"
 #include "../../tls/tls_server.h"
 #include "../../parser/msg_parser.h"
-#include "../../pv.h"
-#include "../../sr_module.h"
+#include "../../script/pv.h"
+#include "../../script/sr_module.h"
 
 static char dir[256];
 

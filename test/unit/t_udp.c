@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../../err.h"
-#include "../../globals.h"
+#include "../../base/err.h"
+#include "../../cfg/core_cfg.h"
 #include "../../mem/pkg.h"
 #include "../../net/net_addr.h"
 #include "../../net/socket_info.h"

@@ -1,0 +1,109 @@
+/* cfg_tls.h: TLS settings from the config, as plain data (no OpenSSL).
+ *
+ * The parser stores the tls_* globals and the tls_server_domain /
+ * tls_client_domain blocks here and enforces the guide's placement rules;
+ * checks that need files or OpenSSL happen later, in tls/.  Without
+ * -DUSE_TLS every TLS setting is still parsed and checked, but is reported
+ * as an error ("TLS support is not compiled in; ...").  Main process,
+ * before fork; read-only afterwards. */
+#ifndef CFG_TLS_H
+#define CFG_TLS_H
+
+#include <stdbool.h>
+
+#include "cfg_param.h"
+#include "../base/ip_addr.h"
+#include "route_struct.h"
+
+#define TLS_NOT_COMPILED_MSG \
+	"TLS support is not compiled in; rebuild with `TLS=1 make all`"
+
+enum tls_domain_type {
+	TLS_DOMAIN_SRV = 1,    /* tls_server_domain[ip:port] */
+	TLS_DOMAIN_CLI = 2,    /* tls_client_domain[ip:port] or ["name"] */
+};
+
+/* A setting and whether the config set it explicitly. */
+struct tls_opt_int {
+	int v;
+	bool set;
+};
+
+struct tls_opt_str {
+	char *s;               /* pkg; NULL when not set */
+	bool set;
+};
+
+/* What can be set both globally and per domain. */
+struct tls_settings {
+	struct tls_opt_str method;         /* as written: "TLSv1.2+" ... */
+	struct tls_opt_str certificate;
+	struct tls_opt_str private_key;
+	struct tls_opt_str ca_list;
+	struct tls_opt_str ciphers_list;   /* TLS <= 1.2 cipher list */
+	struct tls_opt_str cipher_suites;  /* TLS 1.3 suites */
+	struct tls_opt_str crl;
+	struct tls_opt_int verify_client;  /* server side */
+	struct tls_opt_int require_client_certificate; /* server side */
+	struct tls_opt_int verify_server;  /* client side */
+	struct tls_opt_int verify_depth;
+	struct tls_opt_int check_server_identity; /* client side */
+};
+
+struct tls_domain_cfg {
+	enum tls_domain_type type;
+	char *addr;             /* pkg, as written; NULL for a name domain */
+	struct ip_addr ip;      /* parsed addr (socket domains) */
+	unsigned short port;    /* 0: not given */
+	char *name;             /* pkg; name based client domain, else NULL */
+	char *server_name;      /* pkg; SNI name (server domains), or NULL */
+	struct tls_settings s;  /* per-domain overrides (.set flags) */
+	struct cfg_pos pos;
+	struct tls_domain_cfg *next;   /* config order */
+};
+
+struct tls_cfg {
+	bool any_tls_setting;   /* a tls_* global, listen=tls:... or a
+				 * domain block appeared */
+	struct tls_opt_int disable_tls;          /* default 1 (guide) */
+	struct tls_opt_int port_no;              /* 5061 */
+	struct tls_opt_int handshake_timeout;    /* 30 s, global only */
+	struct tls_opt_int send_timeout;         /* 30 s, global only */
+	struct tls_opt_int client_domain_avp;    /* 0: off */
+	struct tls_opt_int server_name_avp;      /* 0: off */
+	struct tls_opt_int max_handshakes;       /* 0: no limit */
+	struct tls_opt_int handshake_rate_per_ip; /* per s, 0: no limit */
+	struct tls_opt_str keylog_file;
+	struct tls_settings def;  /* the global (default domain) settings;
+				   * defaults: verify_* 1, verify_depth 9,
+				   * check_server_identity 1, strings NULL */
+	struct tls_domain_cfg *domains;
+};
+
+extern struct tls_cfg tls_cfg;
+
+/* Set a TLS global ("disable_tls", "tls_*").  Returns 0, E_NOTFOUND when
+ * name is not a TLS global (*err untouched), or E_INVAL with *err (pkg).
+ * Without USE_TLS a valid setting still returns E_INVAL with
+ * TLS_NOT_COMPILED_MSG. */
+int tls_cfg_global_set(const char *name, const struct cfg_val *v,
+    char **err);
+/* Start a domain block: addr is CV_ID "ip[:port]" (also "[v6]:port"), or
+ * for a client domain CV_STR "name".  Subsequent set/close calls apply to
+ * it.  Returns 0 or E_INVAL/E_NOMEM with *err; without USE_TLS the domain
+ * is still opened (so its lines are checked) but E_INVAL is returned. */
+int tls_cfg_domain_open(enum tls_domain_type type, const struct cfg_val *addr,
+    char **err);
+/* "name = value" inside the open domain block. */
+int tls_cfg_domain_set(const char *name, const struct cfg_val *v,
+    char **err);
+/* End the block. */
+int tls_cfg_domain_close(char **err);
+/* Mark that TLS is used (listen=tls:...). */
+void tls_cfg_note_use(void);
+/* Free everything and restore the defaults. */
+void tls_cfg_reset(void);
+/* Validate a tls_method text; 0 or E_INVAL with *err. */
+int tls_method_check(const char *s, char **err);
+
+#endif

@@ -1,0 +1,255 @@
+/* sr_module.c: loading modules, modparam, and function lookup. */
+#define LOG_MODULE "core"
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../cmds/core_cmds.h"
+#include "../base/err.h"
+#include "../cfg/core_cfg.h"
+#include "../base/log.h"
+#include "../mem/pkg.h"
+#include "sr_module.h"
+#include "sr_module_core.h"
+
+struct sr_module {
+	char *path;
+	void *handle;
+	const struct module_exports *exp;
+	struct sr_module *next;
+};
+
+static struct sr_module *modules, **modules_tail = &modules;
+
+__attribute__((format(printf, 1, 2))) static char *
+errf(const char *fmt, ...)
+{
+	char *e = pkg_malloc(PATH_MAX + 256);
+	va_list ap;
+
+	if (e != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(e, PATH_MAX + 256, fmt, ap);
+		va_end(ap);
+	}
+	return e;
+}
+
+static bool
+file_ok(const char *p)
+{
+	return access(p, R_OK) == 0;
+}
+
+/* Directory of the running binary, with a trailing '/'. */
+static void
+exe_dir(char *out, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", out, size - 1);
+	char *slash;
+
+	if (n <= 0) {
+		out[0] = '\0';
+		return;
+	}
+	out[n] = '\0';
+	if ((slash = strrchr(out, '/')) != NULL)
+		slash[1] = '\0';
+}
+
+/* "sl.so" or "sl" may also mean "<dir>/sl/sl.so" (the build tree). */
+static bool
+try_dir(const char *dir, const char *name, char *out, size_t size)
+{
+	char base[256];
+	size_t bl;
+
+	if (dir == NULL || dir[0] == '\0')
+		return false;
+	snprintf(out, size, "%s/%s", dir, name);
+	if (file_ok(out))
+		return true;
+	snprintf(base, sizeof(base), "%s", strrchr(name, '/') ?
+	    strrchr(name, '/') + 1 : name);
+	bl = strlen(base);
+	if (bl > 3 && strcmp(base + bl - 3, ".so") == 0)
+		base[bl - 3] = '\0';
+	snprintf(out, size, "%s/%s/%s.so", dir, base, base);
+	if (file_ok(out))
+		return true;
+	snprintf(out, size, "%s/modules/%s/%s.so", dir, base, base);
+	return file_ok(out);
+}
+
+static bool
+module_find_file(const char *path, char *out, size_t size)
+{
+	char dir[PATH_MAX];
+
+	if (path[0] == '/') {
+		snprintf(out, size, "%s", path);
+		return file_ok(out);
+	}
+	if (try_dir(core_cfg.mpath, path, out, size))
+		return true;
+	if (try_dir(core_cfg.cfg_dir, path, out, size))
+		return true;
+	if (try_dir(".", path, out, size))
+		return true;
+	exe_dir(dir, sizeof(dir));
+	if (dir[0] && try_dir(dir, path, out, size))
+		return true;
+	if (dir[0]) {
+		strncat(dir, "../lib/" NAME "/modules", sizeof(dir) -
+		    strlen(dir) - 1);
+		if (try_dir(dir, path, out, size))
+			return true;
+	}
+	return try_dir(DEFAULT_MOD_DIR, path, out, size);
+}
+
+int
+module_load(const char *path, const struct cfg_pos *pos, char **err)
+{
+	char file[PATH_MAX];
+	struct sr_module *m;
+	const struct module_exports *exp;
+	void *h;
+
+	(void)pos;
+	if (!module_find_file(path, file, sizeof(file))) {
+		*err = errf("module \"%s\" not found (looked in mpath, the "
+			    "config's directory, the current directory and "
+			    "the module directory)", path);
+		return E_NOTFOUND;
+	}
+	if ((h = dlopen(file, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		*err = errf("cannot load module %s: %s", file, dlerror());
+		return E_INVAL;
+	}
+	if ((exp = dlsym(h, "exports")) == NULL || exp->abi != MODULE_ABI) {
+		*err = errf("%s is not a module of this proxy (no exports or "
+			    "wrong ABI)", file);
+		dlclose(h);
+		return E_INVAL;
+	}
+	for (m = modules; m != NULL; m = m->next)
+		if (strcmp(m->exp->name, exp->name) == 0) {
+			LM_WARN("module %s loaded twice; keeping the first",
+			    exp->name);
+			return 0;
+		}
+	if ((m = pkg_zalloc(sizeof(*m))) == NULL ||
+	    (m->path = pkg_strndup(file, strlen(file))) == NULL) {
+		pkg_free(m);
+		return E_NOMEM;
+	}
+	m->handle = h;
+	m->exp = exp;
+	*modules_tail = m;
+	modules_tail = &m->next;
+	return 0;
+}
+
+static struct sr_module *
+module_by_name(const char *name)
+{
+	struct sr_module *m;
+
+	for (m = modules; m != NULL; m = m->next)
+		if (strcmp(m->exp->name, name) == 0)
+			return m;
+	return NULL;
+}
+
+bool
+module_loaded(const char *name)
+{
+	return module_by_name(name) != NULL;
+}
+
+int
+module_param(const char *mod, const char *param, const struct cfg_val *v,
+    char **err)
+{
+	struct sr_module *m = module_by_name(mod);
+	const struct param_def *p;
+
+	if (m == NULL) {
+		*err = errf("modparam for module \"%s\", which is not loaded "
+			    "(loadmodule must come first)", mod);
+		return E_NOTFOUND;
+	}
+	if (m->exp->params == NULL ||
+	    (p = param_find_def(m->exp->params, param)) == NULL) {
+		*err = errf("module %s has no parameter \"%s\"", mod, param);
+		return E_NOTFOUND;
+	}
+	return param_store(p, v, err);
+}
+
+const struct cmd_export *
+find_cmd_export(const char *name, int nargs)
+{
+	const struct cmd_export *c;
+	struct sr_module *m;
+
+	if ((c = core_cmd_find(name, nargs)) != NULL)
+		return c;
+	for (m = modules; m != NULL; m = m->next)
+		for (c = m->exp->cmds; c != NULL && c->name != NULL; c++)
+			if (c->nargs == nargs && strcmp(c->name, name) == 0)
+				return c;
+	return NULL;
+}
+
+int
+modules_init(void)
+{
+	struct sr_module *m;
+
+	for (m = modules; m != NULL; m = m->next)
+		if (m->exp->init != NULL && m->exp->init() != 0) {
+			LM_CRIT("module %s failed to initialise", m->exp->name);
+			return E_INVAL;
+		}
+	return 0;
+}
+
+int
+modules_child_init(int rank)
+{
+	struct sr_module *m;
+
+	for (m = modules; m != NULL; m = m->next)
+		if (m->exp->child_init != NULL &&
+		    m->exp->child_init(rank) != 0) {
+			LM_CRIT("module %s failed to initialise in process "
+				"rank %d", m->exp->name, rank);
+			return E_INVAL;
+		}
+	return 0;
+}
+
+void
+modules_destroy(void)
+{
+	struct sr_module *m;
+
+	for (m = modules; m != NULL; m = m->next)
+		if (m->exp->destroy != NULL)
+			m->exp->destroy();
+}
+
+void
+modules_list(void (*fn)(const char *name, const char *path))
+{
+	struct sr_module *m;
+
+	for (m = modules; m != NULL; m = m->next)
+		fn(m->exp->name, m->path);
+}

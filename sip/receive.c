@@ -1,0 +1,129 @@
+/* receive.c: parse, check, run the script, forward. */
+#define LOG_MODULE "core"
+#include <string.h>
+
+#include "data_lump.h"
+#include "../base/err.h"
+#include "forward.h"
+#include "../cfg/core_cfg.h"
+#include "../base/ip_addr.h"
+#include "../base/log.h"
+#include "../mem/pkg.h"
+#include "../net/net_addr.h"
+#include "../parser/msg_parser.h"
+#include "../parser/parse_via.h"
+#include "../base/proto.h"
+#include "../tcp_read.h"
+#include "receive.h"
+#include "../script/route.h"
+#include "stats.h"
+#include "../base/usr_avp.h"
+
+static unsigned int msg_no;
+
+int (*receive_reply_hook)(struct sip_msg *msg);
+int (*receive_request_hook)(struct sip_msg *msg);
+void (*receive_done_hook)(struct sip_msg *msg);
+
+static void
+msg_done(struct sip_msg *msg)
+{
+	if (receive_done_hook != NULL)
+		receive_done_hook(msg);
+	lumps_free(msg);
+	pkg_free(msg->new_uri);
+	pkg_free(msg->dst_uri);
+	avp_reset();
+	free_sip_msg(msg);
+}
+
+static void
+log_bad(const struct sip_msg *msg, const struct receive_info *rcv,
+    const char *why)
+{
+	char ip[64];
+
+	if (!LOG_ON(L_DBG))
+		return;
+	ip_addr_to_str(&rcv->src_ip, ip, sizeof(ip));
+	LM_DBG("dropped a malformed message from %s:%u (%zu bytes): %s", ip,
+	    rcv->src_port, msg->len, why);
+}
+
+/* tcp_accept_aliases: a request over a stream whose top Via carries
+ * ;alias makes source-ip:via-port another name of its connection. */
+static void
+via_alias(struct sip_msg *msg)
+{
+	struct via_body *v;
+
+	if (!proto_is_stream(msg->rcv.proto) || msg->rcv.conn_id <= 0 ||
+	    msg->h[HDR_VIA] == NULL || parse_via_hf(msg->h[HDR_VIA]) != 0)
+		return;
+	v = msg->h[HDR_VIA]->parsed;
+	if (v->alias == NULL)
+		return;
+	tcp_alias_add(msg->rcv.conn_id, &msg->rcv.src_ip,
+	    v->port ? v->port : (msg->rcv.proto == PROTO_TLS ? 5061 : 5060));
+}
+
+int
+receive_msg(char *buf, size_t len, struct receive_info *rcv)
+{
+	struct sip_msg msg;
+	struct run_ctx ctx;
+	const char *why = NULL;
+	const struct route_block *rb;
+	unsigned flags;
+
+	buf[len] = '\0';
+	if (parse_msg(buf, len, &msg) != 0) {
+		msg.len = len;
+		log_bad(&msg, rcv, "cannot parse the first line or headers");
+		fwd_stats.bad_msgs++;
+		free_sip_msg(&msg);
+		stats_publish(rcv->proto);
+		return E_PARSE;
+	}
+	msg.id = ++msg_no;
+	msg.rcv = *rcv;
+	if (parse_msg_check(&msg, &why) != 0) {
+		log_bad(&msg, rcv, why ? why : "bad headers");
+		fwd_stats.bad_msgs++;
+		/* answer a broken request if it can still be answered */
+		if (msg.first.type == SIP_REQUEST && msg.h[HDR_VIA] != NULL &&
+		    msg.first.method_id != METHOD_ACK)
+			reply_local(&msg, 400, "Bad Request");
+		msg_done(&msg);
+		stats_publish(rcv->proto);
+		return E_PARSE;
+	}
+	if (msg.first.type == SIP_REQUEST && core_cfg.tcp_accept_aliases)
+		via_alias(&msg);
+	memset(&ctx, 0, sizeof(ctx));
+	if (msg.first.type == SIP_REQUEST) {
+		fwd_stats.rcv_requests++;
+		ctx.kind = ROUTE_REQUEST;
+		if (receive_request_hook == NULL ||
+		    receive_request_hook(&msg) == 0) {
+			flags = route_run(route_get(ROUTE_REQUEST, NULL), &msg,
+			    &ctx);
+			if (flags & RUN_DROP)
+				fwd_stats.drop_requests++;
+		}
+	} else {
+		fwd_stats.rcv_replies++;
+		ctx.kind = ROUTE_ONREPLY;
+		if (receive_reply_hook == NULL || receive_reply_hook(&msg) == 0) {
+			rb = route_get(ROUTE_ONREPLY, NULL);
+			flags = rb ? route_run(rb, &msg, &ctx) : 0;
+			if (flags & RUN_DROP)
+				fwd_stats.drop_replies++;
+			else if (forward_reply(&msg) != 0)
+				fwd_stats.err_replies++;
+		}
+	}
+	msg_done(&msg);
+	stats_publish(rcv->proto);
+	return 0;
+}

@@ -1,0 +1,65 @@
+/* transport.c: stream transport dispatch.  TCP and TLS sends go to
+ * tcp_send_tls() (tcp_read.c); for TLS the sender first resolves the
+ * client domain, SNI and target host (tls_dest_target), which travel
+ * with the connection entry to the reader that opens it. */
+#define LOG_MODULE "core"
+#include "../base/err.h"
+#include "forward.h"
+#include "../cfg/core_cfg.h"
+#include "../base/log.h"
+#include "../net/tcp_conn.h"
+#include "../net/socket_info.h"
+#include "../base/proto.h"
+#include "../tcp_read.h"
+#include "transport.h"
+#ifdef USE_TLS
+#include "../tls/tls_transport.h"
+#endif
+
+bool transport_tls_on;
+
+transport_fail_fn transport_fail_hook;
+
+int
+transport_stream_send(struct dest_info *d, const char *buf, size_t len)
+{
+	int rc;
+
+	if (!transport_available(d->proto)) {
+		LM_ERR("cannot send over %s: this build has no %s transport",
+		    proto_name(d->proto), proto_name(d->proto));
+		return E_NOTFOUND;
+	}
+#ifdef USE_TLS
+	if (d->proto == PROTO_TLS) {
+		struct tcp_tls_target t;
+
+		if ((rc = tls_dest_target(d, &t)) != 0) {
+			LM_ERR("cannot send over TLS: no client domain or a "
+			       "name too long: %s", err_str(rc));
+			return rc;
+		}
+		rc = tcp_send_tls(d, buf, len, &t);
+		if (rc != 0)
+			LM_DBG("send over tls failed: %s", err_str(rc));
+		return rc;
+	}
+#endif
+	if ((rc = tcp_send(d, buf, len)) != 0)
+		LM_DBG("send over %s failed: %s", proto_name(d->proto),
+		    err_str(rc));
+	return rc;
+}
+
+bool
+transport_available(enum proto p)
+{
+	return p == PROTO_UDP || (p == PROTO_TCP && !core_cfg.disable_tcp) ||
+	    (p == PROTO_TLS && transport_tls_on && !core_cfg.disable_tcp);
+}
+
+const char *
+socket_via_host(const struct socket_info *si)
+{
+	return si->via_host;
+}
