@@ -29,6 +29,7 @@
 #include "script/route.h"
 #include "script/sr_module_core.h"
 #include "sip/stats.h"
+#include "net/tcp_chan.h"
 #include "tcp_main.h"
 #include "tcp_read.h"
 #include "base/timer.h"
@@ -346,6 +347,7 @@ start(void)
 		fprintf(stderr, "%s\n", err ? err : err_str(rc));
 		return rc;
 	}
+	tcp_read_set_receive(receive_msg);
 	if (LOG_ON(L_INFO) || core_cfg.dont_daemonize)
 		socket_print_all(stderr);
 	if ((rc = modules_init()) != 0)

@@ -1,4 +1,4 @@
-/* tcp_read.c: the TCP readers and the send path.
+/* tcp_read.c: the TCP readers: accepting, reading, framing, writing.
  *
  * A reader owns the connections it accepts (every reader watches the
  * listening sockets; tcp_accept() may pass one to a less loaded reader
@@ -15,6 +15,7 @@
  * connection costs the rconn plus its shm entry. */
 #define LOG_MODULE "tcp"
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -25,27 +26,27 @@
 #include <unistd.h>
 
 #include "base/err.h"
-#include "sip/forward.h"
-#include "cfg/core_cfg.h"
 #include "base/log.h"
+#include "base/timer.h"
+#include "cfg/cfg_tls.h"
+#include "cfg/core_cfg.h"
 #include "mem/pkg.h"
 #include "mem/shm.h"
+#include "net/dest_info.h"
 #include "net/net_addr.h"
 #include "net/socket_info.h"
+#include "net/tcp_chan.h"
 #include "net/tcp_conn.h"
+#include "net/tcp_send.h"
 #include "parser/msg_parser.h"
-#include "sip/receive.h"
-#include "tcp_main.h"
 #include "tcp_read.h"
-#include "base/timer.h"
-#include "sip/transport.h"
+#include "tls/tls_stats.h"
 
 #define RBUF_MIN 4096
 #define TICK_MS 200
-/* most bytes waiting for one connection (shm); beyond, sends fail */
-#define TCP_QUEUE_MAX (4u << 20)
 
-int tcp_reader_self = -1;
+/* what every message read is handed to (tcp_read_set_receive) */
+static receive_fn rcv_fn;
 
 /* A connection as its owner sees it.  pkg of the owning reader. */
 struct tcp_rconn {
@@ -152,8 +153,8 @@ rconn_close(struct tcp_rconn *r, const char *why)
 	outgoing = r->c->outgoing;
 	tcp_conn_remove(r->c);
 	tcp_conn_unlock();
-	if (lost > 0 && outgoing && transport_fail_hook != NULL)
-		transport_fail_hook(r->id);
+	if (lost > 0 && outgoing)
+		tcp_fail_report(r->id);
 	if (lost > 0)
 		LM_NOTICE("connection %d closed (%s): %zu queued bytes not "
 			  "sent", r->id, why, lost);
@@ -271,7 +272,7 @@ rconn_dispatch(struct tcp_rconn *r, char *msg, size_t len)
 	rcv.dst_port = su_port(&c->local);
 	rcv.bind = c->bind;
 	r->busy = true;
-	receive_msg(msg, len, &rcv);   /* sets msg[len] = '\0' */
+	rcv_fn(msg, len, &rcv);   /* sets msg[len] = '\0' */
 	r->busy = false;
 	msg[len] = saved;
 }
@@ -677,21 +678,6 @@ tcp_tick(void)
 
 /* ---------------------------------------------------------- sending */
 
-int
-tcp_alias_add(int conn_id, const struct ip_addr *ip, unsigned short port)
-{
-	struct tcp_conn *c;
-	int rc;
-
-	if (tcp_conns == NULL)
-		return E_NOTFOUND;
-	tcp_conn_lock();
-	c = tcp_conn_find_id(conn_id);
-	rc = c != NULL ? tcp_conn_add_alias(c, ip, port) : E_NOTFOUND;
-	tcp_conn_unlock();
-	return rc;
-}
-
 /* The owner sends on its own connection: write now what the socket takes
  * (nothing queued before it), queue the rest. */
 static int
@@ -726,106 +712,181 @@ tcp_send_own(struct tcp_rconn *r, const char *buf, size_t len)
 	return rc;
 }
 
-/* Find or enter the connection for d and queue buf on it unless the
- * caller owns it (then *own is set and nothing is queued).  Lock held. */
+/* The send path's view of this reader (net/tcp_send.h): a send on a
+ * connection this reader owns is written at once. */
 static int
-tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
-    const struct tcp_tls_target *t, struct tcp_conn **out, bool *wake,
-    bool *fresh)
+own_send(int id, int fd, const char *buf, size_t len)
 {
-	struct tcp_conn *c = NULL;
-	struct ip_addr ip;
-	int rc;
+	struct tcp_rconn *r;
 
-	if (d->conn_id > 0) {
-		c = tcp_conn_find_id(d->conn_id);
-		if (c != NULL && (c->close_req || c->state == TCP_S_CLOSING))
-			c = NULL;
-	}
-	if (c == NULL) {
-		ip_addr_from_su(&ip, &d->to);
-		c = d->proto == PROTO_TLS
-		    ? tcp_conn_find_tls(&ip, su_port(&d->to), t)
-		    : tcp_conn_find_addr(&ip, su_port(&d->to), d->proto);
-	}
-	if (c == NULL) {
-		if (d->proto == PROTO_TLS && t == NULL)
-			return E_INVAL;   /* no client domain resolved */
-		if ((rc = tcp_conn_add(&c, d->proto, &d->to, d->send_sock)))
-			return rc;
-		c->outgoing = true;
-		if (t != NULL && (rc = tcp_conn_set_tls_target(c, t)) != 0) {
-			tcp_conn_remove(c);
-			return rc;
-		}
-		c->created_ms = c->last_ms = get_ticks_ms();
-		/* a reader opens what it needs itself (no hand-off for the
-		 * requests that follow); others ask readers in turn */
-		c->owner = tcp_reader_self >= 0 ? tcp_reader_self
-		    : (int)((unsigned)c->id % (unsigned)tcp_readers);
-		*fresh = true;
-	}
-	*out = c;
-	if (c->owner == tcp_reader_self && c->state != TCP_S_NEW)
-		return 0;   /* we write it ourselves */
-	if (c->q_bytes + len > TCP_QUEUE_MAX)
-		return E_TOOBIG;   /* the peer does not read: don't pile up */
-	*wake = c->q_bytes == 0;
-	if ((rc = tcp_conn_queue(c, buf, len, get_ticks_ms())) != 0)
-		return rc;
-	if (*wake && c->state != TCP_S_NEW)
-		tcp_pending_add(c->owner, c->id);
+	if (fd < 0 || fd >= by_fd_size || (r = by_fd[fd]) == NULL ||
+	    r->id != id)
+		return E_NOTFOUND;
+	return tcp_send_own(r, buf, len);
+}
+
+static const struct tcp_owner_ops own_ops = {
+	.connect = tcp_connect_start,
+	.send = own_send,
+};
+
+/* ---------------------------------------------------------- admission */
+
+/* New TLS connections per source IP and second (tls_handshake_rate_per_ip):
+ * a small open-addressed table in shm (any reader accepts), guarded by
+ * tcp_conn_lock.  A slot holds one address and its count for the current
+ * second; a collision takes the slot over (a flood from many addresses
+ * then limits less, it never refuses a legitimate client more). */
+#define TLS_RATE_SLOTS 1024
+
+struct tls_rate {
+	struct ip_addr ip;
+	uint64_t sec;
+	unsigned count;
+};
+
+static struct tls_rate *tls_rate;      /* shm, TLS_RATE_SLOTS */
+/* per process: a descriptor kept in reserve so that a connection can
+ * still be accepted (and refused) when the process has no other one
+ * left; -2 until opened */
+static int spare_fd = -2;
+
+int
+tcp_accept_init(void)
+{
+	if (tls_rate == NULL &&
+	    (tls_rate = shm_zalloc(sizeof(*tls_rate) * TLS_RATE_SLOTS)) == NULL)
+		return E_NOMEM;
 	return 0;
 }
 
-int
-tcp_send(struct dest_info *d, const char *buf, size_t len)
+static unsigned
+ip_hash(const struct ip_addr *ip)
 {
-	return tcp_send_tls(d, buf, len, NULL);
+	unsigned h = 2166136261u, i;
+
+	for (i = 0; i < ip->len; i++)
+		h = (h ^ ip->u.b[i]) * 16777619u;
+	return h % TLS_RATE_SLOTS;
 }
 
-int
-tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
-    const struct tcp_tls_target *t)
+/* Whether a new TLS connection from peer may start a handshake; why is
+ * set when not.  tcp_conn_lock held. */
+static bool
+tls_accept_allowed(const union sockaddr_union *peer, const char **why)
 {
-	struct tcp_conn *c = NULL;
-	struct tcp_rconn *r;
-	bool wake = false, fresh = false;
-	int rc, owner = -1, id = 0, fd = -1;
+	struct tls_rate *t;
+	struct ip_addr ip;
+	uint64_t sec = get_ticks_ms() / 1000;
+	int max_hs = tls_cfg.max_handshakes.v;
+	int rate = tls_cfg.handshake_rate_per_ip.v;
 
-	if (tcp_conns == NULL || tcp_readers < 1)
-		return E_NOTFOUND;
-	if (d->send_sock == NULL || d->send_sock->proto != d->proto)
-		d->send_sock = socket_for_dst(&d->to, d->proto);
-	if (d->send_sock == NULL)
-		return E_NOTFOUND;
+	if (max_hs > 0 && tcp_conns->tls_handshakes >= max_hs) {
+		*why = "tls_max_handshakes reached";
+		return false;
+	}
+	if (rate <= 0)
+		return true;
+	ip_addr_from_su(&ip, peer);
+	t = &tls_rate[ip_hash(&ip)];
+	if (t->sec != sec || !ip_addr_eq(&t->ip, &ip)) {
+		t->ip = ip;
+		t->sec = sec;
+		t->count = 0;
+	}
+	if (++t->count > (unsigned)rate) {
+		*why = "tls_handshake_rate_per_ip exceeded";
+		return false;
+	}
+	return true;
+}
+
+/* Accept one connection on the listening socket si for reader self
+ * (which found si readable): apply tcp_max_connections,
+ * tls_max_handshakes and tls_handshake_rate_per_ip, enter it in the
+ * table, and either keep it for self or pass it to a reader that owns
+ * clearly fewer connections.  1: self must take it (*id_out, *fd_out;
+ * state TCP_S_NEW, owner self); 2: handled here (refused or passed on),
+ * try again; 0: nothing to accept now. */
+static int
+tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
+{
+	union sockaddr_union peer;
+	socklen_t l = sizeof(peer);
+	struct tcp_conn *c;
+	const char *why = NULL;
+	int fd, rc = 0, id = 0, owner;
+
+	if (spare_fd == -2)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fd = accept4(si->fd, &peer.s, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1 && (errno == EMFILE || errno == ENFILE) && spare_fd >= 0) {
+		/* out of descriptors: the connection would stay in the
+		 * backlog and the listening socket wake us forever; take
+		 * it with the spare descriptor and close it at once */
+		close(spare_fd);
+		fd = accept4(si->fd, &peer.s, &l, SOCK_CLOEXEC);
+		if (fd >= 0)
+			close(fd);
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		LM_ERR_RL("connection on %s:%s refused: out of file "
+		    "descriptors (open_files_limit)", si->address_str,
+		    si->port_str);
+		return fd >= 0 ? 2 : 0;
+	}
+	if (fd == -1) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+		    errno == ENOMEM)
+			LM_ERR_RL("accept on %s:%s: %s", si->address_str,
+			    si->port_str, strerror(errno));
+		/* ECONNABORTED: that one is gone, others may wait */
+		return errno == ECONNABORTED || errno == EINTR ? 2 : 0;
+	}
+	owner = tcp_reader_pick(self);
 	tcp_conn_lock();
-	rc = tcp_send_locked(d, buf, len, t, &c, &wake, &fresh);
-	if (rc == 0) {
-		owner = c->owner;
+	if (si->proto == PROTO_TLS && !tls_accept_allowed(&peer, &why))
+		rc = E_AGAIN;
+	else if ((rc = tcp_conn_add(&c, si->proto, &peer, si)) == 0) {
+		c->created_ms = c->last_ms = get_ticks_ms();
+		c->owner = owner;
 		id = c->id;
-		fd = c->fd;
 	}
 	tcp_conn_unlock();
-	if (rc != 0)
-		return rc;
-	d->conn_id = id;   /* the sender may watch it (transport_fail_hook) */
-	if (fresh) {
-		if (owner == tcp_reader_self)
-			tcp_connect_start(id);
-		else if (tcp_cmd_send(owner, TCP_CMD_CONNECT, id, -1) != 0)
-			return E_IO;   /* the supervisor drops the entry */
-		return 0;
+	if (rc != 0) {
+		char a[IP_ADDR_STR_MAX];
+		struct ip_addr pip;
+
+		ip_addr_from_su(&pip, &peer);
+		ip_addr_to_str(&pip, a, sizeof(a));
+		if (why != NULL) {
+			LM_INFO("TLS connection from %s:%u refused: %s", a,
+			    su_port(&peer), why);
+			tls_stats_inc(TLS_STAT_HS_REFUSED);
+		} else {
+			LM_LOG_RL(L_WARN, "connection from %s:%u refused: %s "
+			    "(tcp_max_connections=%d)", a, su_port(&peer),
+			    err_str(rc), core_cfg.tcp_max_connections);
+		}
+		close(fd);
+		return 2;
 	}
-	if (owner == tcp_reader_self) {
-		if (wake || fd < 0 || fd >= by_fd_size ||
-		    (r = by_fd[fd]) == NULL || r->id != id)
-			return wake ? 0 : E_NOTFOUND;
-		return tcp_send_own(r, buf, len);
+	if (owner != self) {
+		/* counted before it can be taken (tcp_reader_took) */
+		tcp_reader_passing(owner, 1);
+		if (tcp_cmd_send(owner, TCP_CMD_NEW, id, fd) == 0) {
+			close(fd);
+			return 2;
+		}
+		tcp_reader_passing(owner, -1);
+		/* its channel is full: keep it */
+		tcp_conn_lock();
+		if ((c = tcp_conn_find_id(id)) != NULL)
+			c->owner = self;
+		tcp_conn_unlock();
 	}
-	if (wake)
-		tcp_wake(owner);
-	return 0;
+	*id_out = id;
+	*fd_out = fd;
+	return 1;
 }
 
 /* ---------------------------------------------------------- the loop */
@@ -914,6 +975,7 @@ tcp_read_loop(int rank, void *arg)
 
 	(void)arg;
 	tcp_reader_self = rank;
+	tcp_send_owner_set(&own_ops);
 	cfd = tcp_cmd_fd(rank);
 	by_fd_size = 1024;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
@@ -998,4 +1060,10 @@ tcp_read_loop(int rank, void *arg)
 			tcp_tick();
 		}
 	}
+}
+
+void
+tcp_read_set_receive(receive_fn fn)
+{
+	rcv_fn = fn;
 }

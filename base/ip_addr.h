@@ -50,6 +50,12 @@ struct receive_info {
 	struct socket_info *bind;       /* socket it arrived on */
 };
 
+/* What a transport calls for every message it read: buf[0..len) is one
+ * whole message, buf[len] is writable (set to NUL by the callee) and buf
+ * stays valid only during the call.  The SIP layer's receive_msg() is the
+ * one main.c hands to every transport; the return value is ignored. */
+typedef int (*receive_fn)(char *buf, size_t len, struct receive_info *rcv);
+
 static inline bool
 ip_addr_eq(const struct ip_addr *a, const struct ip_addr *b)
 {

@@ -20,7 +20,7 @@
 #include "../sip/ruri.h"
 #include "../parser/parse_via.h"
 #include "../script/sr_module.h"
-#include "../tcp_read.h"
+#include "../net/tcp_conn.h"
 #include "../sip/transport.h"
 #include "../cfg/cfg_tls.h"
 #ifdef USE_TLS

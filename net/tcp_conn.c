@@ -422,3 +422,18 @@ tcp_conn_queue_at(struct tcp_conn *c, const char *buf, size_t len,
 	c->q_bytes += len;
 	return 0;
 }
+
+int
+tcp_alias_add(int conn_id, const struct ip_addr *ip, unsigned short port)
+{
+	struct tcp_conn *c;
+	int rc;
+
+	if (tcp_conns == NULL)
+		return E_NOTFOUND;
+	tcp_conn_lock();
+	c = tcp_conn_find_id(conn_id);
+	rc = c != NULL ? tcp_conn_add_alias(c, ip, port) : E_NOTFOUND;
+	tcp_conn_unlock();
+	return rc;
+}

@@ -222,6 +222,10 @@ void tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info);
  * connection moves to c (the newer connection wins). */
 int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
     unsigned short port);
+/* Add ip:port of the connection conn_id as an alias (force_tcp_alias,
+ * tcp_accept_aliases).  Takes tcp_conn_lock; any process.  0,
+ * E_NOTFOUND (no such connection, or TCP is off), E_TOOBIG. */
+int tcp_alias_add(int conn_id, const struct ip_addr *ip, unsigned short port);
 /* Append len bytes to c's send queue.  0 or E_NOMEM. */
 int tcp_conn_queue(struct tcp_conn *c, const char *buf, size_t len,
     uint64_t now_ms);

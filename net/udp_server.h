@@ -14,10 +14,6 @@ struct socket_info;
 /* Shorter datagrams are dropped without a word (CRLF pings are 2 or 4). */
 #define UDP_MIN_MSG 4
 
-/* Called for every datagram: buf[len] is '\0' and buf stays valid (and
- * writable) only during the call.  The return value is ignored. */
-typedef int (*receive_fn)(char *buf, size_t len, struct receive_info *rcv);
-
 /* Set (e.g. from a signal handler or a receive_fn) to make
  * udp_rcv_loop() return after the datagram or signal it is handling. */
 extern volatile sig_atomic_t udp_stop;

@@ -5,19 +5,10 @@
 
 #include "../base/ip_addr.h"
 #include "../base/str.h"
+#include "../net/dest_info.h"
 
 struct sip_msg;
 struct socket_info;
-
-/* A resolved next hop. */
-struct dest_info {
-	enum proto proto;
-	union sockaddr_union to;
-	struct socket_info *send_sock;
-	int conn_id;              /* stream connection to use, 0 = any */
-	struct str host;          /* target host as written (for TLS SNI and
-				   * identity checks), may be empty */
-};
 
 /* Resolve host:port for proto into d (host: name, IPv4, [IPv6]).
  * port 0: the protocol's default.  0, E_NOTFOUND (no address), E_INVAL. */

@@ -13,7 +13,7 @@
 #include "../parser/msg_parser.h"
 #include "../parser/parse_via.h"
 #include "../base/proto.h"
-#include "../tcp_read.h"
+#include "../net/tcp_conn.h"
 #include "receive.h"
 #include "../script/route.h"
 #include "stats.h"

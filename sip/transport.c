@@ -10,15 +10,13 @@
 #include "../net/tcp_conn.h"
 #include "../net/socket_info.h"
 #include "../base/proto.h"
-#include "../tcp_read.h"
+#include "../net/tcp_send.h"
 #include "transport.h"
 #ifdef USE_TLS
 #include "../tls/tls_transport.h"
 #endif
 
 bool transport_tls_on;
-
-transport_fail_fn transport_fail_hook;
 
 int
 transport_stream_send(struct dest_info *d, const char *buf, size_t len)

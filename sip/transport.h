@@ -15,16 +15,6 @@ struct socket_info;
 /* Send on an existing or new TCP/TLS connection.  0 or E_*. */
 int transport_stream_send(struct dest_info *d, const char *buf, size_t len);
 
-/* A stream connection we opened closed with bytes queued by senders
- * still unsent: the connect failed, the TLS handshake failed, a write
- * failed or a timeout closed it.  The hook (set by a module before fork,
- * e.g. tm to fail over or end the branches that used it) runs in the
- * process that owns the connection, possibly inside a sender's call
- * stack with the sender's locks held: it must only take note of the id
- * (dest_info.conn_id as tcp_send_tls() set it) and return. */
-typedef void (*transport_fail_fn)(int conn_id);
-extern transport_fail_fn transport_fail_hook;
-
 /* TLS is compiled in and turned on by the config (main.c sets it after
  * parsing, before the script is fixed up). */
 extern bool transport_tls_on;

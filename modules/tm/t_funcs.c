@@ -19,6 +19,7 @@
 #include "../../script/route.h"
 #include "../../base/timer.h"
 #include "../../sip/transport.h"
+#include "../../net/tcp_send.h"
 #include "../../base/usr_avp.h"
 #include "tm.h"
 
@@ -1132,7 +1133,7 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 }
 
 /* ------------------------------------------------------------ transport
- * failures reported by the TCP/TLS owner (transport_fail_hook) */
+ * failures reported by the TCP/TLS owner (tcp_fail_hook_add) */
 
 #define FAIL_RING 256
 #define FAIL_CELLS 64
@@ -1152,8 +1153,7 @@ tm_conn_fail_init(void)
 		return E_NOMEM;
 	lock_init(&ring->lock);
 	proc_watch_locks(&ring->lock, 0, 1, "tm failure ring");
-	transport_fail_hook = tm_conn_fail_note;
-	return 0;
+	return tcp_fail_hook_add(tm_conn_fail_note);
 }
 
 /* Called with any locks held (even a cell's): only note the id.  A full

@@ -196,7 +196,7 @@ void tm_timer_fire(struct tm_cell *c, int kind, int branch);
 int tm_request_hook(struct sip_msg *msg);
 int tm_reply_hook(struct sip_msg *msg);
 void tm_done_hook(struct sip_msg *msg);
-/* transport_fail_hook: note a failed connection (any process, any locks
+/* tcp_fail_hook_add: note a failed connection (any process, any locks
  * held); tm_conn_fail_run() ends or fails over the branches that used
  * it (timer process, every tick, no lock held). */
 int tm_conn_fail_init(void);

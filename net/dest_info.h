@@ -1,0 +1,20 @@
+/* net/dest_info.h: a resolved next hop, as the SIP layer hands it to a
+ * transport (UDP, TCP, TLS).  Plain data. */
+#ifndef NET_DEST_INFO_H
+#define NET_DEST_INFO_H
+
+#include "../base/ip_addr.h"
+#include "../base/str.h"
+
+struct socket_info;
+
+struct dest_info {
+	enum proto proto;
+	union sockaddr_union to;
+	struct socket_info *send_sock;
+	int conn_id;              /* stream connection to use, 0 = any */
+	struct str host;          /* target host as written (for TLS SNI and
+				   * identity checks), may be empty */
+};
+
+#endif
