@@ -42,7 +42,10 @@ LIBS = -ldl -lpthread -lcrypto
 ifeq ($(TLS),1)
 CFLAGS += -DUSE_TLS -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
 LIBS += -lssl
-TLS_SRC = $(wildcard tls/*.c)
+TLS_SRC = $(filter-out tls/tls_stub.c,$(wildcard tls/*.c))
+else
+# without TLS the layer is a stub: callers need no #ifdef
+TLS_SRC = tls/tls_stub.c
 endif
 
 # Build outputs go under build/ (or build-tls/), so a TLS and a plain build

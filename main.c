@@ -15,8 +15,10 @@
 #include "cfg/cfg_param.h"
 #include "cfg/cfg_tls.h"
 #include "cmds/core_cmds.h"
+#include "cmds/tls_cmds.h"
 #include "base/err.h"
 #include "ctl/fifo_server.h"
+#include "ctl/tls_fifo.h"
 #include "cfg/core_cfg.h"
 #include "base/hash.h"
 #include "base/log.h"
@@ -34,11 +36,7 @@
 #include "tcp_read.h"
 #include "base/timer.h"
 #include "sip/transport.h"
-#ifdef USE_TLS
-#include "tls/tls_init.h"
-#include "tls/tls_pv.h"
-#include "tls/tls_transport.h"
-#endif
+#include "tls/tls.h"
 
 #define DEFAULT_SHM_MB 64
 
@@ -65,25 +63,11 @@ print_version(void)
 {
 	printf("version: " NAME " " VERSION "\n");
 	printf("flags: SHM_MEM, PKG_MALLOC=system, STATS%s\n",
-#ifdef USE_TLS
-	    ", USE_TLS"
-#else
-	    ""
-#endif
-	);
-	printf("TLS: %s\n",
-#ifdef USE_TLS
-	    "compiled in"
-#else
-	    "not compiled in (build with TLS=1)"
-#endif
-	);
+	    tls_compiled() ? ", USE_TLS" : "");
+	printf("TLS: %s\n", tls_compiled() ? "compiled in"
+	    : "not compiled in (build with TLS=1)");
 	printf("OpenSSL: %s\n", openssl_version_text());
-#ifdef USE_TLS
-	printf("transports: udp tcp tls\n");
-#else
-	printf("transports: udp tcp\n");
-#endif
+	printf("transports: udp tcp%s\n", tls_compiled() ? " tls" : "");
 	printf("compiled with %s on " __DATE__ "\n",
 #ifdef __clang__
 	    "clang " __clang_version__
@@ -107,15 +91,11 @@ global_hook(const char *name, const struct cfg_val *v, char **err)
 
 		while (l != NULL && l->next != NULL)
 			l = l->next;
-#ifndef USE_TLS
-		if (l != NULL && l->proto == PROTO_TLS) {
-			*err = cfg_errf("listen=tls:...: %s",
+		if (l != NULL && l->proto == PROTO_TLS && !tls_compiled()) {
+			*err = err_fmt("listen=tls:...: %s",
 			    TLS_NOT_COMPILED_MSG);
 			return E_INVAL;
 		}
-#else
-		(void)l;
-#endif
 	}
 	return 0;
 }
@@ -146,11 +126,10 @@ check_tcp_cfg(void)
 static int
 check_tls_cfg(void)
 {
-#ifdef USE_TLS
 	struct listen_cfg *l;
 	bool off = tls_cfg.disable_tls.set && tls_cfg.disable_tls.v;
 
-	transport_tls_on = tls_cfg.any_tls_setting && !off;
+	transport_tls_on = tls_compiled() && tls_cfg.any_tls_setting && !off;
 	if (off) {
 		for (l = core_cfg.listen; l != NULL; l = l->next)
 			if (l->proto == PROTO_TLS) {
@@ -166,11 +145,9 @@ check_tls_cfg(void)
 		    core_cfg.cfg_file);
 		return 1;
 	}
-#endif
 	return 0;
 }
 
-#ifdef USE_TLS
 /* Build every TLS domain and check every TLS socket (before fork).  0, or
  * E_* after printing the reason on stderr. */
 static int
@@ -192,7 +169,9 @@ start_tls(void)
 			    si->port);
 			return rc;
 		}
-	return tls_transport_setup();
+	if ((rc = tls_transport_setup()) != 0)
+		return rc;
+	return tls_fifo_register();
 }
 
 static int
@@ -205,7 +184,6 @@ start_tls_check(void)
 	destroy_tls();
 	return rc;
 }
-#endif
 
 static char *
 dir_of(const char *path)
@@ -242,6 +220,13 @@ load_config(bool print)
 	rc = cfg_parse_file(core_cfg.cfg_file, &hooks, &routes, &nerr);
 	nerr += check_tls_cfg();
 	nerr += check_tcp_cfg();
+	/* the functions the script may call, core first, then the modules
+	 * in load order (transport_tls_on is known now) */
+	if (core_cmds_register() != 0 || tls_cmds_register() != 0 ||
+	    modules_register_cmds() != 0) {
+		fprintf(stderr, "cannot register the script functions\n");
+		return E_NOMEM;
+	}
 	/* fix up what was parsed even after errors, so that one run reports
 	 * every problem (an unknown function, a bad regex, ...) */
 	if (rc != E_IO)
@@ -280,9 +265,7 @@ on_shutdown(void)
 {
 	modules_destroy();
 	fifo_server_remove();
-#ifdef USE_TLS
 	destroy_tls();
-#endif
 	log_level_unshare();
 }
 
@@ -335,10 +318,8 @@ start(void)
 		fprintf(stderr, "%s\n", err ? err : err_str(rc));
 		return rc;
 	}
-#ifdef USE_TLS
 	if (transport_tls_on && core_cfg.fork && (rc = start_tls()) != 0)
 		return rc;
-#endif
 	/* TCP and TLS: not with fork=no (the guide: one process, first UDP
 	 * socket) */
 	if (!core_cfg.disable_tcp && core_cfg.fork &&
@@ -348,6 +329,7 @@ start(void)
 		return rc;
 	}
 	tcp_read_set_receive(receive_msg);
+	receive_set_script(route_main);
 	if (LOG_ON(L_INFO) || core_cfg.dont_daemonize)
 		socket_print_all(stderr);
 	if ((rc = modules_init()) != 0)
@@ -483,12 +465,11 @@ main(int argc, char **argv)
 	}
 	core_cfg.cfg_file = (char *)cfg_file;
 	core_cfg.cfg_dir = dir_of(cfg_file);
-#ifdef USE_TLS
-	if (pre_init_tls() != 0 || pv_register(tls_pv_exports) != 0) {
+	cfg_tls_compiled = tls_compiled();
+	if (pre_init_tls() != 0 || tls_pv_register() != 0) {
 		fprintf(stderr, "cannot initialise the TLS layer\n");
 		return 1;
 	}
-#endif
 	if ((rc = shm_init((size_t)core_cfg.shm_mb << 20)) != 0) {
 		fprintf(stderr, "cannot map %ld MB of shared memory\n",
 		    core_cfg.shm_mb);
@@ -525,11 +506,9 @@ main(int argc, char **argv)
 				log_facility = fac[i].f;
 	}
 	if (core_cfg.check_only) {
-#ifdef USE_TLS
 		/* -c also loads every certificate, key, CA list and CRL */
 		if (transport_tls_on && start_tls_check() != 0)
 			return 1;
-#endif
 		fprintf(stderr, "%s: config file ok, exiting...\n", cfg_file);
 		return 0;
 	}

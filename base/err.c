@@ -1,4 +1,9 @@
 /* err.c: text for the E_* codes. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../mem/pkg.h"
 #include "err.h"
 
 const char *
@@ -19,4 +24,28 @@ err_str(int rc)
 	case E_BUG: return "internal error";
 	}
 	return "unknown error";
+}
+
+char *
+err_dup(const char *s)
+{
+	return pkg_strndup(s, strlen(s));
+}
+
+char *
+err_fmt(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (s = pkg_malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
 }

@@ -20,4 +20,10 @@ enum {
 /* Text for a code; never NULL. */
 const char *err_str(int rc);
 
+/* Error texts for the char **err convention: a pkg copy of s, or the
+ * printf result, which the caller frees with pkg_free.  NULL when out of
+ * memory (callers then report the E_* code alone). */
+char *err_dup(const char *s);
+char *err_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

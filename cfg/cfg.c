@@ -38,24 +38,6 @@ cfg_intern(const char *name)
 	return i->name;
 }
 
-char *
-cfg_errf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (s = pkg_malloc((size_t)n + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 void
 cfg_error(struct cfg_parser *p, const struct cfg_pos *pos, const char *fmt,
     ...)
@@ -105,7 +87,7 @@ cfg_do_loadmodule(struct cfg_parser *p, char *path, const struct cfg_pos *pos)
 	if (p->h->loadmodule != NULL)
 		rc = p->h->loadmodule(path, pos, &err);
 	else
-		rc = E_INVAL, err = cfg_errf("loadmodule \"%s\": no module "
+		rc = E_INVAL, err = err_fmt("loadmodule \"%s\": no module "
 		    "loader", path);
 	if (rc != 0)
 		hook_error(p, pos, rc, err);
@@ -122,7 +104,7 @@ cfg_do_modparam(struct cfg_parser *p, char *mod, char *param,
 	if (p->h->modparam != NULL)
 		rc = p->h->modparam(mod, param, v, &err);
 	else
-		rc = E_INVAL, err = cfg_errf("modparam(\"%s\", \"%s\"): no "
+		rc = E_INVAL, err = err_fmt("modparam(\"%s\", \"%s\"): no "
 		    "module loader", mod, param);
 	if (rc != 0)
 		hook_error(p, &v->pos, rc, err);

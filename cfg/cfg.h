@@ -64,8 +64,6 @@ int cfg_parse_buffer(const char *name, const char *buf, size_t len,
  * brackets; *port 0 when not given.  0 or E_INVAL/E_NOMEM with *err. */
 int cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
     char **host, unsigned short *port, char **err);
-/* A printf-formatted pkg string for *err (NULL on OOM). */
-char *cfg_errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print route blocks in canonical form (parses back to the same tree). */
 void cfg_print_routes(FILE *f, const struct route_block *r);

@@ -73,13 +73,13 @@ param_store(const struct param_def *p, const struct cfg_val *v, char **err)
 	switch (p->kind) {
 	case PK_INT:
 		if (v->type != CV_NUM) {
-			*err = cfg_errf("%s: expected a number, got '%s'",
+			*err = err_fmt("%s: expected a number, got '%s'",
 			    p->name, v->s);
 			return E_INVAL;
 		}
 		if ((p->min != 0 || p->max != 0) &&
 		    (v->n < p->min || v->n > p->max)) {
-			*err = cfg_errf("%s: %ld is out of range %ld..%ld",
+			*err = err_fmt("%s: %ld is out of range %ld..%ld",
 			    p->name, v->n, p->min, p->max);
 			return E_INVAL;
 		}
@@ -87,7 +87,7 @@ param_store(const struct param_def *p, const struct cfg_val *v, char **err)
 		return 0;
 	case PK_BOOL:
 		if (!param_parse_bool(v, &b)) {
-			*err = cfg_errf("%s: expected a boolean (yes/no, on/off,"
+			*err = err_fmt("%s: expected a boolean (yes/no, on/off,"
 			    " true/false, 1/0), got '%s'", p->name, v->s);
 			return E_INVAL;
 		}
@@ -103,7 +103,7 @@ param_store(const struct param_def *p, const struct cfg_val *v, char **err)
 	case PK_SET:
 		break;
 	}
-	*err = cfg_errf("%s: cannot be set", p->name);
+	*err = err_fmt("%s: cannot be set", p->name);
 	return E_INVAL;
 }
 
@@ -170,7 +170,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 	c = strchr(s, ':');
 	if (c != NULL && is_proto(s, (size_t)(c - s), proto)) {
 		if (!proto_ok) {
-			*err = cfg_errf("'%s': a protocol is not allowed here",
+			*err = err_fmt("'%s': a protocol is not allowed here",
 			    orig);
 			return E_INVAL;
 		}
@@ -179,7 +179,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 	if (s[0] == '[') {
 		if ((e = strchr(s, ']')) == NULL || !valid_v6(s + 1,
 		    (size_t)(e - s - 1))) {
-			*err = cfg_errf("'%s': bad IPv6 address", orig);
+			*err = err_fmt("'%s': bad IPv6 address", orig);
 			return E_INVAL;
 		}
 		h = s + 1;
@@ -187,7 +187,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		if (e[1] == ':')
 			ps = e + 2;
 		else if (e[1] != '\0') {
-			*err = cfg_errf("'%s': expected ':port' after ']'", orig);
+			*err = err_fmt("'%s': expected ':port' after ']'", orig);
 			return E_INVAL;
 		}
 	} else if ((c = strchr(s, ':')) != NULL && strchr(c + 1, ':') != NULL) {
@@ -195,7 +195,7 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		h = s;
 		hl = strlen(s);
 		if (!valid_v6(h, hl)) {
-			*err = cfg_errf("'%s': bad address (write "
+			*err = err_fmt("'%s': bad address (write "
 			    "[proto:]host[:port], IPv6 in [brackets] when a "
 			    "port follows)", orig);
 			return E_INVAL;
@@ -206,14 +206,14 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 		if (c != NULL)
 			ps = c + 1;
 		if (!valid_hostname(h, hl)) {
-			*err = cfg_errf("'%s': bad host name or address", orig);
+			*err = err_fmt("'%s': bad host name or address", orig);
 			return E_INVAL;
 		}
 	}
 	if (ps != NULL) {
 		pn = strtol(ps, &end, 10);
 		if (*ps == '\0' || *end != '\0' || pn < 1 || pn > 65535) {
-			*err = cfg_errf("'%s': port '%s' is not a number in "
+			*err = err_fmt("'%s': port '%s' is not a number in "
 			    "1..65535", orig, ps);
 			return E_INVAL;
 		}
@@ -228,12 +228,12 @@ static int
 set_debug(const struct param_def *p, const struct cfg_val *v, char **err)
 {
 	if (v->type != CV_NUM) {
-		*err = cfg_errf("%s: expected a number, got '%s'", p->name,
+		*err = err_fmt("%s: expected a number, got '%s'", p->name,
 		    v->s);
 		return E_INVAL;
 	}
 	if (v->n < p->min || v->n > p->max) {
-		*err = cfg_errf("%s: %ld is out of range %ld..%ld", p->name,
+		*err = err_fmt("%s: %ld is out of range %ld..%ld", p->name,
 		    v->n, p->min, p->max);
 		return E_INVAL;
 	}
@@ -249,7 +249,7 @@ set_log_stderror(const struct param_def *p, const struct cfg_val *v,
 	int b;
 
 	if (!param_parse_bool(v, &b)) {
-		*err = cfg_errf("%s: expected a boolean (yes/no, on/off, "
+		*err = err_fmt("%s: expected a boolean (yes/no, on/off, "
 		    "true/false, 1/0), got '%s'", p->name, v->s);
 		return E_INVAL;
 	}
@@ -286,7 +286,7 @@ set_log_facility(const struct param_def *p, const struct cfg_val *v,
 		log_facility = facs[i].fac;
 		return 0;
 	}
-	*err = cfg_errf("%s: unknown facility '%s' (expected LOG_DAEMON or "
+	*err = err_fmt("%s: unknown facility '%s' (expected LOG_DAEMON or "
 	    "LOG_LOCAL0..LOG_LOCAL7)", p->name, v->s);
 	return E_INVAL;
 }
@@ -301,19 +301,19 @@ set_listen(const struct param_def *p, const struct cfg_val *v, char **err)
 	int rc;
 
 	if (v->type == CV_NUM) {
-		*err = cfg_errf("%s: expected [proto:]host[:port], got '%s'",
+		*err = err_fmt("%s: expected [proto:]host[:port], got '%s'",
 		    p->name, v->s);
 		return E_INVAL;
 	}
 	if ((rc = cfg_parse_hostport(v->s, true, &proto, &host, &port, &e)) !=
 	    0) {
-		*err = e ? cfg_errf("%s: %s", p->name, e) : NULL;
+		*err = e ? err_fmt("%s: %s", p->name, e) : NULL;
 		pkg_free(e);
 		return rc;
 	}
 	if (proto != PROTO_NONE && proto != PROTO_UDP && proto != PROTO_TCP &&
 	    proto != PROTO_TLS) {
-		*err = cfg_errf("%s: '%s': protocol not supported (udp, tcp or "
+		*err = err_fmt("%s: '%s': protocol not supported (udp, tcp or "
 		    "tls)", p->name, v->s);
 		pkg_free(host);
 		return E_INVAL;
@@ -332,10 +332,10 @@ set_listen(const struct param_def *p, const struct cfg_val *v, char **err)
 	*t = l;
 	if (proto == PROTO_TLS) {
 		tls_cfg_note_use();
-#ifndef USE_TLS
-		*err = cfg_errf("%s: %s", p->name, TLS_NOT_COMPILED_MSG);
-		return E_INVAL;
-#endif
+		if (!cfg_tls_compiled) {
+			*err = err_fmt("%s: %s", p->name, TLS_NOT_COMPILED_MSG);
+			return E_INVAL;
+		}
 	}
 	return 0;
 }
@@ -350,13 +350,13 @@ set_alias(const struct param_def *p, const struct cfg_val *v, char **err)
 	int rc;
 
 	if (v->type == CV_NUM) {
-		*err = cfg_errf("%s: expected host[:port], got '%s'", p->name,
+		*err = err_fmt("%s: expected host[:port], got '%s'", p->name,
 		    v->s);
 		return E_INVAL;
 	}
 	if ((rc = cfg_parse_hostport(v->s, true, &proto, &host, &port, &e)) !=
 	    0) {
-		*err = e ? cfg_errf("%s: %s", p->name, e) : NULL;
+		*err = e ? err_fmt("%s: %s", p->name, e) : NULL;
 		pkg_free(e);
 		return rc;
 	}
@@ -420,7 +420,7 @@ core_param_set(const char *name, const struct cfg_val *v, char **err)
 		return param_store(p, v, err);
 	rc = tls_cfg_global_set(name, v, err);
 	if (rc == E_NOTFOUND) {
-		*err = cfg_errf("unknown global parameter '%s'", name);
+		*err = err_fmt("unknown global parameter '%s'", name);
 		return E_INVAL;
 	}
 	return rc;

@@ -30,6 +30,7 @@
 	}
 
 struct tls_cfg tls_cfg = TLS_DEFAULTS;
+bool cfg_tls_compiled;
 
 /* The open domain block (also in the tls_cfg.domains list). */
 static struct tls_domain_cfg *cur_dom;
@@ -105,11 +106,11 @@ tls_method_check(const char *s, char **err)
 		if (strcasecmp(s, ok[i]) == 0)
 			return 0;
 	if (strcasecmp(s, "SSLv2") == 0 || strcasecmp(s, "SSLv3") == 0) {
-		*err = cfg_errf("tls_method: %s is insecure and has been "
+		*err = err_fmt("tls_method: %s is insecure and has been "
 		    "removed from OpenSSL; use SSLv23 or TLSv1.2+", s);
 		return E_INVAL;
 	}
-	*err = cfg_errf("tls_method: unknown method '%s' (expected SSLv23, "
+	*err = err_fmt("tls_method: unknown method '%s' (expected SSLv23, "
 	    "TLSv1, TLSv1.1, TLSv1.2, TLSv1.3, TLSv1+, TLSv1.1+, TLSv1.2+ or "
 	    "TLSv1.3+)", s);
 	return E_INVAL;
@@ -123,7 +124,7 @@ set_int(const struct tls_param *p, struct tls_opt_int *o,
 
 	if (p->kind == TK_BOOL || p->kind == TK_VERIFY) {
 		if (!param_parse_bool(v, &b)) {
-			*err = cfg_errf("%s: expected a boolean (yes/no, on/off,"
+			*err = err_fmt("%s: expected a boolean (yes/no, on/off,"
 			    " true/false, 1/0), got '%s'", p->name, v->s);
 			return E_INVAL;
 		}
@@ -132,12 +133,12 @@ set_int(const struct tls_param *p, struct tls_opt_int *o,
 		return 0;
 	}
 	if (v->type != CV_NUM) {
-		*err = cfg_errf("%s: expected a number, got '%s'", p->name,
+		*err = err_fmt("%s: expected a number, got '%s'", p->name,
 		    v->s);
 		return E_INVAL;
 	}
 	if (v->n < p->min || v->n > p->max) {
-		*err = cfg_errf("%s: %ld is out of range %ld..%ld", p->name,
+		*err = err_fmt("%s: %ld is out of range %ld..%ld", p->name,
 		    v->n, p->min, p->max);
 		return E_INVAL;
 	}
@@ -154,7 +155,7 @@ set_str(const struct tls_param *p, struct tls_opt_str *o,
 	int rc;
 
 	if (v->type == CV_NUM) {
-		*err = cfg_errf("%s: expected a string, got %s", p->name, v->s);
+		*err = err_fmt("%s: expected a string, got %s", p->name, v->s);
 		return E_INVAL;
 	}
 	if (p->kind == TK_METHOD && (rc = tls_method_check(v->s, err)) != 0)
@@ -214,12 +215,11 @@ tls_cfg_global_set(const char *name, const struct cfg_val *v, char **err)
 	tls_cfg.any_tls_setting = true;
 	if ((rc = set_in(p, &tls_cfg.def, SC_GLOBAL, v, err)) != 0)
 		return rc;
-#ifndef USE_TLS
-	*err = cfg_errf("%s: %s", name, TLS_NOT_COMPILED_MSG);
-	return E_INVAL;
-#else
+	if (!cfg_tls_compiled) {
+		*err = err_fmt("%s: %s", name, TLS_NOT_COMPILED_MSG);
+		return E_INVAL;
+	}
 	return 0;
-#endif
 }
 
 void
@@ -255,7 +255,7 @@ dom_addr(struct tls_domain_cfg *d, const char *s, char **err)
 		}
 	}
 	if (rc == E_INVAL)
-		*err = cfg_errf("%s[%s]: expected an IP address and an optional"
+		*err = err_fmt("%s[%s]: expected an IP address and an optional"
 		    " port (1.2.3.4:5061, [::1]:5061)", dom_kw(d->type), s);
 	pkg_free(host);
 	pkg_free(e);
@@ -280,12 +280,12 @@ tls_cfg_domain_open(enum tls_domain_type type, const struct cfg_val *addr,
 	tls_cfg.any_tls_setting = true;
 	if (addr->type == CV_STR) {
 		if (type != TLS_DOMAIN_CLI) {
-			*err = cfg_errf("%s: only client domains can have a "
+			*err = err_fmt("%s: only client domains can have a "
 			    "name; write [ip:port]", dom_kw(type));
 			return E_INVAL;
 		}
 		if (addr->len == 0) {
-			*err = cfg_errf("%s: empty name", dom_kw(type));
+			*err = err_fmt("%s: empty name", dom_kw(type));
 			return E_INVAL;
 		}
 		if ((d->name = pkg_strndup(addr->s, addr->len)) == NULL)
@@ -296,12 +296,11 @@ tls_cfg_domain_open(enum tls_domain_type type, const struct cfg_val *addr,
 		if ((rc = dom_addr(d, addr->s, err)) != 0)
 			return rc;
 	}
-#ifndef USE_TLS
-	*err = cfg_errf("%s: %s", dom_kw(type), TLS_NOT_COMPILED_MSG);
-	return E_INVAL;
-#else
+	if (!cfg_tls_compiled) {
+		*err = err_fmt("%s: %s", dom_kw(type), TLS_NOT_COMPILED_MSG);
+		return E_INVAL;
+	}
 	return rc;
-#endif
 }
 
 int
@@ -316,23 +315,23 @@ tls_cfg_domain_set(const char *name, const struct cfg_val *v, char **err)
 		return E_BUG;
 	scope = d->type == TLS_DOMAIN_SRV ? SC_SRV : SC_CLI;
 	if (p == NULL) {
-		*err = cfg_errf("unknown TLS domain parameter '%s'", name);
+		*err = err_fmt("unknown TLS domain parameter '%s'", name);
 		return E_INVAL;
 	}
 	if (p->scope == SC_GLOBAL) {
-		*err = cfg_errf("%s can only be set globally, not in a TLS "
+		*err = err_fmt("%s can only be set globally, not in a TLS "
 		    "domain", name);
 		return E_INVAL;
 	}
 	if (!(p->scope & scope)) {
-		*err = cfg_errf("%s can only be set in a %s, not in a %s", name,
+		*err = err_fmt("%s can only be set in a %s, not in a %s", name,
 		    dom_kw(d->type == TLS_DOMAIN_SRV ? TLS_DOMAIN_CLI :
 		    TLS_DOMAIN_SRV), dom_kw(d->type));
 		return E_INVAL;
 	}
 	if (p->kind == TK_SNI) {
 		if (v->type != CV_STR && v->type != CV_ID) {
-			*err = cfg_errf("%s: expected a string, got %s", name,
+			*err = err_fmt("%s: expected a string, got %s", name,
 			    v->s);
 			return E_INVAL;
 		}
@@ -373,11 +372,11 @@ tls_cfg_domain_close(char **err)
 		if (strcmp(sn, osn) != 0)
 			continue;
 		if (d->server_name != NULL)
-			*err = cfg_errf("%s[%s] with server_name \"%s\" is "
+			*err = err_fmt("%s[%s] with server_name \"%s\" is "
 			    "already defined at %s:%d", dom_kw(d->type),
 			    d->addr, sn, o->pos.file, o->pos.line);
 		else
-			*err = cfg_errf("%s[%s] is already defined at %s:%d",
+			*err = err_fmt("%s[%s] is already defined at %s:%d",
 			    dom_kw(d->type), d->name ? d->name : d->addr,
 			    o->pos.file, o->pos.line);
 		return E_INVAL;

@@ -2,9 +2,10 @@
  *
  * The parser stores the tls_* globals and the tls_server_domain /
  * tls_client_domain blocks here and enforces the guide's placement rules;
- * checks that need files or OpenSSL happen later, in tls/.  Without
- * -DUSE_TLS every TLS setting is still parsed and checked, but is reported
- * as an error ("TLS support is not compiled in; ...").  Main process,
+ * checks that need files or OpenSSL happen later, in tls/.  In a build
+ * without TLS (cfg_tls_compiled false) every TLS setting is still parsed
+ * and checked, but is reported as an error ("TLS support is not compiled
+ * in; ...").  Main process,
  * before fork; read-only afterwards. */
 #ifndef CFG_TLS_H
 #define CFG_TLS_H
@@ -17,6 +18,12 @@
 
 #define TLS_NOT_COMPILED_MSG \
 	"TLS support is not compiled in; rebuild with `TLS=1 make all`"
+
+/* Whether this build has TLS (main.c sets it from tls_compiled() before
+ * the config is parsed; false by default).  When false, every TLS
+ * setting still parses and is checked, then is reported as an error
+ * with TLS_NOT_COMPILED_MSG. */
+extern bool cfg_tls_compiled;
 
 enum tls_domain_type {
 	TLS_DOMAIN_SRV = 1,    /* tls_server_domain[ip:port] */
@@ -84,13 +91,13 @@ extern struct tls_cfg tls_cfg;
 
 /* Set a TLS global ("disable_tls", "tls_*").  Returns 0, E_NOTFOUND when
  * name is not a TLS global (*err untouched), or E_INVAL with *err (pkg).
- * Without USE_TLS a valid setting still returns E_INVAL with
- * TLS_NOT_COMPILED_MSG. */
+ * Without TLS (cfg_tls_compiled false) a valid setting still returns
+ * E_INVAL with TLS_NOT_COMPILED_MSG. */
 int tls_cfg_global_set(const char *name, const struct cfg_val *v,
     char **err);
 /* Start a domain block: addr is CV_ID "ip[:port]" (also "[v6]:port"), or
  * for a client domain CV_STR "name".  Subsequent set/close calls apply to
- * it.  Returns 0 or E_INVAL/E_NOMEM with *err; without USE_TLS the domain
+ * it.  Returns 0 or E_INVAL/E_NOMEM with *err; without TLS the domain
  * is still opened (so its lines are checked) but E_INVAL is returned. */
 int tls_cfg_domain_open(enum tls_domain_type type, const struct cfg_val *addr,
     char **err);

@@ -1,8 +1,8 @@
 /* core_cmds.c: functions of the routing script that the core provides
- * (forward, log, setflag, strip, sethost, route, ...).  They are looked up
- * like module functions, before any module. */
+ * (forward, log, setflag, strip, sethost, route, ...).  main.c registers
+ * them (core_cmds_register) before any module's, so they are found
+ * first. */
 #define LOG_MODULE "core"
-#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,85 +19,20 @@
 #include "../script/route.h"
 #include "../sip/ruri.h"
 #include "../parser/parse_via.h"
-#include "../script/sr_module.h"
+#include "../script/cmd.h"
 #include "../net/tcp_conn.h"
 #include "../sip/transport.h"
 #include "../cfg/cfg_tls.h"
-#ifdef USE_TLS
-#include "../tls/tls_pv.h"
-#endif
+#include "../tls/tls.h"
 
 #define MAX_FLAG 31
 
-static char *
-err_dup(const char *s)
-{
-	return pkg_strndup(s, strlen(s));
-}
-
 /* ------------------------------------------------------------ fixups */
-
-int
-fixup_int(struct action *a, int idx, char **err)
-{
-	char *end;
-	long v;
-
-	if (a->args[idx].type == ARG_NUM) {
-		a->fixed[idx] = (void *)(intptr_t)a->args[idx].n;
-		return 0;
-	}
-	v = strtol(a->args[idx].s, &end, 10);
-	if (a->args[idx].s[0] == '\0' || *end != '\0') {
-		*err = err_dup("expected a number");
-		return E_INVAL;
-	}
-	a->fixed[idx] = (void *)(intptr_t)v;
-	return 0;
-}
 
 static int
 fixup_flag(struct action *a, int idx, char **err)
 {
-	int rc = fixup_int(a, idx, err);
-
-	if (rc == 0 && ((intptr_t)a->fixed[idx] < 0 ||
-			   (intptr_t)a->fixed[idx] > MAX_FLAG)) {
-		*err = err_dup("flags are 0..31");
-		return E_INVAL;
-	}
-	return rc;
-}
-
-int
-fixup_pvfmt(struct action *a, int idx, char **err)
-{
-	struct pv_fmt *f;
-
-	if (pv_fmt_parse(a->args[idx].s, a->args[idx].len, &f, err) != 0)
-		return E_INVAL;
-	a->fixed[idx] = f;
-	return 0;
-}
-
-int
-fixup_regex(struct action *a, int idx, char **err)
-{
-	regex_t *re = pkg_malloc(sizeof(*re));
-	int rc;
-
-	if (re == NULL)
-		return E_NOMEM;
-	if ((rc = regcomp(re, a->args[idx].s, REG_EXTENDED | REG_ICASE))) {
-		char msg[160];
-
-		regerror(rc, re, msg, sizeof(msg));
-		*err = err_dup(msg);
-		pkg_free(re);
-		return E_INVAL;
-	}
-	a->fixed[idx] = re;
-	return 0;
+	return fixup_int_range(a, idx, 0, MAX_FLAG, "a flag", err);
 }
 
 /* forward(host[, port]): host as written, an IP address parsed here
@@ -354,97 +289,110 @@ w_force_tcp_alias(struct sip_msg *msg, const struct cmd_args *a)
 
 /* clang-format off */
 static const struct cmd_export core_cmds[] = {
-	/* name             handler         nargs fixup        routes */
-	{ "forward",        w_forward,      0, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward",        w_forward,      1, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward",        w_forward,      2, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_udp",    w_forward_udp,  0, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_udp",    w_forward_udp,  1, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_udp",    w_forward_udp,  2, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_tcp",    w_forward_tcp,  0, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_tcp",    w_forward_tcp,  1, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_tcp",    w_forward_tcp,  2, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_tls",    w_forward_tls,  0, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_tls",    w_forward_tls,  1, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "forward_tls",    w_forward_tls,  2, fixup_fwd,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "setflag",        w_setflag,      1, fixup_flag,  RT_ANY },
-	{ "resetflag",      w_resetflag,    1, fixup_flag,  RT_ANY },
-	{ "isflagset",      w_isflagset,    1, fixup_flag,  RT_ANY },
-	{ "log",            w_log,          1, NULL,        RT_ANY },
-	{ "log",            w_log,          2, fixup_log,   RT_ANY },
-	{ "strip",          w_strip,        1, fixup_int,   RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "prefix",         w_prefix,       1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "sethost",        w_sethost,      1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "rewritehost",    w_sethost,      1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "setuser",        w_setuser,      1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "rewriteuser",    w_setuser,      1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "sethostport",    w_sethostport,  1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "rewritehostport", w_sethostport, 1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "setport",        w_setport,      1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "rewriteport",    w_setport,      1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "rewriteuri",     w_rewriteuri,   1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "seturi",         w_rewriteuri,   1, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "revert_uri",     w_revert_uri,   0, NULL,        RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "route",          w_route,        1, fixup_route, RT_ANY },
-	{ "force_rport",    w_force_rport,  0, NULL,        RT_REQUEST | RT_BRANCH },
-	{ "force_tcp_alias", w_force_tcp_alias, 0, NULL,    RT_REQUEST | RT_BRANCH },
-	{ "force_tcp_alias", w_force_tcp_alias, 1, fixup_int, RT_REQUEST | RT_BRANCH },
+	/* name, handler, nargs, fixup, routes, doc */
+	CMD("forward", w_forward, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "relay the request statelessly to its next hop: $du, else the first Route, else the R-URI"),
+	CMD("forward", w_forward, 1, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "relay the request statelessly to host"),
+	CMD("forward", w_forward, 2, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "relay the request statelessly to host:port"),
+	CMD("forward_udp", w_forward_udp, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward() over UDP"),
+	CMD("forward_udp", w_forward_udp, 1, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward(host) over UDP"),
+	CMD("forward_udp", w_forward_udp, 2, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward(host, port) over UDP"),
+	CMD("setflag", w_setflag, 1, fixup_flag, RT_ANY,
+	    "set message flag n (0..31)"),
+	CMD("resetflag", w_resetflag, 1, fixup_flag, RT_ANY,
+	    "clear message flag n (0..31)"),
+	CMD("isflagset", w_isflagset, 1, fixup_flag, RT_ANY,
+	    "true if message flag n (0..31) is set"),
+	CMD("log", w_log, 1, NULL, RT_ANY,
+	    "write text to the log at level L_ERR... as for debug"),
+	CMD("log", w_log, 2, fixup_log, RT_ANY,
+	    "write text to the log at the given level"),
+	CMD("strip", w_strip, 1, fixup_int, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "remove the first n characters of the R-URI user"),
+	CMD("prefix", w_prefix, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "prepend text to the R-URI user"),
+	CMD("sethost", w_sethost, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "set the R-URI host"),
+	CMD("rewritehost", w_sethost, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "the same as sethost()"),
+	CMD("setuser", w_setuser, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "set the R-URI user"),
+	CMD("rewriteuser", w_setuser, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "the same as setuser()"),
+	CMD("sethostport", w_sethostport, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "set the R-URI host and port (\"host:port\")"),
+	CMD("rewritehostport", w_sethostport, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "the same as sethostport()"),
+	CMD("setport", w_setport, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "set the R-URI port"),
+	CMD("rewriteport", w_setport, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "the same as setport()"),
+	CMD("rewriteuri", w_rewriteuri, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "replace the R-URI"),
+	CMD("seturi", w_rewriteuri, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "the same as rewriteuri()"),
+	CMD("revert_uri", w_revert_uri, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "go back to the R-URI the request arrived with"),
+	CMD("route", w_route, 1, fixup_route, RT_ANY,
+	    "run route[x]"),
+	CMD("force_rport", w_force_rport, 0, NULL, RT_REQUEST | RT_BRANCH,
+	    "answer to the source port, as if the top Via had ;rport (RFC 3581)"),
+	CMD("force_tcp_alias", w_force_tcp_alias, 0, NULL, RT_REQUEST | RT_BRANCH,
+	    "make the source address:port another name of the request's TCP/TLS connection"),
+	CMD("force_tcp_alias", w_force_tcp_alias, 1, fixup_int, RT_REQUEST | RT_BRANCH,
+	    "the same with the given port"),
 	CMD_END
 };
 /* clang-format on */
 
-const struct cmd_export *
-core_cmd_find(const char *name, int nargs)
-{
-	const struct cmd_export *c;
+/* clang-format off */
+static const struct cmd_export tcp_cmds[] = {
+	CMD("forward_tcp", w_forward_tcp, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward() over TCP"),
+	CMD("forward_tcp", w_forward_tcp, 1, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward(host) over TCP"),
+	CMD("forward_tcp", w_forward_tcp, 2, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward(host, port) over TCP"),
+	CMD_END
+};
 
-	for (c = core_cmds; c->name != NULL; c++)
-		if (c->nargs == nargs && strcmp(c->name, name) == 0) {
-			/* stream transports this build cannot carry */
-			if (c->fn == w_forward_tcp && !transport_available(PROTO_TCP))
-				return NULL;
-			if (c->fn == w_forward_tls && !transport_available(PROTO_TLS))
-				return NULL;
-			return c;
-		}
-#ifdef USE_TLS
+static const struct cmd_export tls_fwd_cmds[] = {
+	CMD("forward_tls", w_forward_tls, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward() over TLS"),
+	CMD("forward_tls", w_forward_tls, 1, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward(host) over TLS"),
+	CMD("forward_tls", w_forward_tls, 2, fixup_fwd, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "forward(host, port) over TLS"),
+	CMD_END
+};
+/* clang-format on */
+
+int
+core_cmds_register(void)
+{
+	int rc;
+
+	if ((rc = cmd_register("core", core_cmds)) != 0)
+		return rc;
+	/* transports this build or config cannot carry */
+	if (transport_available(PROTO_TCP))
+		rc = cmd_register("core", tcp_cmds);
+	else
+		rc = cmd_register_unavailable("forward_tcp",
+		    "TCP is disabled (disable_tcp=yes)");
+	if (rc != 0)
+		return rc;
 	if (transport_available(PROTO_TLS))
-		for (c = tls_cmd_exports; c->name != NULL; c++)
-			if (c->nargs == nargs && strcmp(c->name, name) == 0)
-				return c;
-#endif
-	return NULL;
-}
-
-bool
-core_cmd_unavailable(const char *name, const char **why)
-{
-	if ((strcmp(name, "forward_tcp") == 0 &&
-		!transport_available(PROTO_TCP)) ||
-	    (strcmp(name, "forward_tls") == 0 &&
-		!transport_available(PROTO_TLS))) {
-#ifdef USE_TLS
-		*why = strcmp(name, "forward_tls") == 0
-		    ? "TLS is off: set disable_tls=0 or configure TLS "
-		      "(listen=tls:..., tls_* settings)"
-		    : "TCP is disabled (disable_tcp=yes)";
-#else
-		*why = strcmp(name, "forward_tls") == 0 ? TLS_NOT_COMPILED_MSG
-		    : "TCP is disabled (disable_tcp=yes)";
-#endif
-		return true;
-	}
-#ifdef USE_TLS
-	if (strcmp(name, "is_peer_verified") == 0 &&
-	    !transport_available(PROTO_TLS)) {
-		*why = "TLS is off: set disable_tls=0 or configure TLS";
-		return true;
-	}
-#else
-	if (strcmp(name, "is_peer_verified") == 0) {
-		*why = TLS_NOT_COMPILED_MSG;
-		return true;
-	}
-#endif
-	return false;
+		return cmd_register("core", tls_fwd_cmds);
+	if (!tls_compiled())
+		return cmd_register_unavailable("forward_tls",
+		    TLS_NOT_COMPILED_MSG);
+	return cmd_register_unavailable("forward_tls",
+	    "TLS is off: set disable_tls=0 or configure TLS "
+	    "(listen=tls:..., tls_* settings)");
 }

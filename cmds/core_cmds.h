@@ -2,16 +2,10 @@
 #ifndef CORE_CMDS_H
 #define CORE_CMDS_H
 
-#include <stdbool.h>
-
-struct cmd_export;
-
-/* A core function by name and argument count, or NULL. */
-const struct cmd_export *core_cmd_find(const char *name, int nargs);
-/* True (with *why) for a core function this build cannot run. */
-bool core_cmd_unavailable(const char *name, const char **why);
-
-/* Set by force_rport(): replies go to the source port (RFC 3581). */
-#define MSG_FLAG_FORCE_RPORT 0x40000000u
+/* Register them with the function registry (script/cmd.h); forward_tcp
+ * and forward_tls only when this build and config can carry them, else
+ * as unavailable with the reason.  Main process, after the config is
+ * parsed (transport_tls_on set), before fix-up.  0 or E_*. */
+int core_cmds_register(void);
 
 #endif

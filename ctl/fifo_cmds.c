@@ -22,16 +22,10 @@
 #include "../base/proto.h"
 #include "../sip/stats.h"
 #include "../base/timer.h"
+#include "../tls/tls.h"
 #include "../tls/tls_stats.h"
 
-#ifdef USE_TLS
-#define FIFO_TLS_FLAG ", USE_TLS"
-#define FIFO_TLS_BUILT true
-#else
-#define FIFO_TLS_FLAG ""
-#define FIFO_TLS_BUILT false
-#endif
-#define FIFO_FLAGS "SHM_MEM, PKG_MALLOC=system" FIFO_TLS_FLAG
+#define FIFO_FLAGS "SHM_MEM, PKG_MALLOC=system"
 
 static int
 no_args(struct fifo_reply *r, int argc)
@@ -121,17 +115,19 @@ cmd_version(struct fifo_reply *r, int argc, char *argv[])
 		return E_INVAL;
 	if (!fifo_reply_json(r)) {
 		fifo_reply_printf(r, "Server:: " NAME " " VERSION "\n"
-				     "Flags:: " FIFO_FLAGS "\n"
+				     "Flags:: " FIFO_FLAGS "%s\n"
 				     "TLS:: %s\n"
 				     "OpenSSL:: %s\n",
-		    FIFO_TLS_BUILT ? "compiled in" : "not compiled in",
+		    tls_compiled() ? ", USE_TLS" : "",
+		    tls_compiled() ? "compiled in" : "not compiled in",
 		    openssl_version_text());
 		return 0;
 	}
 	fifo_reply_printf(r, "{\"name\": \"" NAME "\", \"version\": \"" VERSION
-			     "\", \"flags\": \"" FIFO_FLAGS "\", "
+			     "\", \"flags\": \"" FIFO_FLAGS "%s\", "
 			     "\"tls\": %s, \"openssl\": ",
-	    FIFO_TLS_BUILT ? "true" : "false");
+	    tls_compiled() ? ", USE_TLS" : "",
+	    tls_compiled() ? "true" : "false");
 	fifo_reply_json_str(r, openssl_version_text());
 	fifo_reply_printf(r, "}\n");
 	return 0;

@@ -19,6 +19,7 @@
 #include "fifo_server.h"
 #include "../base/log.h"
 #include "../mem/pkg.h"
+#include "../tls/tls.h"
 
 #define FIFO_LINE_MAX 4096        /* longest request line, \n excluded */
 #define FIFO_ARGS_MAX 32
@@ -373,11 +374,8 @@ req_run(struct fifo_req *q)
 	if ((c = fifo_cmd_find(q->cmd)) == NULL) {
 		fifo_reply_status(&r, 500, "unknown command %s", q->cmd);
 	} else if (c->fn == NULL) {
-#ifdef USE_TLS
-		fifo_reply_status(&r, 500, "command not available");
-#else
-		fifo_reply_status(&r, 500, "TLS is not part of this build");
-#endif
+		fifo_reply_status(&r, 500, "%s", tls_compiled()
+		    ? "command not available" : "TLS is not part of this build");
 	} else {
 		LM_DBG("running %s (%d args)", q->cmd, argc);
 		rc = c->fn(&r, argc, argv);
@@ -643,11 +641,11 @@ fifo_server_check(const char *path, char **err)
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return 0;
-		*err = cfg_errf("fifo=\"%s\": %s", path, strerror(errno));
+		*err = err_fmt("fifo=\"%s\": %s", path, strerror(errno));
 		return E_INVAL;
 	}
 	if (!S_ISFIFO(st.st_mode)) {
-		*err = cfg_errf("fifo=\"%s\": that file exists and is not a "
+		*err = err_fmt("fifo=\"%s\": that file exists and is not a "
 				"FIFO; remove it or choose another path", path);
 		return E_INVAL;
 	}
@@ -655,7 +653,7 @@ fifo_server_check(const char *path, char **err)
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd != -1) {
 		close(fd);
-		*err = cfg_errf("fifo=\"%s\": another process is reading this "
+		*err = err_fmt("fifo=\"%s\": another process is reading this "
 				"FIFO (is another proxy running?)", path);
 		return E_INVAL;
 	}
@@ -670,18 +668,18 @@ fifo_server_create(const char *path, char **err)
 	if ((rc = fifo_server_check(path, err)) != 0)
 		return rc;
 	if (unlink(path) == -1 && errno != ENOENT) {
-		*err = cfg_errf("fifo=\"%s\": cannot remove the stale FIFO: %s",
+		*err = err_fmt("fifo=\"%s\": cannot remove the stale FIFO: %s",
 		    path, strerror(errno));
 		return E_IO;
 	}
 	if (mkfifo(path, 0600) == -1) {
-		*err = cfg_errf("fifo=\"%s\": cannot create it: %s", path,
+		*err = err_fmt("fifo=\"%s\": cannot create it: %s", path,
 		    strerror(errno));
 		return E_IO;
 	}
 	/* mkfifo applies the umask; make the mode exact */
 	if (chmod(path, 0600) == -1) {
-		*err = cfg_errf("fifo=\"%s\": chmod: %s", path, strerror(errno));
+		*err = err_fmt("fifo=\"%s\": chmod: %s", path, strerror(errno));
 		unlink(path);
 		return E_IO;
 	}

@@ -315,7 +315,7 @@ pv_lookup(const char *name, size_t len)
 }
 
 static char *
-err_fmt(const char *what, const char *a, size_t alen)
+pv_err(const char *what, const char *a, size_t alen)
 {
 	char *e = pkg_malloc(256);
 
@@ -369,7 +369,7 @@ pv_parse(const char *s, size_t len, struct pv_spec **out, size_t *consumed,
 		i++;
 	nlen = i - 1;
 	if ((e = pv_lookup(name, nlen)) == NULL) {
-		*err = err_fmt("unknown pseudo-variable", name, nlen);
+		*err = pv_err("unknown pseudo-variable", name, nlen);
 		return E_PARSE;
 	}
 	if ((sp = pkg_zalloc(sizeof(*sp))) == NULL)
@@ -385,7 +385,7 @@ pv_parse(const char *s, size_t len, struct pv_spec **out, size_t *consumed,
 				break;
 		}
 		if (i >= len) {
-			*err = err_fmt("missing ')' in", name, nlen);
+			*err = pv_err("missing ')' in", name, nlen);
 			pkg_free(sp);
 			return E_PARSE;
 		}
@@ -400,7 +400,7 @@ pv_parse(const char *s, size_t len, struct pv_spec **out, size_t *consumed,
 	if ((e->id == ID_AVP && e->get == pv_get_core &&
 		pv_parse_avp_name(sp) != 0) ||
 	    (e->id == ID_HDR && e->get == pv_get_core && sp->arg.len == 0)) {
-		*err = err_fmt("bad argument in", name, nlen);
+		*err = pv_err("bad argument in", name, nlen);
 		pv_spec_free(sp);
 		return E_PARSE;
 	}

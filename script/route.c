@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "../cmds/core_cmds.h"
 #include "../base/err.h"
 #include "../base/log.h"
 #include "../mem/pkg.h"
@@ -264,16 +263,16 @@ fix_call(struct action *a, enum route_kind kind)
 	char *err = NULL;
 	int i;
 
-	if ((c = find_cmd_export(a->name, a->nargs)) == NULL) {
+	if ((c = cmd_find(a->name, a->nargs)) == NULL) {
 		const char *why;
 		int n;
 
-		if (core_cmd_unavailable(a->name, &why)) {
+		if ((why = cmd_unavailable(a->name)) != NULL) {
 			fix_error(&a->pos, "%s(): %s", a->name, why);
 			return E_PARSE;
 		}
 		for (n = 0; n <= MAX_ACTION_ARGS; n++)
-			if (find_cmd_export(a->name, n) != NULL)
+			if (cmd_find(a->name, n) != NULL)
 				break;
 		if (n <= MAX_ACTION_ARGS)
 			fix_error(&a->pos, "%s() takes a different number of "
@@ -734,6 +733,17 @@ route_run(const struct route_block *rb, struct sip_msg *msg,
 	run_actions(rb->actions, msg, ctx);
 	cur_ctx = saved;
 	return ctx->flags;
+}
+
+bool
+route_main(struct sip_msg *msg, bool request)
+{
+	struct run_ctx ctx;
+	enum route_kind kind = request ? ROUTE_REQUEST : ROUTE_ONREPLY;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.kind = kind;
+	return (route_run(route_get(kind, NULL), msg, &ctx) & RUN_DROP) != 0;
 }
 
 int

@@ -34,6 +34,11 @@ const struct route_block *route_get(enum route_kind kind, const char *name);
 unsigned route_run(const struct route_block *rb, struct sip_msg *msg,
     struct run_ctx *ctx);
 
+/* The SIP layer's entry into the script (receive_set_script): run the
+ * main route{} (request) or the main onreply_route{} (a reply; none:
+ * nothing runs) on msg.  True when the script dropped it. */
+bool route_main(struct sip_msg *msg, bool request);
+
 /* Run a list of actions (used by route() and modules such as tm). */
 int run_actions(const struct action *a, struct sip_msg *msg,
     struct run_ctx *ctx);

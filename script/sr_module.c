@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../cmds/core_cmds.h"
 #include "../base/err.h"
 #include "../cfg/core_cfg.h"
 #include "../base/log.h"
@@ -192,19 +191,17 @@ module_param(const char *mod, const char *param, const struct cfg_val *v,
 	return param_store(p, v, err);
 }
 
-const struct cmd_export *
-find_cmd_export(const char *name, int nargs)
+int
+modules_register_cmds(void)
 {
-	const struct cmd_export *c;
 	struct sr_module *m;
+	int rc;
 
-	if ((c = core_cmd_find(name, nargs)) != NULL)
-		return c;
 	for (m = modules; m != NULL; m = m->next)
-		for (c = m->exp->cmds; c != NULL && c->name != NULL; c++)
-			if (c->nargs == nargs && strcmp(c->name, name) == 0)
-				return c;
-	return NULL;
+		if (m->exp->cmds != NULL &&
+		    (rc = cmd_register(m->exp->name, m->exp->cmds)) != 0)
+			return rc;
+	return 0;
 }
 
 int

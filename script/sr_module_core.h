@@ -13,6 +13,9 @@ int module_load(const char *path, const struct cfg_pos *pos, char **err);
 /* modparam("mod", "param", value). 0 or E_* with *err (pkg). */
 int module_param(const char *mod, const char *param, const struct cfg_val *v,
     char **err);
+/* Register every loaded module's functions (script/cmd.h), in load
+ * order.  Main process, after the core's, before fix-up.  0 or E_*. */
+int modules_register_cmds(void);
 /* Call every module's init (main process, before fork). 0 or E_*. */
 int modules_init(void);
 /* Call every module's child_init (after fork). 0 or E_*. */

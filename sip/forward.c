@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../cmds/core_cmds.h"
 #include "data_lump.h"
 #include "../base/err.h"
 #include "forward.h"

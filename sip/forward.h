@@ -77,6 +77,8 @@ void reply_dest(const struct sip_msg *msg, struct dest_info *d);
 /* Set by mf_process_maxfwd_header so that forward() does not touch
  * Max-Forwards again. */
 #define MSG_FLAG_MAXFWD_DONE 0x80000000u
+/* Set by force_rport(): replies go to the source port (RFC 3581). */
+#define MSG_FLAG_FORCE_RPORT 0x40000000u
 /* Internal: received/rport and Max-Forwards done; R-URI line rebuilt. */
 #define MSG_FLAG_FWD_PREPARED 0x20000000u
 #define MSG_FLAG_NEW_FIRST 0x10000000u

@@ -15,21 +15,77 @@
 #include "../base/proto.h"
 #include "../net/tcp_conn.h"
 #include "receive.h"
-#include "../script/route.h"
 #include "stats.h"
 #include "../base/usr_avp.h"
 
 static unsigned int msg_no;
 
-int (*receive_reply_hook)(struct sip_msg *msg);
-int (*receive_request_hook)(struct sip_msg *msg);
-void (*receive_done_hook)(struct sip_msg *msg);
+static receive_script_fn script_fn;
+
+struct hook_list {
+	int n;
+	receive_hook_fn fn[RECEIVE_HOOKS];
+};
+
+static struct hook_list request_hooks, reply_hooks;
+static receive_done_fn done_hooks[RECEIVE_HOOKS];
+static int n_done_hooks;
+
+void
+receive_set_script(receive_script_fn fn)
+{
+	script_fn = fn;
+}
+
+static int
+hook_add(struct hook_list *l, receive_hook_fn fn)
+{
+	if (l->n == RECEIVE_HOOKS)
+		return E_TOOBIG;
+	l->fn[l->n++] = fn;
+	return 0;
+}
+
+int
+receive_request_hook_add(receive_hook_fn fn)
+{
+	return hook_add(&request_hooks, fn);
+}
+
+int
+receive_reply_hook_add(receive_hook_fn fn)
+{
+	return hook_add(&reply_hooks, fn);
+}
+
+int
+receive_done_hook_add(receive_done_fn fn)
+{
+	if (n_done_hooks == RECEIVE_HOOKS)
+		return E_TOOBIG;
+	done_hooks[n_done_hooks++] = fn;
+	return 0;
+}
+
+/* 1 when a hook took the message. */
+static int
+hooks_run(const struct hook_list *l, struct sip_msg *msg)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->fn[i](msg) != 0)
+			return 1;
+	return 0;
+}
 
 static void
 msg_done(struct sip_msg *msg)
 {
-	if (receive_done_hook != NULL)
-		receive_done_hook(msg);
+	int i;
+
+	for (i = 0; i < n_done_hooks; i++)
+		done_hooks[i](msg);
 	lumps_free(msg);
 	pkg_free(msg->new_uri);
 	pkg_free(msg->dst_uri);
@@ -71,10 +127,7 @@ int
 receive_msg(char *buf, size_t len, struct receive_info *rcv)
 {
 	struct sip_msg msg;
-	struct run_ctx ctx;
 	const char *why = NULL;
-	const struct route_block *rb;
-	unsigned flags;
 
 	buf[len] = '\0';
 	if (parse_msg(buf, len, &msg) != 0) {
@@ -100,24 +153,15 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 	}
 	if (msg.first.type == SIP_REQUEST && core_cfg.tcp_accept_aliases)
 		via_alias(&msg);
-	memset(&ctx, 0, sizeof(ctx));
 	if (msg.first.type == SIP_REQUEST) {
 		fwd_stats.rcv_requests++;
-		ctx.kind = ROUTE_REQUEST;
-		if (receive_request_hook == NULL ||
-		    receive_request_hook(&msg) == 0) {
-			flags = route_run(route_get(ROUTE_REQUEST, NULL), &msg,
-			    &ctx);
-			if (flags & RUN_DROP)
-				fwd_stats.drop_requests++;
-		}
+		if (hooks_run(&request_hooks, &msg) == 0 && script_fn != NULL &&
+		    script_fn(&msg, true))
+			fwd_stats.drop_requests++;
 	} else {
 		fwd_stats.rcv_replies++;
-		ctx.kind = ROUTE_ONREPLY;
-		if (receive_reply_hook == NULL || receive_reply_hook(&msg) == 0) {
-			rb = route_get(ROUTE_ONREPLY, NULL);
-			flags = rb ? route_run(rb, &msg, &ctx) : 0;
-			if (flags & RUN_DROP)
+		if (hooks_run(&reply_hooks, &msg) == 0) {
+			if (script_fn != NULL && script_fn(&msg, false))
 				fwd_stats.drop_replies++;
 			else if (forward_reply(&msg) != 0)
 				fwd_stats.err_replies++;

@@ -1,5 +1,5 @@
 /* transport.c: stream transport dispatch.  TCP and TLS sends go to
- * tcp_send_tls() (tcp_read.c); for TLS the sender first resolves the
+ * tcp_send_tls() (net/tcp_send.c); for TLS the sender first resolves the
  * client domain, SNI and target host (tls_dest_target), which travel
  * with the connection entry to the reader that opens it. */
 #define LOG_MODULE "core"
@@ -11,10 +11,8 @@
 #include "../net/socket_info.h"
 #include "../base/proto.h"
 #include "../net/tcp_send.h"
+#include "../tls/tls.h"
 #include "transport.h"
-#ifdef USE_TLS
-#include "../tls/tls_transport.h"
-#endif
 
 bool transport_tls_on;
 
@@ -28,7 +26,6 @@ transport_stream_send(struct dest_info *d, const char *buf, size_t len)
 		    proto_name(d->proto), proto_name(d->proto));
 		return E_NOTFOUND;
 	}
-#ifdef USE_TLS
 	if (d->proto == PROTO_TLS) {
 		struct tcp_tls_target t;
 
@@ -42,7 +39,6 @@ transport_stream_send(struct dest_info *d, const char *buf, size_t len)
 			LM_DBG("send over tls failed: %s", err_str(rc));
 		return rc;
 	}
-#endif
 	if ((rc = tcp_send(d, buf, len)) != 0)
 		LM_DBG("send over %s failed: %s", proto_name(d->proto),
 		    err_str(rc));

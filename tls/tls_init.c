@@ -26,7 +26,7 @@
 #include "../net/net_addr.h"
 #include "../net/socket_info.h"
 #include "tls_config.h"
-#include "tls_init.h"
+#include "tls.h"
 #include "tls_int.h"
 
 int tls_conn_ex_idx = -1;
@@ -60,6 +60,12 @@ tls_errq_str(char *buf, size_t size)
 			    n ? "; " : "", one);
 	}
 	return n < size ? n : size - 1;
+}
+
+bool
+tls_compiled(void)
+{
+	return true;
 }
 
 int

@@ -6,7 +6,7 @@
  * (timeout, refused).  They only grow; readers (the FIFO process) take no
  * lock.  And the days left on each loaded certificate, computed on demand
  * from the contexts of the calling process.  No OpenSSL here; without
- * USE_TLS everything is an inline no-op, so the core may call it always. */
+ * TLS, tls_stub.c makes everything a no-op, so the core may call it always. */
 #ifndef TLS_STATS_H
 #define TLS_STATS_H
 
@@ -31,8 +31,6 @@ enum tls_stat {
  * ("default server domain", "tls_server_domain[1.2.3.4:5061]"), days the
  * whole days until its notAfter (negative once expired). */
 typedef void (*tls_stats_cert_fn)(const char *domain, long days, void *arg);
-
-#ifdef USE_TLS
 
 /* Allocate the counters in shm.  Main process, after shm_init(), before
  * fork; again is harmless.  0 or E_NOMEM. */
@@ -64,40 +62,5 @@ void tls_stats_hs_expired(const struct tcp_conn *c);
  * process after init_tls(). */
 void tls_stats_certs(tls_stats_cert_fn fn, void *arg);
 
-#else
-
-static inline int
-tls_stats_init(void)
-{
-	return 0;
-}
-
-static inline void
-tls_stats_inc(enum tls_stat st)
-{
-	(void)st;
-}
-
-static inline unsigned long
-tls_stats_get(enum tls_stat st)
-{
-	(void)st;
-	return 0;
-}
-
-static inline void
-tls_stats_hs_expired(const struct tcp_conn *c)
-{
-	(void)c;
-}
-
-static inline void
-tls_stats_certs(tls_stats_cert_fn fn, void *arg)
-{
-	(void)fn;
-	(void)arg;
-}
-
-#endif /* USE_TLS */
 
 #endif

@@ -1,7 +1,8 @@
-/* tls/tls_transport.c: the TLS transport ops of the TCP layer, the
- * sender's client domain choice, $tls_* for the message's connection and
- * the FIFO commands tls_list / tls_reload (see tls_transport.h and
- * doc/tls.md, "Plugging into the TCP transport" and "Reloading").
+/* tls/tls_transport.c: TLS as a stream transport of the TCP layer: the
+ * PROTO_TLS struct transport_ops (the guide's tls_tcpconn_init, tls_read,
+ * tls_blocking_write, tls_tcpconn_clean) and what $tls_* reads of a
+ * connection (see tls_transport.h and doc/tls.md, "Plugging into the TCP
+ * transport").
  *
  * Each connection's state (struct tls_tconn, pkg of the owning reader)
  * holds its struct tls_conn; nothing of it is shared.  What the control
@@ -11,24 +12,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/ssl.h>
-
 #include "../base/err.h"
-#include "../ctl/fifo_server.h"
-#include "../sip/forward.h"
 #include "../base/log.h"
 #include "../mem/pkg.h"
 #include "../mem/shm.h"
 #include "../net/net_addr.h"
 #include "../net/socket_info.h"
 #include "../net/tcp_conn.h"
-#include "../script/pv.h"
 #include "../tcp_read.h"
-#include "../base/timer.h"
-#include "../base/usr_avp.h"
-#include "tls_domain.h"
-#include "tls_int.h"
-#include "tls_pv.h"
+#include "tls.h"
+#include "tls_reload.h"
 #include "tls_server.h"
 #include "tls_stats.h"
 #include "tls_transport.h"
@@ -41,40 +34,6 @@ struct tls_tconn {
 	bool done;                 /* handshake finished and reported */
 	char peer[IP_ADDR_STR_MAX + 8];
 };
-
-/* tls_reload: bumped by the FIFO process after it validated the files;
- * each reader rebuilds its contexts before its next new connection. */
-static int *reload_gen;
-static int my_gen;
-
-static void
-list_rebuild(struct tls_domain *d)
-{
-	char err[512];
-
-	for (; d != NULL; d = d->next)
-		if (tls_domain_build_ctx(d, err, sizeof(err)) != 0)
-			LM_ERR("tls_reload: %s (this process keeps the old "
-			       "context)", err);
-}
-
-static void
-reload_check(void)
-{
-	int g;
-
-	if (reload_gen == NULL)
-		return;
-	g = __atomic_load_n(reload_gen, __ATOMIC_ACQUIRE);
-	if (g == my_gen)
-		return;
-	my_gen = g;
-	list_rebuild(tls_default_server_domain);
-	list_rebuild(tls_default_client_domain);
-	list_rebuild(tls_server_domains);
-	list_rebuild(tls_client_domains);
-	LM_INFO("TLS contexts rebuilt (reload %d)", g);
-}
 
 /* ---------------------------------------------------------- ops */
 
@@ -166,15 +125,15 @@ tt_map(struct tls_tconn *t, ssize_t n)
 }
 
 /* The guide's tls_tcpconn_init. */
-static int
-tt_init(struct tcp_conn *c, int fd, bool outgoing, void **ctx)
+int
+tls_tcpconn_init(struct tcp_conn *c, int fd, bool outgoing, void **ctx)
 {
 	struct tcp_tls_target tgt;
 	struct tls_tconn *t;
 	struct socket_info *si;
 	int rc, id;
 
-	reload_check();
+	tls_reload_check();
 	if ((t = pkg_zalloc(sizeof(*t))) == NULL)
 		return E_NOMEM;
 	tcp_conn_lock();
@@ -229,8 +188,8 @@ tt_init(struct tcp_conn *c, int fd, bool outgoing, void **ctx)
 }
 
 /* The guide's tls_read (one call; the reader loops). */
-static ssize_t
-tt_read(void *ctx, int fd, char *buf, size_t len)
+ssize_t
+tls_read(void *ctx, int fd, char *buf, size_t len)
 {
 	struct tls_tconn *t = ctx;
 
@@ -241,8 +200,8 @@ tt_read(void *ctx, int fd, char *buf, size_t len)
 /* The guide's tls_blocking_write, made non-blocking: the reader retries
  * with the same bytes, and the supervisor bounds the wait with
  * tls_send_timeout. */
-static ssize_t
-tt_write(void *ctx, int fd, const char *buf, size_t len)
+ssize_t
+tls_blocking_write(void *ctx, int fd, const char *buf, size_t len)
 {
 	struct tls_tconn *t = ctx;
 
@@ -251,8 +210,8 @@ tt_write(void *ctx, int fd, const char *buf, size_t len)
 }
 
 /* The guide's tls_tcpconn_clean. */
-static void
-tt_close(void *ctx, int fd)
+void
+tls_tcpconn_clean(void *ctx, int fd)
 {
 	struct tls_tconn *t = ctx;
 
@@ -274,12 +233,14 @@ tt_pending(void *ctx)
 
 static const struct transport_ops tls_ops = {
 	.name = "tls",
-	.init = tt_init,
-	.read = tt_read,
-	.write = tt_write,
-	.close = tt_close,
+	.init = tls_tcpconn_init,
+	.read = tls_read,
+	.write = tls_blocking_write,
+	.close = tls_tcpconn_clean,
 	.pending = tt_pending,
 };
+
+struct tls_conn *(*tls_conn_lookup)(int conn_id);
 
 /* tls_conn_lookup for $tls_*: the message was read by this process. */
 static struct tls_conn *
@@ -290,210 +251,34 @@ tt_lookup(int conn_id)
 	return t != NULL ? t->tc : NULL;
 }
 
-/* ---------------------------------------------------------- sender */
+/* ---------------------------------------------------------- info */
 
-static bool
-avp_str(int id, struct str *out)
+bool
+tls_conn_info(int conn_id, enum tls_info f, const char **s, long *n)
 {
-	struct avp_value v;
+	struct tls_conn *c;
 
-	if (id <= 0 || !avp_get_int_name(id, &v) || !v.is_str ||
-	    v.s.len == 0)
+	*s = NULL;
+	*n = 0;
+	if (conn_id <= 0 || tls_conn_lookup == NULL ||
+	    (c = tls_conn_lookup(conn_id)) == NULL ||
+	    !tls_conn_handshake_done(c))
 		return false;
-	*out = v.s;
+	switch (f) {
+	case TLS_INFO_VERSION: *s = tls_conn_version(c); break;
+	case TLS_INFO_CIPHER: *s = tls_conn_cipher(c); break;
+	case TLS_INFO_CIPHER_BITS: *n = tls_conn_cipher_bits(c); break;
+	case TLS_INFO_PEER_SUBJECT: *s = tls_conn_peer_subject(c); break;
+	case TLS_INFO_PEER_CN: *s = tls_conn_peer_cn(c); break;
+	case TLS_INFO_PEER_ISSUER: *s = tls_conn_peer_issuer(c); break;
+	case TLS_INFO_PEER_SERIAL: *s = tls_conn_peer_serial(c); break;
+	case TLS_INFO_PEER_VERIFIED: *n = tls_conn_peer_verified(c); break;
+	case TLS_INFO_PEER_NOT_BEFORE: *s = tls_conn_peer_not_before(c); break;
+	case TLS_INFO_PEER_NOT_AFTER: *s = tls_conn_peer_not_after(c); break;
+	case TLS_INFO_SERVER_NAME: *s = tls_conn_server_name(c); break;
+	case TLS_INFO_MY_SUBJECT: *s = tls_conn_my_subject(c); break;
+	}
 	return true;
-}
-
-int
-tls_dest_target(const struct dest_info *d, struct tcp_tls_target *t)
-{
-	struct tls_domain *dom;
-	struct ip_addr ip;
-	struct str name = { 0 }, sni = { 0 }, host = d->host;
-	bool by_name;
-
-	memset(t, 0, sizeof(*t));
-	ip_addr_from_su(&ip, &d->to);
-	by_name = avp_str(tls_cfg.client_domain_avp.v, &name);
-	dom = tls_select_client_domain(by_name ? &name : NULL, &ip,
-	    su_port(&d->to));
-	if (dom == NULL)
-		return E_TLS;
-	if (by_name && (dom->name == NULL || strlen(dom->name) != name.len ||
-	    memcmp(dom->name, name.s, name.len) != 0))
-		LM_DBG("no tls_client_domain[\"%.*s\"]: using %s",
-		    (int)name.len, name.s, dom->desc);
-	t->dom = dom;
-	if (avp_str(tls_cfg.server_name_avp.v, &sni)) {
-		if (sni.len >= sizeof(t->sni))
-			return E_TOOBIG;
-		memcpy(t->sni, sni.s, sni.len);
-	}
-	if (host.len >= 2 && host.s[0] == '[' && host.s[host.len - 1] == ']') {
-		host.s++;
-		host.len -= 2;
-	}
-	if (host.len == 0) {
-		ip_addr_to_str(&ip, t->host, sizeof(t->host));
-	} else {
-		if (host.len >= sizeof(t->host))
-			return E_TOOBIG;
-		memcpy(t->host, host.s, host.len);
-	}
-	return 0;
-}
-
-/* ---------------------------------------------------------- FIFO */
-
-static const char *
-state_name(enum tcp_conn_state s)
-{
-	switch (s) {
-	case TCP_S_NEW: return "new";
-	case TCP_S_CONNECTING: return "connecting";
-	case TCP_S_HANDSHAKE: return "handshake";
-	case TCP_S_OPEN: return "open";
-	case TCP_S_CLOSING: return "closing";
-	}
-	return "?";
-}
-
-static void
-su_str(const union sockaddr_union *su, char *buf, size_t size)
-{
-	char a[IP_ADDR_STR_MAX];
-	struct ip_addr ip;
-
-	ip_addr_from_su(&ip, su);
-	if (ip.len == 0) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	ip_addr_to_str(&ip, a, sizeof(a));
-	snprintf(buf, size, ip.af == AF_INET6 ? "[%s]:%u" : "%s:%u", a,
-	    su_port(su));
-}
-
-/* tls_list: one line (or JSON object) per TLS connection. */
-static int
-cmd_tls_list(struct fifo_reply *r, int argc, char *argv[])
-{
-	uint64_t now = get_ticks_ms();
-	bool json = fifo_reply_json(r), first = true;
-	struct tcp_tls_info none = { .domain = "", .version = "", .cipher = "",
-	    .sni = "", .peer_subject = "" };
-	const struct tcp_tls_info *in;
-	struct tcp_conn *c;
-	char loc[64], peer[64];
-	int n = 0;
-
-	(void)argc;
-	(void)argv;
-	if (tcp_conns == NULL)
-		return 0;
-	if (json)
-		fifo_reply_printf(r, "[");
-	tcp_conn_lock();
-	for (c = tcp_conns->all; c != NULL; c = c->all_next) {
-		if (c->proto != PROTO_TLS)
-			continue;
-		in = c->tls_info != NULL ? c->tls_info : &none;
-		su_str(&c->local, loc, sizeof(loc));
-		su_str(&c->peer, peer, sizeof(peer));
-		n++;
-		if (!json) {
-			fifo_reply_printf(r, "%d: %s %s %s %s, domain \"%s\", "
-			    "%s, cipher %s, SNI \"%s\", peer \"%s\"%s, age "
-			    "%llus\n", c->id, state_name(c->state),
-			    loc, c->outgoing ? "->" : "<-", peer,
-			    in->domain[0] ? in->domain
-			    : (c->tls != NULL && c->tls->dom != NULL
-				  ? ((const struct tls_domain *)c->tls->dom)->desc
-				  : "-"),
-			    in->version[0] ? in->version : "-",
-			    in->cipher[0] ? in->cipher : "-",
-			    in->sni[0] ? in->sni : c->tls ? c->tls->sni : "",
-			    in->peer_subject,
-			    in->peer_verified ? " (verified)" : "",
-			    (unsigned long long)((now - c->created_ms) / 1000));
-			continue;
-		}
-		fifo_reply_printf(r, "%s{\"id\": %d, \"state\": \"%s\", "
-		    "\"direction\": \"%s\", \"local\": \"%s\", \"peer\": "
-		    "\"%s\", \"domain\": ", first ? "" : ", ", c->id,
-		    state_name(c->state), c->outgoing ? "out" : "in", loc,
-		    peer);
-		fifo_reply_json_str(r, in->domain);
-		fifo_reply_printf(r, ", \"version\": ");
-		fifo_reply_json_str(r, in->version);
-		fifo_reply_printf(r, ", \"cipher\": ");
-		fifo_reply_json_str(r, in->cipher);
-		fifo_reply_printf(r, ", \"sni\": ");
-		fifo_reply_json_str(r, in->sni[0] ? in->sni
-		    : c->tls ? c->tls->sni : "");
-		fifo_reply_printf(r, ", \"peer_subject\": ");
-		fifo_reply_json_str(r, in->peer_subject);
-		fifo_reply_printf(r, ", \"peer_verified\": %s, \"age\": %llu}",
-		    in->peer_verified ? "true" : "false",
-		    (unsigned long long)((now - c->created_ms) / 1000));
-		first = false;
-	}
-	tcp_conn_unlock();
-	if (json)
-		fifo_reply_printf(r, "]\n");
-	else if (n == 0)
-		fifo_reply_printf(r, "no TLS connections\n");
-	return 0;
-}
-
-/* Build a throw-away context for every domain of list: the files exist,
- * parse and match.  0 or E_* with err. */
-static int
-list_validate(struct tls_domain *d, char *err, size_t size)
-{
-	struct tls_domain tmp;
-	int rc;
-
-	for (; d != NULL; d = d->next) {
-		tmp = *d;
-		tmp.ctx = NULL;
-		tmp.next = NULL;
-		rc = tls_domain_build_ctx(&tmp, err, size);
-		SSL_CTX_free(tmp.ctx);
-		if (rc != 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* tls_reload: validate here, then let every reader rebuild. */
-static int
-cmd_tls_reload(struct fifo_reply *r, int argc, char *argv[])
-{
-	char err[512];
-	int rc, g;
-
-	(void)argc;
-	(void)argv;
-	err[0] = '\0';
-	if ((rc = list_validate(tls_default_server_domain, err,
-		 sizeof(err))) != 0 ||
-	    (rc = list_validate(tls_default_client_domain, err,
-		 sizeof(err))) != 0 ||
-	    (rc = list_validate(tls_server_domains, err, sizeof(err))) != 0 ||
-	    (rc = list_validate(tls_client_domains, err, sizeof(err))) != 0) {
-		LM_ERR("tls_reload refused, the running set is kept: %s", err);
-		fifo_reply_status(r, 500, "tls_reload failed: %s", err);
-		fifo_reply_printf(r, "%s\n", err);
-		return 0;
-	}
-	g = __atomic_add_fetch(reload_gen, 1, __ATOMIC_ACQ_REL);
-	reload_check();   /* this process too: statistics show the new files */
-	LM_INFO("tls_reload: certificates, keys, CA lists and CRLs read; "
-		"new connections use them (reload %d)", g);
-	fifo_reply_printf(r, "reload %d: new TLS connections use the files "
-			     "read now\n", g);
-	return 0;
 }
 
 /* ---------------------------------------------------------- set-up */
@@ -506,15 +291,5 @@ tls_transport_setup(void)
 	if ((rc = transport_ops_register(PROTO_TLS, &tls_ops)) != 0)
 		return rc;
 	tls_conn_lookup = tt_lookup;
-	if (reload_gen == NULL &&
-	    (reload_gen = shm_zalloc(sizeof(*reload_gen))) == NULL)
-		return E_NOMEM;
-	my_gen = 0;
-	if ((rc = fifo_register("tls_list", cmd_tls_list, NULL)) != 0 &&
-	    rc != E_INVAL)
-		return rc;
-	if ((rc = fifo_register("tls_reload", cmd_tls_reload, NULL)) != 0 &&
-	    rc != E_INVAL)
-		return rc;
-	return 0;
+	return tls_reload_init();
 }

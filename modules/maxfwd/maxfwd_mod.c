@@ -18,14 +18,7 @@ static int max_limit = 70;
 static int
 fixup_max(struct action *a, int idx, char **err)
 {
-	int rc = fixup_int(a, idx, err);
-
-	if (rc == 0 && ((intptr_t)a->fixed[idx] < 1 ||
-			   (intptr_t)a->fixed[idx] > 255)) {
-		*err = NULL;
-		return E_INVAL;
-	}
-	return rc;
+	return fixup_int_range(a, idx, 1, 255, "the Max-Forwards limit", err);
 }
 
 static int
@@ -67,7 +60,8 @@ w_process_maxfwd(struct sip_msg *msg, const struct cmd_args *a)
 
 /* clang-format off */
 static const struct cmd_export cmds[] = {
-	{ "mf_process_maxfwd_header", w_process_maxfwd, 1, fixup_max, RT_REQUEST },
+	CMD("mf_process_maxfwd_header", w_process_maxfwd, 1, fixup_max, RT_REQUEST,
+	    "add Max-Forwards (max) or lower it; false when it is 0 (answer 483)"),
 	CMD_END
 };
 

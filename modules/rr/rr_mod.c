@@ -95,8 +95,10 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 
 /* clang-format off */
 static const struct cmd_export cmds[] = {
-	{ "record_route", w_record_route, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH },
-	{ "loose_route",  w_loose_route,  0, NULL, RT_REQUEST },
+	CMD("record_route", w_record_route, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
+	    "add a Record-Route header with our address (;lr)"),
+	CMD("loose_route", w_loose_route, 0, NULL, RT_REQUEST,
+	    "route by the Route headers (RFC 3261 16.4); true if the request had a Route to follow"),
 	CMD_END
 };
 

@@ -10,22 +10,6 @@
 #include "../../script/sr_module.h"
 
 static int
-fixup_code(struct action *a, int idx, char **err)
-{
-	int rc;
-
-	if (idx != 0)
-		return 0;
-	if ((rc = fixup_int(a, idx, err)) != 0)
-		return rc;
-	if ((intptr_t)a->fixed[0] < 100 || (intptr_t)a->fixed[0] > 699) {
-		*err = pkg_strndup("a reply code is 100..699", 24);
-		return E_INVAL;
-	}
-	return 0;
-}
-
-static int
 w_sl_send_reply(struct sip_msg *msg, const struct cmd_args *a)
 {
 	int code = (int)(intptr_t)a->fixed[0];
@@ -53,8 +37,10 @@ w_sl_reply_error(struct sip_msg *msg, const struct cmd_args *a)
 
 /* clang-format off */
 static const struct cmd_export cmds[] = {
-	{ "sl_send_reply",  w_sl_send_reply,  2, fixup_code, RT_REQUEST | RT_FAILURE },
-	{ "sl_reply_error", w_sl_reply_error, 0, NULL,       RT_REQUEST | RT_FAILURE },
+	CMD("sl_send_reply", w_sl_send_reply, 2, fixup_reply_code, RT_REQUEST | RT_FAILURE,
+	    "send a stateless reply: code, reason"),
+	CMD("sl_reply_error", w_sl_reply_error, 0, NULL, RT_REQUEST | RT_FAILURE,
+	    "send a stateless 500 reply for an internal error"),
 	CMD_END
 };
 /* clang-format on */

@@ -14,31 +14,10 @@
 
 #define MAX_SUBST 4096
 
-static char *
-err_dup(const char *s)
-{
-	return pkg_strndup(s, strlen(s));
-}
-
 static int
 fixup_re(struct action *a, int idx, char **err)
 {
-	regex_t *re = pkg_malloc(sizeof(*re));
-	int rc;
-
-	if (re == NULL)
-		return E_NOMEM;
-	if ((rc = regcomp(re, a->args[idx].s, REG_EXTENDED | REG_ICASE |
-		 REG_NEWLINE)) != 0) {
-		char msg[160];
-
-		regerror(rc, re, msg, sizeof(msg));
-		*err = err_dup(msg);
-		pkg_free(re);
-		return E_INVAL;
-	}
-	a->fixed[idx] = re;
-	return 0;
+	return fixup_regex_flags(a, idx, REG_NEWLINE, err);
 }
 
 /* search_append(re, text), replace(re, text): arg 0 regex, arg 1 text */
@@ -261,13 +240,20 @@ w_subst(struct sip_msg *msg, const struct cmd_args *a)
 
 /* clang-format off */
 static const struct cmd_export cmds[] = {
-	{ "append_hf",     w_append_hf,     1, fixup_pvfmt,  RT_REQUEST | RT_FAILURE | RT_BRANCH | RT_ONREPLY },
-	{ "remove_hf",     w_remove_hf,     1, NULL,         RT_ANY },
-	{ "is_present_hf", w_is_present_hf, 1, NULL,         RT_ANY },
-	{ "search",        w_search,        1, fixup_re,     RT_ANY },
-	{ "search_append", w_search_append, 2, fixup_re_str, RT_ANY },
-	{ "replace",       w_replace,       2, fixup_re_str, RT_ANY },
-	{ "subst",         w_subst,         1, fixup_subst,  RT_ANY },
+	CMD("append_hf", w_append_hf, 1, fixup_pvfmt, RT_REQUEST | RT_FAILURE | RT_BRANCH | RT_ONREPLY,
+	    "append a header line (text with pseudo-variables; include the CRLF)"),
+	CMD("remove_hf", w_remove_hf, 1, NULL, RT_ANY,
+	    "remove every header of that name"),
+	CMD("is_present_hf", w_is_present_hf, 1, NULL, RT_ANY,
+	    "true if a header of that name is present"),
+	CMD("search", w_search, 1, fixup_re, RT_ANY,
+	    "true if the message matches the regular expression"),
+	CMD("search_append", w_search_append, 2, fixup_re_str, RT_ANY,
+	    "append text after the first match of the regular expression"),
+	CMD("replace", w_replace, 2, fixup_re_str, RT_ANY,
+	    "replace the first match of the regular expression with text"),
+	CMD("subst", w_subst, 1, fixup_subst, RT_ANY,
+	    "sed-like /re/replacement/flags over the message"),
 	CMD_END
 };
 /* clang-format on */

@@ -77,22 +77,6 @@ fixup_target(struct action *a, int idx, char **err)
 }
 
 static int
-fixup_code(struct action *a, int idx, char **err)
-{
-	int rc;
-
-	if (idx != 0)
-		return 0;
-	if ((rc = fixup_int(a, idx, err)) != 0)
-		return rc;
-	if ((intptr_t)a->fixed[0] < 100 || (intptr_t)a->fixed[0] > 699) {
-		*err = pkg_strndup("a reply code is 100..699", 24);
-		return E_INVAL;
-	}
-	return 0;
-}
-
-static int
 w_t_relay(struct sip_msg *msg, const struct cmd_args *a)
 {
 	struct str h;
@@ -191,9 +175,10 @@ tm_init(void)
 		LM_ERR("cannot initialise: %s", err_str(rc));
 		return rc;
 	}
-	receive_request_hook = tm_request_hook;
-	receive_reply_hook = tm_reply_hook;
-	receive_done_hook = tm_done_hook;
+	if (receive_request_hook_add(tm_request_hook) != 0 ||
+	    receive_reply_hook_add(tm_reply_hook) != 0 ||
+	    receive_done_hook_add(tm_done_hook) != 0)
+		return E_TOOBIG;
 	return 0;
 }
 
@@ -225,18 +210,30 @@ set_dns_server(const struct param_def *p, const struct cfg_val *v, char **err)
 
 /* clang-format off */
 static const struct cmd_export cmds[] = {
-	{ "t_relay",          w_t_relay,         0, NULL,         RT_REQ_FAIL },
-	{ "t_relay",          w_t_relay,         1, fixup_target, RT_REQ_FAIL },
-	{ "t_relay_to_udp",   w_t_relay_to_udp,  2, NULL,         RT_REQ_FAIL },
-	{ "t_relay_to_tcp",   w_t_relay_to_tcp,  2, NULL,         RT_REQ_FAIL },
-	{ "t_relay_to_tls",   w_t_relay_to_tls,  2, NULL,         RT_REQ_FAIL },
-	{ "t_newtran",        w_t_newtran,       0, NULL,         RT_REQUEST },
-	{ "t_reply",          w_t_reply,         2, fixup_code,   RT_REQ_FAIL },
-	{ "t_on_failure",     w_t_on_failure,    1, NULL,         RT_REQ_FAIL_BR },
-	{ "t_on_reply",       w_t_on_reply,      1, NULL,         RT_REQ_FAIL_BR },
-	{ "t_on_branch",      w_t_on_branch,     1, NULL,         RT_REQ_FAIL },
-	{ "t_check_trans",    w_t_check_trans,   0, NULL,         RT_REQ_FAIL },
-	{ "t_was_cancelled",  w_t_was_cancelled, 0, NULL,         RT_ANY },
+	CMD("t_relay", w_t_relay, 0, NULL, RT_REQ_FAIL,
+	    "relay the request statefully (tm) to its next hop"),
+	CMD("t_relay", w_t_relay, 1, fixup_target, RT_REQ_FAIL,
+	    "relay the request statefully to a given target"),
+	CMD("t_relay_to_udp", w_t_relay_to_udp, 2, NULL, RT_REQ_FAIL,
+	    "t_relay() to host, port over UDP"),
+	CMD("t_relay_to_tcp", w_t_relay_to_tcp, 2, NULL, RT_REQ_FAIL,
+	    "t_relay() to host, port over TCP"),
+	CMD("t_relay_to_tls", w_t_relay_to_tls, 2, NULL, RT_REQ_FAIL,
+	    "t_relay() to host, port over TLS"),
+	CMD("t_newtran", w_t_newtran, 0, NULL, RT_REQUEST,
+	    "create the transaction for the request without relaying it"),
+	CMD("t_reply", w_t_reply, 2, fixup_reply_code, RT_REQ_FAIL,
+	    "send a stateful reply: code, reason"),
+	CMD("t_on_failure", w_t_on_failure, 1, NULL, RT_REQ_FAIL_BR,
+	    "run failure_route[x] when every branch failed"),
+	CMD("t_on_reply", w_t_on_reply, 1, NULL, RT_REQ_FAIL_BR,
+	    "run onreply_route[x] for the replies of this transaction"),
+	CMD("t_on_branch", w_t_on_branch, 1, NULL, RT_REQ_FAIL,
+	    "run branch_route[x] for each branch before it is sent"),
+	CMD("t_check_trans", w_t_check_trans, 0, NULL, RT_REQ_FAIL,
+	    "true if the request belongs to an existing transaction"),
+	CMD("t_was_cancelled", w_t_was_cancelled, 0, NULL, RT_ANY,
+	    "true if the transaction was cancelled by the caller"),
 	CMD_END
 };
 

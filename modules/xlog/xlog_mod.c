@@ -56,9 +56,12 @@ w_xdbg(struct sip_msg *msg, const struct cmd_args *a)
 
 /* clang-format off */
 static const struct cmd_export cmds[] = {
-	{ "xlog", w_xlog1, 1, fixup_xlog, RT_ANY },
-	{ "xlog", w_xlog2, 2, fixup_xlog, RT_ANY },
-	{ "xdbg", w_xdbg,  1, fixup_xlog, RT_ANY },
+	CMD("xlog", w_xlog1, 1, fixup_xlog, RT_ANY,
+	    "write a formatted log line (pseudo-variables expanded) at L_ERR"),
+	CMD("xlog", w_xlog2, 2, fixup_xlog, RT_ANY,
+	    "write a formatted log line at the given level"),
+	CMD("xdbg", w_xdbg, 1, fixup_xlog, RT_ANY,
+	    "write a formatted log line at L_DBG"),
 	CMD_END
 };
 /* clang-format on */

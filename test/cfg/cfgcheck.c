@@ -38,6 +38,9 @@ main(int argc, char **argv)
 	struct route_block *r = NULL;
 	int nerr = 0, print = 0, rc;
 
+#ifdef USE_TLS
+	cfg_tls_compiled = true;
+#endif
 	if (argc > 2 && strcmp(argv[1], "-p") == 0) {
 		print = 1;
 		argv++;

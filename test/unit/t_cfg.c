@@ -10,6 +10,7 @@
 #include "../../base/err.h"
 #include "../../cfg/core_cfg.h"
 #include "../../base/log.h"
+#include "../../tls/tls.h"
 #include "unit.h"
 
 static char errs[8192];
@@ -78,6 +79,7 @@ parse_h(const char *src, const struct cfg_hooks *base, struct route_block **r)
 	size_t len = 0;
 	int n = -1;
 
+	cfg_tls_compiled = tls_compiled();
 	h.err_file = open_memstream(&buf, &len);
 	cfg_parse_buffer("t.cfg", src, strlen(src), &h, r, &n);
 	fclose(h.err_file);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../cfg/cfg.h"
+#include "../../cmds/core_cmds.h"
 #include "../../cfg/cfg_param.h"
 #include "../../cfg/core_cfg.h"
 #include "../../mem/pkg.h"
@@ -41,6 +42,16 @@ static const char script[] =
 
 static bool loaded;
 
+/* the core's functions, once (main.c does this after parsing) */
+static void
+register_cmds(void)
+{
+	static bool done;
+
+	if (!done && core_cmds_register() == 0)
+		done = true;
+}
+
 static int
 load(void)
 {
@@ -53,6 +64,7 @@ load(void)
 	if (cfg_parse_buffer("t.cfg", script, sizeof(script) - 1, NULL, &rb,
 		&nerr) != 0 || nerr != 0)
 		return 1;
+	register_cmds();
 	if (route_fixup_all(rb) != 0)
 		return 1;
 	if (sockets_from_cfg(&core_cfg, &err) != 0) {

@@ -30,8 +30,9 @@
 #include "../../mem/pkg.h"
 #include "../../net/net_addr.h"
 #include "../../tls/tls_domain.h"
-#include "../../tls/tls_init.h"
-#include "../../tls/tls_pv.h"
+#include "../../cmds/tls_cmds.h"
+#include "../../tls/tls.h"
+#include "../../tls/tls_transport.h"
 #include "../../tls/tls_server.h"
 #include "../../parser/msg_parser.h"
 #include "../../script/pv.h"
@@ -219,6 +220,7 @@ base(void)
 	if (pki() != 0)
 		return 1;
 	tls_cfg_reset();
+	cfg_tls_compiled = tls_compiled();
 	return gset("tls_certificate", path("srv.pem")) ||
 	    gset("tls_private_key", path("srv.key")) ||
 	    gset("tls_ca_list", path("ca.pem"));
