@@ -58,12 +58,6 @@ int cfg_parse_file(const char *path, const struct cfg_hooks *h,
 int cfg_parse_buffer(const char *name, const char *buf, size_t len,
     const struct cfg_hooks *h, struct route_block **routes, int *nerrors);
 
-/* Split "[proto:]host[:port]" (host: "*", IPv4, "[v6]" or bare v6 when
- * no port follows, or a name).  *proto is PROTO_NONE when not given;
- * proto_ok false makes a protocol an error.  *host is a pkg copy without
- * brackets; *port 0 when not given.  0 or E_INVAL/E_NOMEM with *err. */
-int cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
-    char **host, unsigned short *port, char **err);
 
 /* Print route blocks in canonical form (parses back to the same tree). */
 void cfg_print_routes(FILE *f, const struct route_block *r);

@@ -8,7 +8,6 @@
 #include <strings.h>
 #include <syslog.h>
 
-#include "cfg.h"
 #include "cfg_param.h"
 #include "cfg_tls.h"
 #include "../base/err.h"

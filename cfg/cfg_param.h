@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../base/ip_addr.h"
 #include "route_struct.h"
 
 enum cfg_val_type {
@@ -61,6 +62,13 @@ int param_store(const struct param_def *p, const struct cfg_val *v,
     char **err);
 /* Parse a boolean word; false if it is not one. */
 bool param_parse_bool(const struct cfg_val *v, int *out);
+
+/* Split "[proto:]host[:port]" (host: "*", IPv4, "[v6]" or bare v6 when
+ * no port follows, or a name).  *proto is PROTO_NONE when not given;
+ * proto_ok false makes a protocol an error.  *host is a pkg copy without
+ * brackets; *port 0 when not given.  0 or E_INVAL/E_NOMEM with *err. */
+int cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
+    char **host, unsigned short *port, char **err);
 
 /* The core's globals (cfg_param.c), stored into core_cfg (globals.h). */
 extern const struct param_def core_params[];

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "cfg.h"
 #include "cfg_tls.h"
 #include "../base/err.h"
 #include "../mem/pkg.h"

@@ -10,7 +10,7 @@
 
 #include "../base/err.h"
 #include "../mem/pkg.h"
-#include "msg_parser.h"
+#include "hdr.h"
 #include "parse_addr.h"
 #include "parse_util.h"
 

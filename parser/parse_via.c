@@ -7,7 +7,7 @@
 
 #include "../base/err.h"
 #include "../mem/pkg.h"
-#include "msg_parser.h"
+#include "hdr.h"
 #include "parse_util.h"
 #include "parse_via.h"
 
