@@ -20,6 +20,7 @@
 #include "../net/tcp_conn.h"
 #include "../base/proc.h"
 #include "../base/proto.h"
+#include "../base/stat.h"
 #include "../sip/stats.h"
 #include "../base/timer.h"
 #include "../tls/tls.h"
@@ -281,6 +282,22 @@ stat_group_extra(struct fifo_reply *r, const char *arg, const char *group,
 	tls_stats_certs(cert_out, &w);
 }
 
+struct reg_walk {
+	struct fifo_reply *r;
+	const char *arg;
+	int *nout;
+};
+
+/* stat_foreach() callback: the statistics modules registered. */
+static void
+reg_out(const char *group, const char *name, unsigned long v, void *arg)
+{
+	struct reg_walk *w = arg;
+
+	if (stat_match(w->arg, group, name))
+		stat_out(w->r, w->nout, group, name, v);
+}
+
 /* One argument: every statistic it names; returns how many. */
 static int
 stat_arg(struct fifo_reply *r, const char *arg, int *nout)
@@ -313,6 +330,8 @@ stat_arg(struct fifo_reply *r, const char *arg, int *nout)
 	for (f = 0; f < NELEM(shm); f++)
 		if (stat_match(arg, "shmem", shm[f].name))
 			stat_out(r, nout, "shmem", shm[f].name, shm[f].v);
+	stat_foreach(reg_out, &(struct reg_walk){ .r = r, .arg = arg,
+	    .nout = nout });
 	return *nout - before;
 }
 

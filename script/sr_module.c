@@ -12,6 +12,7 @@
 #include "../cfg/core_cfg.h"
 #include "../base/log.h"
 #include "../mem/pkg.h"
+#include "../api/module_abi.h"
 #include "sr_module.h"
 #include "sr_module_core.h"
 

@@ -1,9 +1,5 @@
-/* sr_module.h: the module API.  A module is a shared object that exports
- *
- *	const struct module_exports exports = { .abi = MODULE_ABI, ... };
- *
- * Modules include this header (and the parser / data-lump / pv headers it
- * names) and never core internals. */
+/* sr_module.h: what a module exports (see api/sr_api.h, the module API,
+ * which also defines MODULE_ABI). */
 #ifndef SR_MODULE_H
 #define SR_MODULE_H
 
@@ -15,8 +11,6 @@
 #include "../cfg/route_struct.h"
 #include "../base/str.h"
 #include "cmd.h"
-
-#define MODULE_ABI 0x4b01
 
 struct module_exports {
 	int abi;

@@ -5,6 +5,7 @@
 #define LOG_MODULE "core"
 #include "../base/err.h"
 #include "forward.h"
+#include "../cfg/cfg_tls.h"
 #include "../cfg/core_cfg.h"
 #include "../base/log.h"
 #include "../net/tcp_conn.h"
@@ -43,6 +44,18 @@ transport_stream_send(struct dest_info *d, const char *buf, size_t len)
 		LM_DBG("send over %s failed: %s", proto_name(d->proto),
 		    err_str(rc));
 	return rc;
+}
+
+long
+transport_tls_domain_avp(void)
+{
+	return tls_cfg.client_domain_avp.v;
+}
+
+long
+transport_tls_sni_avp(void)
+{
+	return tls_cfg.server_name_avp.v;
 }
 
 bool

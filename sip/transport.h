@@ -19,6 +19,12 @@ int transport_stream_send(struct dest_info *d, const char *buf, size_t len);
  * parsing, before the script is fixed up). */
 extern bool transport_tls_on;
 
+/* The AVP ids tls_client_domain_avp and tls_server_name_avp name (0:
+ * not set): the sender's choice of client domain and SNI, which a module
+ * that sends later (tm, per branch) must keep with its branch. */
+long transport_tls_domain_avp(void);
+long transport_tls_sni_avp(void);
+
 /* True if this build and config can carry proto. */
 bool transport_available(enum proto p);
 

@@ -8,10 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../../sip/data_lump.h"
-#include "../../sip/forward.h"
-#include "../../base/log.h"
-#include "../../script/sr_module.h"
+#include "../../api/sr_api.h"
 
 static int max_limit = 70;
 

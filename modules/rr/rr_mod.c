@@ -7,16 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../sip/data_lump.h"
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../net/socket_info.h"
-#include "../../parser/parse_addr.h"
-#include "../../base/proto.h"
-#include "../../sip/route_set.h"
-#include "../../sip/ruri.h"
-#include "../../script/sr_module.h"
-#include "../../sip/transport.h"
+#include "../../api/sr_api.h"
 
 static int enable_full_lr;
 static int append_fromtag = 1;

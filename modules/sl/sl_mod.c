@@ -4,10 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sip/forward.h"
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../script/sr_module.h"
+#include "../../api/sr_api.h"
 
 static int
 w_sl_send_reply(struct sip_msg *msg, const struct cmd_args *a)

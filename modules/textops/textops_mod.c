@@ -6,11 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sip/data_lump.h"
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../script/pv.h"
-#include "../../script/sr_module.h"
+#include "../../api/sr_api.h"
 
 #define MAX_SUBST 4096
 

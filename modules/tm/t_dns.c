@@ -27,11 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../base/err.h"
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../net/net_addr.h"
-#include "../../sip/transport.h"
+#include "../../api/sr_api.h"
 #include "t_dns.h"
 
 #define DNS_CLASS_IN 1

@@ -5,8 +5,7 @@
 
 #include <stdbool.h>
 
-#include "../../base/ip_addr.h"
-#include "../../base/str.h"
+#include "../../api/sr_api.h"
 
 #define TM_DNS_MAX 16              /* targets kept per destination */
 

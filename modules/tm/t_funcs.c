@@ -5,22 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../cfg/cfg_tls.h"
-#include "../../sip/data_lump.h"
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../mem/shm.h"
-#include "../../base/proc.h"
-#include "../../net/socket_info.h"
-#include "../../parser/parse_addr.h"
-#include "../../parser/parse_uri.h"
-#include "../../parser/parse_via.h"
-#include "../../base/proto.h"
-#include "../../script/route.h"
-#include "../../base/timer.h"
-#include "../../sip/transport.h"
-#include "../../net/tcp_send.h"
-#include "../../base/usr_avp.h"
+#include "../../api/sr_api.h"
 #include "tm.h"
 
 static char tm_buf[TM_BUF_SIZE];
@@ -834,8 +819,8 @@ alt_new(const struct tm_targets *tl, int i)
 		return NULL;
 	a->tl = *tl;
 	a->next = i;
-	avp_save(tls_cfg.client_domain_avp.v, a->dom);
-	avp_save(tls_cfg.server_name_avp.v, a->sni);
+	avp_save(transport_tls_domain_avp(), a->dom);
+	avp_save(transport_tls_sni_avp(), a->sni);
 	return a;
 }
 
@@ -847,7 +832,7 @@ alt_new(const struct tm_targets *tl, int i)
 static int
 alt_send(struct tm_branch *br, const struct tm_alt *a)
 {
-	long dom = tls_cfg.client_domain_avp.v, sni = tls_cfg.server_name_avp.v;
+	long dom = transport_tls_domain_avp(), sni = transport_tls_sni_avp();
 	int rc;
 
 	if (br->dst.proto != PROTO_TLS)

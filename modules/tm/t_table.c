@@ -6,10 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../base/log.h"
-#include "../../mem/shm.h"
-#include "../../base/proc.h"
-#include "../../parser/parse_via.h"
+#include "../../api/sr_api.h"
 #include "tm.h"
 
 /* in shm; each bucket guarded by its own lock */

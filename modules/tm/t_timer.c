@@ -10,10 +10,7 @@
 #define LOG_MODULE "tm"
 #include <string.h>
 
-#include "../../base/log.h"
-#include "../../mem/shm.h"
-#include "../../base/proc.h"
-#include "../../base/timer.h"
+#include "../../api/sr_api.h"
 #include "tm.h"
 
 #define TM_TICK_MS 10

@@ -17,11 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../base/err.h"
-#include "../../sip/forward.h"
-#include "../../base/ip_addr.h"
-#include "../../mem/lock.h"
-#include "../../parser/msg_parser.h"
+#include "../../api/sr_api.h"
 #include "t_dns.h"
 
 #define TM_HASH_SIZE 4096          /* buckets, a power of two */

@@ -5,11 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../base/proto.h"
-#include "../../sip/receive.h"
-#include "../../script/sr_module.h"
+#include "../../api/sr_api.h"
 #include "tm.h"
 
 struct tm_cfg tm_cfg = {

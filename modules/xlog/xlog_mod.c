@@ -3,10 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "../../base/log.h"
-#include "../../mem/pkg.h"
-#include "../../script/pv.h"
-#include "../../script/sr_module.h"
+#include "../../api/sr_api.h"
 
 static int
 fixup_xlog(struct action *a, int idx, char **err)
