@@ -56,6 +56,7 @@ struct tls_conn {
 	char *err;                 /* pkg, TLS_ERR_MAX bytes, made on the
 				    * first error (an idle connection has
 				    * none: see doc/tls.md, "Memory") */
+	enum tls_fail fail;        /* why it failed, set with err */
 };
 
 #define TLS_ERR_MAX 512
@@ -84,6 +85,38 @@ conn_errbuf(struct tls_conn *c)
 	return c->err;
 }
 
+/* Why an SSL call failed with SSL_ERROR_SSL, from the verify result and
+ * the first error in the queue (not yet drained): a certificate problem,
+ * ours or the peer's (an alert about our certificate), is a verification
+ * failure; another error of the TLS library a protocol one (version,
+ * cipher, alert, record, an HTTP request); the rest something else. */
+static enum tls_fail
+fail_reason(long verify_result)
+{
+	unsigned long e = ERR_peek_error();
+
+	if (verify_result != X509_V_OK)
+		return TLS_FAIL_VERIFY;
+	if (e == 0 || ERR_GET_LIB(e) != ERR_LIB_SSL)
+		return TLS_FAIL_OTHER;
+	switch (ERR_GET_REASON(e)) {
+	case SSL_R_CERTIFICATE_VERIFY_FAILED:
+	case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+	case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+	case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+	case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+	case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+	case SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE:
+		return TLS_FAIL_VERIFY;
+	case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+		return TLS_FAIL_OTHER;
+	default:
+		return TLS_FAIL_PROTOCOL;
+	}
+}
+
 /* The one mapping of SSL_get_error() for c after an SSL call that
  * returned ret: TLS_WANT_*, E_CLOSED on close_notify, E_IO or E_TLS with
  * c->err set. */
@@ -107,10 +140,13 @@ conn_ssl_error(struct tls_conn *c, int ret, const char *op)
 	switch (e) {
 	case SSL_ERROR_ZERO_RETURN:
 		c->state = TLS_ST_CLOSED;
+		c->fail = TLS_FAIL_OTHER;
 		snprintf(err, TLS_ERR_MAX, "%s: peer closed", op);
 		return E_CLOSED;
 	case SSL_ERROR_SYSCALL:
 		c->state = TLS_ST_FAILED;
+		c->fail = fail_reason(X509_V_OK) == TLS_FAIL_PROTOCOL
+		    ? TLS_FAIL_PROTOCOL : TLS_FAIL_OTHER;
 		n = (size_t)snprintf(err, TLS_ERR_MAX, "%s: %s", op,
 		    ERR_peek_error() ? "" : sys ? strerror(sys)
 						: "unexpected EOF");
@@ -122,6 +158,7 @@ conn_ssl_error(struct tls_conn *c, int ret, const char *op)
 		c->state = TLS_ST_FAILED;
 		n = (size_t)snprintf(err, TLS_ERR_MAX, "%s: ", op);
 		vr = SSL_get_verify_result(c->ssl);
+		c->fail = fail_reason(vr);
 		if (vr != X509_V_OK && n < TLS_ERR_MAX)
 			n += (size_t)snprintf(err + n, TLS_ERR_MAX - n,
 			    "certificate verification: %s; ",
@@ -396,6 +433,12 @@ tls_conn_free(struct tls_conn *c)
 	pkg_free(c->sni);
 	pkg_free(c->err);
 	pkg_free(c);
+}
+
+enum tls_fail
+tls_conn_fail(const struct tls_conn *c)
+{
+	return c->err != NULL ? c->fail : TLS_FAIL_NONE;
 }
 
 const char *

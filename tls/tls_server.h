@@ -59,6 +59,15 @@ size_t tls_conn_pending(const struct tls_conn *c);
 /* Send close_notify (best effort, never blocks) and free.  NULL is fine.
  * The fd is not closed. */
 void tls_conn_free(struct tls_conn *c);
+/* Why the connection failed, classified where the error happened. */
+enum tls_fail {
+	TLS_FAIL_NONE = 0,      /* no error (yet) */
+	TLS_FAIL_VERIFY,        /* certificate verification: ours of the
+				 * peer's, or the peer's alert about ours */
+	TLS_FAIL_PROTOCOL,      /* version, cipher, alert, malformed record */
+	TLS_FAIL_OTHER,         /* peer went away, I/O, anything else */
+};
+enum tls_fail tls_conn_fail(const struct tls_conn *c);
 /* Text of the last error ("" if none); valid until the next call. */
 const char *tls_conn_error(const struct tls_conn *c);
 

@@ -1,8 +1,6 @@
 /* tls/tls_stats.c: TLS counters in shm and certificate lifetimes (see
  * tls_stats.h). */
 #define LOG_MODULE "tls"
-#include <string.h>
-
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -41,53 +39,24 @@ tls_stats_get(enum tls_stat st)
 	return __atomic_load_n(&counters[st], __ATOMIC_RELAXED);
 }
 
-/* clang-format off */
-/* Reasons are read from the connection's error text (tls_server.c puts
- * "certificate verification: ..." and OpenSSL's reason strings there).
- * The first row whose word appears wins: a certificate alert from the
- * peer is a verification failure, any other alert a protocol one. */
-static const struct {
-	const char *word;
-	enum tls_stat st;
-} reasons[] = {
-	{ "certificate verification:",   TLS_STAT_HS_VERIFY },
-	{ "certificate verify failed",   TLS_STAT_HS_VERIFY },
-	{ "did not return a certificate", TLS_STAT_HS_VERIFY },
-	{ "certificate required",        TLS_STAT_HS_VERIFY },
-	{ "alert unknown ca",            TLS_STAT_HS_VERIFY },
-	{ "alert bad certificate",       TLS_STAT_HS_VERIFY },
-	{ "alert certificate",           TLS_STAT_HS_VERIFY },
-	{ "alert unsupported certificate", TLS_STAT_HS_VERIFY },
-	{ "unexpected eof",              TLS_STAT_HS_OTHER },
-	{ "peer closed",                 TLS_STAT_HS_OTHER },
-	{ "version",                     TLS_STAT_HS_PROTOCOL },
-	{ "protocol",                    TLS_STAT_HS_PROTOCOL },
-	{ "alert",                       TLS_STAT_HS_PROTOCOL },
-	{ "cipher",                      TLS_STAT_HS_PROTOCOL },
-	{ "http request",                TLS_STAT_HS_PROTOCOL },
-	{ "record",                      TLS_STAT_HS_PROTOCOL },
-	{ "packet",                      TLS_STAT_HS_PROTOCOL },
-	{ "unsupported",                 TLS_STAT_HS_PROTOCOL },
-};
-/* clang-format on */
-
 void
 tls_stats_conn_closed(struct tls_conn *tc, bool done)
 {
-	const char *e;
-	size_t i;
-
 	if (done || tc == NULL)
 		return;
-	e = tls_conn_error(tc);
-	if (e == NULL || e[0] == '\0')
+	switch (tls_conn_fail(tc)) {
+	case TLS_FAIL_NONE:
 		return;   /* no error: timed out or shut down */
-	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
-		if (strstr(e, reasons[i].word) != NULL) {
-			tls_stats_inc(reasons[i].st);
-			return;
-		}
-	tls_stats_inc(TLS_STAT_HS_OTHER);
+	case TLS_FAIL_VERIFY:
+		tls_stats_inc(TLS_STAT_HS_VERIFY);
+		return;
+	case TLS_FAIL_PROTOCOL:
+		tls_stats_inc(TLS_STAT_HS_PROTOCOL);
+		return;
+	case TLS_FAIL_OTHER:
+		tls_stats_inc(TLS_STAT_HS_OTHER);
+		return;
+	}
 }
 
 void
