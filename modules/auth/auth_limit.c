@@ -7,9 +7,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
-#include "../../err.h"
-#include "../../mem/lock.h"
-#include "../../mem/shm.h"
+#include "../../api/sr_api.h"
 #include "auth_limit.h"
 
 #define LIM_KEY_LEN 16 /* SipHash key */

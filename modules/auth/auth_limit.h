@@ -45,7 +45,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../../str.h"
+#include "../../api/sr_api.h"
 
 #define AUTH_LIMIT_WAYS 4
 #define AUTH_LIMIT_LOCKS 1024

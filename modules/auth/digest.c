@@ -9,7 +9,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "../../err.h"
+#include "../../api/sr_api.h"
 #include "digest.h"
 
 #define DIGEST_MAX_PARTS 11 /* the response: 6 fields and 5 colons */

@@ -22,7 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../../str.h"
+#include "../../api/sr_api.h"
 
 #define DIGEST_HEX_MAX 64                   /* SHA-256, SHA-512/256 */
 #define DIGEST_HEX_SIZE (DIGEST_HEX_MAX + 1) /* with the NUL */

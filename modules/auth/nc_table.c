@@ -3,9 +3,7 @@
 
 #include <openssl/rand.h>
 
-#include "../../err.h"
-#include "../../mem/lock.h"
-#include "../../mem/shm.h"
+#include "../../api/sr_api.h"
 #include "nc_table.h"
 
 /* in shm; guarded by the table's lock for (slot index % locks->size) */

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../str.h"
+#include "../../api/sr_api.h"
 
 #define NC_WINDOW 64          /* out-of-order nc values accepted */
 #define NC_LOCKS 1024         /* at most this many locks */

@@ -12,8 +12,7 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
-#include "../../err.h"
-#include "../../mem/pkg.h"
+#include "../../api/sr_api.h"
 #include "nonce.h"
 
 #define NONCE_VERSION 1

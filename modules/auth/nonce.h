@@ -30,7 +30,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "../../str.h"
+#include "../../api/sr_api.h"
 
 #define NONCE_LEN 48                 /* characters, no NUL */
 #define NONCE_SIZE (NONCE_LEN + 1)   /* buffer for nonce_make() */

@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../err.h"
-#include "../../log.h"
+#include "../../base/err.h"
+#include "../../base/log.h"
 #include "../../mem/lock.h"
 #include "../../mem/pkg.h"
 #include "../../mem/shm.h"
