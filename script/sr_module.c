@@ -166,6 +166,20 @@ module_by_name(const char *name)
 	return NULL;
 }
 
+const void *
+module_api_find(const char *mod, const char *name)
+{
+	struct sr_module *m = module_by_name(mod);
+	const struct module_api *a;
+
+	if (m == NULL)
+		return NULL;
+	for (a = m->exp->apis; a != NULL && a->name != NULL; a++)
+		if (strcmp(a->name, name) == 0)
+			return a->api;
+	return NULL;
+}
+
 bool
 module_loaded(const char *name)
 {

@@ -12,6 +12,17 @@
 #include "../base/str.h"
 #include "cmd.h"
 
+/* An interface one module offers others (auth to auth_db, usrloc to
+ * registrar, a DB driver to the DB API): a name and a pointer to a
+ * struct of functions, whose layout the two modules agree on through a
+ * header of the offering module. */
+struct module_api {
+	const char *name;
+	const void *api;
+};
+
+#define MODULE_API_END { .name = NULL }
+
 struct module_exports {
 	int abi;
 	const char *name;
@@ -20,8 +31,12 @@ struct module_exports {
 	int (*init)(void);             /* main process, after the config */
 	int (*child_init)(int rank);   /* each process after fork */
 	void (*destroy)(void);
+	const struct module_api *apis;  /* MODULE_API_END-terminated, or NULL */
 };
 
+/* The interface name of module mod (loaded), or NULL.  Main process,
+ * after the config is parsed (a module's init), or any process later. */
+const void *module_api_find(const char *mod, const char *name);
 /* True if some module is loaded under this name. */
 bool module_loaded(const char *name);
 
