@@ -145,7 +145,7 @@ tcp_scan(void)
 			}
 			if (c->q_bytes == 0 && now -
 			    __atomic_load_n(&c->last_ms, __ATOMIC_RELAXED) >
-			    life)
+			    life && now >= c->keep_ms)
 				c->close_req = true;
 			break;
 		case TCP_S_CLOSING:

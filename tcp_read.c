@@ -155,6 +155,7 @@ rconn_close(struct tcp_rconn *r, const char *why)
 	tcp_conn_unlock();
 	if (lost > 0 && outgoing)
 		tcp_fail_report(r->id);
+	tcp_closed_report(r->id);
 	if (lost > 0)
 		LM_NOTICE("connection %d closed (%s): %zu queued bytes not "
 			  "sent", r->id, why, lost);

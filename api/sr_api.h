@@ -18,7 +18,8 @@
  *   running route blocks     script/route.h      route_get, run_actions
  *   the message              parser/ headers     lazy header parsers
  *   editing it               sip/data_lump.h     lumps
- *   replies, relaying        sip/forward.h, sip/route_set.h, sip/ruri.h
+ *   replies, relaying        sip/forward.h, sip/route_set.h, sip/ruri.h,
+ *                            sip/target.h ($du, Path, connection, branches)
  *   sending                  sip/transport.h, net/dest_info.h,
  *                            net/socket_info.h, net/tcp_send.h (fail hooks)
  *   receive hooks            sip/receive.h       request/reply/done lists
@@ -67,6 +68,7 @@
 #include "../sip/receive.h"
 #include "../sip/route_set.h"
 #include "../sip/ruri.h"
+#include "../sip/target.h"
 #include "../sip/transport.h"
 #include "module_abi.h"
 

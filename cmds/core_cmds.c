@@ -18,6 +18,7 @@
 #include "../script/pv.h"
 #include "../script/route.h"
 #include "../sip/ruri.h"
+#include "../sip/target.h"
 #include "../parser/parse_via.h"
 #include "../script/cmd.h"
 #include "../net/tcp_conn.h"
@@ -244,6 +245,31 @@ w_revert_uri(struct sip_msg *msg, const struct cmd_args *a)
 	return 1;
 }
 
+/* append_branch(): the current target (R-URI, $du, ...) becomes one
+ * more branch of the destination set; append_branch("uri"): a branch to
+ * uri.  t_relay() forks to all of them in parallel. */
+static int
+w_append_branch(struct sip_msg *msg, const struct cmd_args *a)
+{
+	struct branch b;
+	int rc;
+
+	msg_target_get(msg, &b);
+	if (a->n == 1) {
+		b.uri = a->fixed[0];
+		b.uri_len = strlen(a->fixed[0]);
+		b.dst_uri = b.path = NULL;
+		b.dst_uri_len = b.path_len = 0;
+		b.conn_id = 0;
+	}
+	if ((rc = branch_append(msg, &b)) != 0) {
+		LM_ERR_RL("append_branch: %s", rc == E_TOOBIG
+		    ? "too many branches" : err_str(rc));
+		return -1;
+	}
+	return 1;
+}
+
 static int
 w_route(struct sip_msg *msg, const struct cmd_args *a)
 {
@@ -336,6 +362,10 @@ static const struct cmd_export core_cmds[] = {
 	    "replace the R-URI"),
 	CMD("seturi", w_rewriteuri, 1, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
 	    "the same as rewriteuri()"),
+	CMD("append_branch", w_append_branch, 0, NULL, RT_REQUEST | RT_FAILURE,
+	    "add the current target (R-URI, $du) as one more branch for t_relay()"),
+	CMD("append_branch", w_append_branch, 1, NULL, RT_REQUEST | RT_FAILURE,
+	    "add a branch to the URI given; t_relay() forks to every branch in parallel"),
 	CMD("revert_uri", w_revert_uri, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
 	    "go back to the R-URI the request arrived with"),
 	CMD("route", w_route, 1, fixup_route, RT_ANY,

@@ -3,6 +3,8 @@
 #ifndef NET_DEST_INFO_H
 #define NET_DEST_INFO_H
 
+#include <stdbool.h>
+
 #include "../base/ip_addr.h"
 #include "../base/str.h"
 
@@ -13,6 +15,9 @@ struct dest_info {
 	union sockaddr_union to;
 	struct socket_info *send_sock;
 	int conn_id;              /* stream connection to use, 0 = any */
+	bool conn_only;           /* conn_id or nothing: no other or new
+				   * connection (a UA reached over the
+				   * connection it registered on) */
 	struct str host;          /* target host as written (for TLS SNI and
 				   * identity checks), may be empty */
 };

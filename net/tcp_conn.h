@@ -140,6 +140,9 @@ struct tcp_conn {
 	uint64_t created_ms;             /* get_ticks_ms() */
 	uint64_t last_ms;                /* last read or write; written by
 					  * the owner without the lock */
+	uint64_t keep_ms;                /* not closed for being idle before
+					  * this (a registration lives on it:
+					  * tcp_conn_keep) */
 	struct tcp_chunk *q_head, *q_tail;
 	size_t q_bytes;                  /* queued, not written */
 	uint64_t q_since_ms;             /* when the queue became non-empty */

@@ -60,6 +60,8 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 		if (c != NULL && (c->close_req || c->state == TCP_S_CLOSING))
 			c = NULL;
 	}
+	if (c == NULL && d->conn_only)
+		return E_CLOSED;   /* that connection or none */
 	if (c == NULL) {
 		ip_addr_from_su(&ip, &d->to);
 		c = d->proto == PROTO_TLS
@@ -145,4 +147,39 @@ tcp_send_tls(struct dest_info *d, const char *buf, size_t len,
 	if (wake)
 		tcp_wake(owner);
 	return 0;
+}
+
+int
+tcp_conn_keep(int conn_id, uint64_t until_ms)
+{
+	struct tcp_conn *c;
+
+	if (tcp_conns == NULL)
+		return E_NOTFOUND;
+	tcp_conn_lock();
+	if ((c = tcp_conn_find_id(conn_id)) != NULL && c->keep_ms < until_ms)
+		c->keep_ms = until_ms;
+	tcp_conn_unlock();
+	return c != NULL ? 0 : E_NOTFOUND;
+}
+
+static tcp_closed_fn closed_hooks[TCP_CLOSED_HOOKS];
+static int n_closed_hooks;
+
+int
+tcp_closed_hook_add(tcp_closed_fn fn)
+{
+	if (n_closed_hooks == TCP_CLOSED_HOOKS)
+		return E_TOOBIG;
+	closed_hooks[n_closed_hooks++] = fn;
+	return 0;
+}
+
+void
+tcp_closed_report(int conn_id)
+{
+	int i;
+
+	for (i = 0; i < n_closed_hooks; i++)
+		closed_hooks[i](conn_id);
 }

@@ -5,6 +5,7 @@
 #define NET_TCP_SEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct dest_info;
 struct tcp_tls_target;
@@ -16,8 +17,10 @@ struct tcp_tls_target;
  * caller is the owner) or soon.  Never blocks.  Any process after fork.
  * On success d->conn_id names the connection used (a connection that
  * then fails with these bytes unsent is reported to the fail hooks).
+ * With d->conn_only set, only connection d->conn_id will do: E_CLOSED
+ * when it is gone.
  * 0, E_TOOBIG (tcp_max_connections reached, or 4 MB already queued for
- * the connection), E_NOMEM, E_NOTFOUND (no socket for the address
+ * the connection), E_NOMEM, E_CLOSED, E_NOTFOUND (no socket for the address
  * family, TCP off), E_INVAL (TLS without a client domain), E_IO. */
 int tcp_send(struct dest_info *d, const char *buf, size_t len);
 /* The same for TLS: t (may be NULL for TCP) says which client domain and
@@ -54,5 +57,22 @@ int tcp_fail_hook_add(tcp_fail_fn fn);
 /* Run every hook for conn_id (the owner, when it closes the
  * connection). */
 void tcp_fail_report(int conn_id);
+
+/* Keep connection conn_id open, however idle, until until_ms
+ * (get_ticks_ms() time; a later call may extend it, never shorten it):
+ * a UA registered over it is reached over it, so it must live as long as
+ * the binding, not tcp_connection_lifetime (1.x's tcp_persistent_flag).
+ * Takes tcp_conn_lock; any process.  0 or E_NOTFOUND. */
+int tcp_conn_keep(int conn_id, uint64_t until_ms);
+
+/* Hooks run by a connection's owner for every connection it closes, for
+ * any reason, after the entry is gone (usrloc: the bindings that lived on
+ * it are unreachable now).  A hook must be quick; no tcp_conn_lock is
+ * held.  Added in the main process before fork, at most TCP_CLOSED_HOOKS.
+ * 0 or E_TOOBIG. */
+#define TCP_CLOSED_HOOKS 4
+typedef void (*tcp_closed_fn)(int conn_id);
+int tcp_closed_hook_add(tcp_closed_fn fn);
+void tcp_closed_report(int conn_id);
 
 #endif

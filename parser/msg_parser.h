@@ -66,6 +66,7 @@ struct cseq_body {
 struct lump;
 struct socket_info;
 struct hdr_chunk;
+struct msg_branches;
 
 struct sip_msg {
 	const char *buf;        /* not owned */
@@ -94,6 +95,12 @@ struct sip_msg {
 	bool new_parsed_uri_ok;
 	char *dst_uri;                  /* next hop override, pkg */
 	size_t dst_uri_len;
+	char *path_vec;                 /* Route set to add for the next hop
+					 * (a registered Path), pkg */
+	size_t path_vec_len;
+	int fwd_conn_id;                /* send over this stream connection
+					 * only (sip/target.h), 0: any */
+	struct msg_branches *branches;  /* destination set, pkg, or NULL */
 	struct lump *add_rm;            /* header/first-line edits */
 	struct lump *body_lumps;
 	struct lump *reply_lump;        /* headers to add to local replies */

@@ -14,6 +14,7 @@
 #include "../parser/parse_uri.h"
 #include "pv.h"
 #include "../sip/ruri.h"
+#include "../sip/target.h"
 
 /* ---- value helpers */
 
@@ -232,15 +233,9 @@ pv_set_core(struct sip_msg *msg, const struct pv_spec *sp,
 	case ID_RPORT:
 		return ruri_set(msg, RURI_PORT, val->s.s, val->s.len);
 	case ID_DU:
-		pkg_free(msg->dst_uri);
-		msg->dst_uri = NULL;
-		msg->dst_uri_len = 0;
 		if (val->flags & PV_NULL)
-			return 0;
-		if ((msg->dst_uri = pkg_strndup(val->s.s, val->s.len)) == NULL)
-			return E_NOMEM;
-		msg->dst_uri_len = val->s.len;
-		return 0;
+			return msg_set_dst_uri(msg, NULL, 0);
+		return msg_set_dst_uri(msg, val->s.s, val->s.len);
 	}
 	rc = E_INVAL;
 	return rc;

@@ -21,6 +21,7 @@
 #include "../parser/parse_addr.h"
 #include "../parser/parse_uri.h"
 #include "../parser/parse_param.h"
+#include "../parser/parse_path.h"
 #include "../parser/parse_via.h"
 #include "../base/proto.h"
 #include "route_set.h"
@@ -357,7 +358,28 @@ maxfwd_update(struct sip_msg *msg)
 
 /* ---------------------------------------------------------- next hop */
 
-/* RFC 3261 §16.6 steps 6-7: the next hop from dst_uri, Route or R-URI. */
+/* The first URI of the message's Path route set (RFC 3327: the next hop
+ * of a request to a contact registered through edge proxies). */
+static int
+path_first_uri(struct sip_msg *msg, struct str *uri)
+{
+	struct hdr_field h = { .type = HDR_ROUTE };
+	struct name_addr *list = NULL;
+	int rc;
+
+	h.body = h.raw = (struct str){ msg->path_vec, msg->path_vec_len };
+	if ((rc = path_parse(&h, 1024, &list, NULL, NULL)) != 0 ||
+	    list == NULL) {
+		path_free(list);
+		return rc != 0 ? rc : E_PARSE;
+	}
+	*uri = list->uri;   /* a view into msg->path_vec */
+	path_free(list);
+	return 0;
+}
+
+/* RFC 3261 §16.6 steps 6-7: the next hop from dst_uri, the Path route set,
+ * Route or R-URI. */
 static int
 next_hop(struct sip_msg *msg, struct str *uri, bool *new_first_line)
 {
@@ -369,6 +391,8 @@ next_hop(struct sip_msg *msg, struct str *uri, bool *new_first_line)
 		*uri = (struct str){ msg->dst_uri, msg->dst_uri_len };
 		return 0;
 	}
+	if (msg->path_vec != NULL)
+		return path_first_uri(msg, uri);
 	*uri = ruri_get(msg);
 	if ((n = route_set_collect(msg, rs, 1)) < 0)
 		return n;
@@ -422,6 +446,10 @@ forward_next_uri(struct sip_msg *msg, struct str *uri)
 int
 forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
 {
+	if (msg->fwd_conn_id > 0 && proto_is_stream(d->proto)) {
+		d->conn_id = msg->fwd_conn_id;
+		d->conn_only = true;
+	}
 	d->send_sock = msg->force_send_socket &&
 		msg->force_send_socket->proto == d->proto ?
 	    msg->force_send_socket : socket_for_dst(&d->to, d->proto);
@@ -471,6 +499,32 @@ forward_dest(struct sip_msg *msg, const struct fwd_host *host,
 	return 0;
 }
 
+/* Where a Route set to add goes: before the request's first Route
+ * header, else after the last header. */
+static size_t
+route_insert_offset(const struct sip_msg *msg)
+{
+	const struct hdr_field *h = msg->h[HDR_ROUTE];
+
+	return h != NULL ? (size_t)(h->raw.s - msg->buf) : msg_hdrs_end(msg);
+}
+
+/* The Path route set as a Route header before the request's own (RFC
+ * 3327 §5.2), for this branch only (taken out with our Via). */
+static int
+path_insert(struct sip_msg *msg)
+{
+	size_t n = msg->path_vec_len + 9;
+	char *t = pkg_malloc(n + 1);
+
+	if (t == NULL)
+		return E_NOMEM;
+	memcpy(t, "Route: ", 7);
+	memcpy(t + 7, msg->path_vec, msg->path_vec_len);
+	memcpy(t + 7 + msg->path_vec_len, "\r\n", 2);
+	return lump_insert_take(msg, route_insert_offset(msg), t, n);
+}
+
 long
 forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
     size_t blen, char *buf, size_t size)
@@ -498,6 +552,10 @@ forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
 	mark = msg->add_rm;
 	if ((rc = via_insert_ours(msg, d, v, branch, blen)) != 0)
 		return rc;
+	if (msg->path_vec != NULL && (rc = path_insert(msg)) != 0) {
+		len = rc;
+		goto out;
+	}
 	if ((msg->core_flags & MSG_FLAG_NEW_FIRST) || msg->new_uri != NULL) {
 		struct str ru = ruri_get(msg);
 

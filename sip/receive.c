@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "data_lump.h"
+#include "target.h"
 #include "../base/err.h"
 #include "forward.h"
 #include "../cfg/core_cfg.h"
@@ -86,9 +87,7 @@ msg_done(struct sip_msg *msg)
 
 	for (i = 0; i < n_done_hooks; i++)
 		done_hooks[i](msg);
-	lumps_free(msg);
-	pkg_free(msg->new_uri);
-	pkg_free(msg->dst_uri);
+	msg_targets_free(msg);
 	avp_reset();
 	free_sip_msg(msg);
 }

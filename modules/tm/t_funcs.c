@@ -54,9 +54,7 @@ msg_copy_parse(struct sip_msg *m, char **copy, const char *buf, size_t len)
 static void
 msg_copy_free(struct sip_msg *m, char *copy)
 {
-	lumps_free(m);
-	pkg_free(m->new_uri);
-	pkg_free(m->dst_uri);
+	msg_targets_free(m);
 	free_sip_msg(m);
 	pkg_free(copy);
 }
@@ -420,6 +418,8 @@ finalize(struct tm_cell *c)
 		uas_reply_local(c, 408, "Request Timeout");
 	else if (code == 487)
 		uas_reply_local(c, 487, "Request Terminated");
+	else if (code == 480)
+		uas_reply_local(c, 480, "Temporarily Unavailable");
 	else
 		uas_reply_local(c, code >= 300 && code != 503 ? code : 503,
 		    "Service Unavailable");
@@ -1112,7 +1112,8 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		    STR_FMT(dhost));
 	lock_get(&c->lock);
 	br->state = BR_FINAL;
-	br->code = rc == E_TOOBIG ? 483 : 503;
+	/* E_CLOSED: the connection the UA registered on is gone */
+	br->code = rc == E_TOOBIG ? 483 : rc == E_CLOSED ? 480 : 503;
 	lock_release(&c->lock);
 	return rc;
 }
@@ -1171,7 +1172,10 @@ conn_fail_one(int id)
 			    br->code != 0 || c->terminated)
 				continue;
 			LM_DBG("branch %d: connection %d failed", b, id);
-			if (!branch_failover(c, b, 503))
+			/* a UA's own connection closed: it is unreachable */
+			if (br->dst.conn_only)
+				branch_local_final(c, b, 480);
+			else if (!branch_failover(c, b, 503))
 				branch_local_final(c, b, 503);
 		}
 		lock_release(&c->lock);
@@ -1240,6 +1244,43 @@ tm_newtran(struct sip_msg *msg)
 	return 1;
 }
 
+/* A branch of cur for every target of msg's destination set, each made
+ * the message's current target in turn; the first target comes back
+ * and the set is emptied.  0 when at least one branch was sent, else the
+ * error of the last. */
+static int
+relay_branches(struct sip_msg *msg, enum proto proto)
+{
+	struct tm_targets tl;
+	struct branch saved;
+	struct str dhost;
+	int i, n = branch_count(msg), rc = E_NOTFOUND, ok = 0;
+
+	lock_get(&cur->lock);
+	if (!in_failure_route())
+		snapshot(cur, msg);   /* failure_route sees the first target */
+	lock_release(&cur->lock);
+	if (msg_target_save(msg, &saved) != 0)
+		return E_NOMEM;
+	for (i = 0; i < n; i++) {
+		const struct branch *b = branch_get(msg, i);
+
+		if ((rc = msg_target_set(msg, b)) != 0 ||
+		    (rc = relay_resolve(msg, NULL, 0, proto, &tl, &dhost)) != 0 ||
+		    (rc = add_branch(cur, msg, &tl, &dhost)) != 0) {
+			LM_DBG("branch to %.*s not sent: %s", (int)b->uri_len,
+			    b->uri, err_str(rc));
+			continue;
+		}
+		ok++;
+	}
+	if (msg_target_set(msg, &saved) != 0)
+		LM_ERR("cannot restore the request's first target");
+	branch_free_copy(&saved);
+	branch_clear(msg);
+	return ok > 0 ? 0 : rc;
+}
+
 int
 tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
     enum proto proto)
@@ -1275,15 +1316,22 @@ tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
 	rc = relay_resolve(msg, host, port, proto, &tl, &dhost);
 	if (rc == 0)
 		rc = add_branch(cur, msg, &tl, &dhost);
+	/* parallel forking: one branch more per target of the destination
+	 * set (lookup() with append_branches) */
+	if (host == NULL && branch_count(msg) > 0 &&
+	    relay_branches(msg, proto) == 0)
+		rc = 0;
 	if (rc == 0)
 		return 1;
 	LM_DBG("cannot relay: %s", err_str(rc));
 	if (!in_failure_route()) {
 		lock_get(&cur->lock);
 		if (all_final(cur))
-			uas_reply_local(cur, rc == E_TOOBIG ? 483 : 503,
+			uas_reply_local(cur, rc == E_TOOBIG ? 483
+			    : rc == E_CLOSED ? 480 : 503,
 			    rc == E_TOOBIG ? "Too Many Hops"
-					   : "Service Unavailable");
+			    : rc == E_CLOSED ? "Temporarily Unavailable"
+					     : "Service Unavailable");
 		lock_release(&cur->lock);
 	}
 	return -1;
