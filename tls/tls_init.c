@@ -127,7 +127,10 @@ ticket_cb(SSL *s, unsigned char key_name[16], unsigned char *iv,
 	    EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, tkeys.aes, iv) !=
 		1)
 		return -1;
-	return 1;
+	/* 2, "valid, renew it": without it OpenSSL sends no ticket after a
+	 * resumed handshake, and a client that uses each ticket once (RFC
+	 * 8446 C.4) does a full handshake every other connection */
+	return 2;
 }
 
 static void
