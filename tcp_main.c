@@ -105,55 +105,34 @@ tcp_init(char **err)
 static void
 tcp_scan(void)
 {
-	uint64_t now = get_ticks_ms();
-	uint64_t life = (uint64_t)core_cfg.tcp_connection_lifetime * 1000;
-	uint64_t conn_to = (uint64_t)core_cfg.tcp_connect_timeout * 1000;
-	uint64_t send_to = (uint64_t)core_cfg.tcp_send_timeout * 1000;
-	uint64_t tls_hs_to = (uint64_t)tls_cfg.handshake_timeout.v * 1000;
-	uint64_t tls_send_to = (uint64_t)tls_cfg.send_timeout.v * 1000;
+	struct tcp_limits l = {
+		.life_ms = (uint64_t)core_cfg.tcp_connection_lifetime * 1000,
+		.connect_ms = (uint64_t)core_cfg.tcp_connect_timeout * 1000,
+		.send_ms = (uint64_t)core_cfg.tcp_send_timeout * 1000,
+		.tls_handshake_ms = (uint64_t)tls_cfg.handshake_timeout.v * 1000,
+		.tls_send_ms = (uint64_t)tls_cfg.send_timeout.v * 1000,
+	};
 	struct tcp_conn *c, *next;
+	uint64_t now;
 
 	tcp_conn_lock();
+	now = get_ticks_ms();   /* after the lock: entries are not newer */
 	for (c = tcp_conns->all; c != NULL; c = next) {
 		next = c->all_next;
-		if (c->close_req)
-			continue;
-		switch (c->state) {
-		case TCP_S_NEW:
-			/* never taken by its reader (it died or missed it) */
-			if (now - c->created_ms > conn_to + 5000)
-				tcp_conn_remove(c);
-			continue;
-		case TCP_S_CONNECTING:
-			if (now - c->created_ms > conn_to)
-				c->close_req = true;
+		switch (tcp_conn_expired(c, now, &l)) {
+		case TCP_EXP_KEEP:
 			break;
-		case TCP_S_HANDSHAKE:
-			/* TLS: tls_handshake_timeout from the accept (or the
-			 * start of the connect) */
-			if (now - c->created_ms > (c->proto == PROTO_TLS ?
-			    tls_hs_to : conn_to))
-				c->close_req = true;
-			tls_stats_hs_expired(c);
+		case TCP_EXP_REMOVE:
+			tcp_conn_remove(c);
 			break;
-		case TCP_S_OPEN:
-			if (c->tls_hs_pending && now - c->created_ms >
-			    tls_hs_to) {
-				c->close_req = true;
-				tls_stats_inc(TLS_STAT_HS_TIMEOUT);
-				break;
-			}
-			if (c->q_bytes == 0 && now -
-			    __atomic_load_n(&c->last_ms, __ATOMIC_RELAXED) >
-			    life && now >= c->keep_ms)
-				c->close_req = true;
+		case TCP_EXP_CLOSE:
+			c->close_req = true;
 			break;
-		case TCP_S_CLOSING:
+		case TCP_EXP_TLS_HANDSHAKE:
+			c->close_req = true;
+			tls_stats_inc(TLS_STAT_HS_TIMEOUT);
 			break;
 		}
-		if (c->q_bytes > 0 && now - c->q_since_ms >
-		    (c->proto == PROTO_TLS ? tls_send_to : send_to))
-			c->close_req = true;
 	}
 	tcp_conn_unlock();
 }

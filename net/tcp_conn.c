@@ -437,3 +437,51 @@ tcp_alias_add(int conn_id, const struct ip_addr *ip, unsigned short port)
 	tcp_conn_unlock();
 	return rc;
 }
+
+/* now - t, or 0 for a time stamped after now. */
+static inline uint64_t
+age_ms(uint64_t now, uint64_t t)
+{
+	return now > t ? now - t : 0;
+}
+
+enum tcp_expiry
+tcp_conn_expired(const struct tcp_conn *c, uint64_t now,
+    const struct tcp_limits *l)
+{
+	uint64_t created = age_ms(now, c->created_ms);
+	bool tls = c->proto == PROTO_TLS;
+
+	if (c->close_req)
+		return TCP_EXP_KEEP;
+	switch (c->state) {
+	case TCP_S_NEW:
+		/* never taken by its reader (it died or missed it) */
+		return created > l->connect_ms + 5000 ? TCP_EXP_REMOVE
+						      : TCP_EXP_KEEP;
+	case TCP_S_CONNECTING:
+		if (created > l->connect_ms)
+			return TCP_EXP_CLOSE;
+		break;
+	case TCP_S_HANDSHAKE:
+		/* TLS: tls_handshake_timeout from the accept (or the start
+		 * of the connect) */
+		if (created > (tls ? l->tls_handshake_ms : l->connect_ms))
+			return tls ? TCP_EXP_TLS_HANDSHAKE : TCP_EXP_CLOSE;
+		break;
+	case TCP_S_OPEN:
+		if (c->tls_hs_pending && created > l->tls_handshake_ms)
+			return TCP_EXP_TLS_HANDSHAKE;
+		if (c->q_bytes == 0 && age_ms(now,
+		    __atomic_load_n(&c->last_ms, __ATOMIC_RELAXED)) >
+		    l->life_ms && now >= c->keep_ms)
+			return TCP_EXP_CLOSE;
+		break;
+	case TCP_S_CLOSING:
+		break;
+	}
+	if (c->q_bytes > 0 && age_ms(now, c->q_since_ms) >
+	    (tls ? l->tls_send_ms : l->send_ms))
+		return TCP_EXP_CLOSE;
+	return TCP_EXP_KEEP;
+}

@@ -225,6 +225,30 @@ void tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info);
  * connection moves to c (the newer connection wins). */
 int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
     unsigned short port);
+/* The limits the supervisor's scan applies, in ms. */
+struct tcp_limits {
+	uint64_t life_ms;           /* tcp_connection_lifetime: idle */
+	uint64_t connect_ms;        /* tcp_connect_timeout */
+	uint64_t send_ms;           /* tcp_send_timeout: a queue not drained */
+	uint64_t tls_handshake_ms;  /* tls_handshake_timeout */
+	uint64_t tls_send_ms;       /* tls_send_timeout */
+};
+
+enum tcp_expiry {
+	TCP_EXP_KEEP,
+	TCP_EXP_CLOSE,              /* ask the owner to close it */
+	TCP_EXP_TLS_HANDSHAKE,      /* the same: its TLS handshake timed out */
+	TCP_EXP_REMOVE,             /* never taken by a reader: drop it */
+};
+
+/* What the scan at time now does with c.  Ages are taken as 0 for times
+ * stamped after now (owners stamp last_ms without the lock, and others
+ * enter connections, while a scan runs: an unsigned difference made such
+ * busy or young connections look ancient).  A connection with close_req
+ * set is kept (its owner closes it).  tcp_conn_lock held. */
+enum tcp_expiry tcp_conn_expired(const struct tcp_conn *c, uint64_t now,
+    const struct tcp_limits *l);
+
 /* Add ip:port of the connection conn_id as an alias (force_tcp_alias,
  * tcp_accept_aliases).  Takes tcp_conn_lock; any process.  0,
  * E_NOTFOUND (no such connection, or TCP is off), E_TOOBIG. */

@@ -59,13 +59,6 @@ tls_stats_conn_closed(struct tls_conn *tc, bool done)
 	}
 }
 
-void
-tls_stats_hs_expired(const struct tcp_conn *c)
-{
-	if (c->proto == PROTO_TLS && c->close_req)
-		tls_stats_inc(TLS_STAT_HS_TIMEOUT);
-}
-
 /* Whole days from now until the certificate's notAfter. */
 static bool
 cert_days(const SSL_CTX *ctx, long *days)

@@ -50,12 +50,6 @@ unsigned long tls_stats_get(enum tls_stat st);
  * an error (timeout, shutdown) is not counted here.  The owner only. */
 void tls_stats_conn_closed(struct tls_conn *tc, bool done);
 
-/* The supervisor's scan just looked at c (state TCP_S_HANDSHAKE, close_req
- * false before): count a handshake timeout if it is a TLS connection the
- * scan has now marked close_req.  Takes no lock (the caller holds
- * tcp_conn_lock). */
-void tls_stats_hs_expired(const struct tcp_conn *c);
-
 /* Call fn for the certificate of every domain (default server, default
  * client, server domains, client domains) that has one, in this process's
  * contexts (after a tls_reload, the FIFO process's rebuilt ones).  Any

@@ -111,12 +111,6 @@ tls_stats_conn_closed(struct tls_conn *tc, bool done)
 }
 
 void
-tls_stats_hs_expired(const struct tcp_conn *c)
-{
-	(void)c;
-}
-
-void
 tls_stats_certs(tls_stats_cert_fn fn, void *arg)
 {
 	(void)fn;

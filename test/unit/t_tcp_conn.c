@@ -216,8 +216,71 @@ WRAP(t_limit, 3)
 WRAP(t_queue, 16)
 WRAP(t_many, 4096)
 
+/* The supervisor's decision per connection (tcp_conn_expired): a time
+ * stamped after the scan's "now" counts as age 0 (it closed busy and
+ * young connections when ages were unsigned differences), a registered
+ * connection outlives tcp_connection_lifetime, queues and handshakes
+ * time out. */
+static int
+t_expiry(void)
+{
+	const struct tcp_limits l = { .life_ms = 120000, .connect_ms = 10000,
+		.send_ms = 10000, .tls_handshake_ms = 5000,
+		.tls_send_ms = 3000 };
+	struct tcp_conn c;
+	uint64_t now = 1000000;
+
+	memset(&c, 0, sizeof(c));
+	c.proto = PROTO_TCP;
+	c.state = TCP_S_OPEN;
+	/* stamped just after now, by an owner or a new entry */
+	c.created_ms = now + 3;
+	c.last_ms = now + 1;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	c.q_bytes = 10;
+	c.q_since_ms = now + 2;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	c.q_bytes = 0;
+	/* idle for longer than the lifetime */
+	c.last_ms = now - 120001;
+	CHECK_INT(TCP_EXP_CLOSE, tcp_conn_expired(&c, now, &l));
+	/* ... unless a registration keeps it */
+	c.keep_ms = now + 60000;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	CHECK_INT(TCP_EXP_CLOSE, tcp_conn_expired(&c, now + 60000, &l));
+	c.keep_ms = 0;
+	c.last_ms = now;
+	/* a queue that did not drain */
+	c.q_bytes = 1;
+	c.q_since_ms = now - 10001;
+	CHECK_INT(TCP_EXP_CLOSE, tcp_conn_expired(&c, now, &l));
+	c.proto = PROTO_TLS;
+	c.q_since_ms = now - 3001;
+	CHECK_INT(TCP_EXP_CLOSE, tcp_conn_expired(&c, now, &l));
+	c.q_bytes = 0;
+	/* a TLS handshake that takes too long */
+	c.state = TCP_S_HANDSHAKE;
+	c.created_ms = now - 5001;
+	CHECK_INT(TCP_EXP_TLS_HANDSHAKE, tcp_conn_expired(&c, now, &l));
+	c.created_ms = now + 5;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	/* an entry no reader took */
+	c.state = TCP_S_NEW;
+	c.created_ms = now - 15001;
+	CHECK_INT(TCP_EXP_REMOVE, tcp_conn_expired(&c, now, &l));
+	c.created_ms = now + 1;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	/* its owner closes it already */
+	c.close_req = true;
+	c.state = TCP_S_OPEN;
+	c.last_ms = 0;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	return 0;
+}
+
 /* clang-format off */
 static const struct unit_test tests[] = {
+	{ "expiry",          t_expiry },
 	{ "add_find_remove", t_add_find_remove },
 	{ "aliases",         t_aliases },
 	{ "limit",           t_limit },
