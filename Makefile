@@ -6,6 +6,7 @@
 #   make test           unit, config and integration tests
 #   make unit           unit tests only;  make SAN=address,undefined unit
 #   make fuzz           libFuzzer targets, each for FUZZ_SECONDS (clang)
+#   make docs           regenerate doc/params.md, functions.md, fifo-commands.md
 #   make install PREFIX=/usr/local
 #
 # TLS must be given to every make command (all, clean, install, test).
@@ -93,6 +94,7 @@ force-link:
 %.c: %.l
 
 .PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
+.PHONY: docs docs-check
 
 all: $(NAME) modules
 
@@ -170,6 +172,14 @@ integ: all
 	@sh test/integ/run.sh
 
 test: all unit cfgtest integ fuzz-replay
+
+# doc/params.md, doc/functions.md, doc/fifo-commands.md from the tables
+# (kamailio --dump-*); test/integ/t_docs.sh fails when they are stale.
+docs:
+	TLS=1 $(MAKE) all
+	sh scripts/gen-docs
+docs-check: all
+	sh scripts/gen-docs --check
 
 FUZZ_SRC = $(wildcard test/fuzz/fuzz_*.c)
 fuzz:

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <syslog.h>
 #include <unistd.h>
 
 #include "cfg/cfg.h"
@@ -18,6 +17,7 @@
 #include "cmds/tls_cmds.h"
 #include "base/err.h"
 #include "ctl/fifo_server.h"
+#include "ctl/ref_dump.h"
 #include "ctl/tls_fifo.h"
 #include "cfg/core_cfg.h"
 #include "base/hash.h"
@@ -56,7 +56,13 @@ static const char usage[] =
 "    -u user     Drop privileges to user after binding the sockets\n"
 "    -g group    Drop privileges to group after binding the sockets\n"
 "    -V          Version and compile flags\n"
-"    -h          This help\n";
+"    -h          This help\n"
+"    --dump-params     Print every parameter (core, TLS, the modules next\n"
+"                      to the binary) as Markdown: doc/params.md\n"
+"    --dump-functions  Print every script function as Markdown:\n"
+"                      doc/functions.md\n"
+"    --dump-fifo       Print the FIFO commands as Markdown:\n"
+"                      doc/fifo-commands.md\n";
 
 static void
 print_version(void)
@@ -400,6 +406,43 @@ set_open_files_limit(void)
 		    core_cfg.open_files_limit);
 }
 
+/* *dst = a pkg copy of s (the old value freed).  0 or E_NOMEM. */
+static int
+set_opt_str(char **dst, const char *s)
+{
+	char *c = pkg_strndup(s, strlen(s));
+
+	if (c == NULL)
+		return E_NOMEM;
+	pkg_free(*dst);
+	*dst = c;
+	return 0;
+}
+
+/* The long options' getopt values: above every short option's. */
+enum dump { DUMP_NONE, DUMP_PARAMS = 256, DUMP_FUNCTIONS, DUMP_FIFO };
+
+/* --dump-*: the reference pages (ctl/ref_dump.h), without a config. */
+static int
+dump(enum dump what)
+{
+	char *err = NULL;
+	int rc;
+
+	if (what == DUMP_PARAMS)
+		rc = ref_dump_params(stdout, &err);
+	else if (what == DUMP_FUNCTIONS)
+		rc = ref_dump_functions(stdout, &err);
+	else
+		rc = ref_dump_fifo(stdout);
+	if (fflush(stdout) != 0 && rc == 0)
+		rc = E_IO;
+	if (rc != 0)
+		fprintf(stderr, "%s\n", err ? err : err_str(rc));
+	pkg_free(err);
+	return rc == 0 ? 0 : 1;
+}
+
 static int
 parse_mb(const char *s, long *out)
 {
@@ -415,7 +458,15 @@ parse_mb(const char *s, long *out)
 int
 main(int argc, char **argv)
 {
+	static const struct option long_opts[] = {
+		{ "dump-params", no_argument, NULL, DUMP_PARAMS },
+		{ "dump-functions", no_argument, NULL, DUMP_FUNCTIONS },
+		{ "dump-fifo", no_argument, NULL, DUMP_FIFO },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *cfg_file = DEFAULT_CFG_DIR "/" NAME ".cfg";
+	const char *opt_user = NULL, *opt_group = NULL;
+	enum dump what = DUMP_NONE;
 	bool print = false;
 	int c, debug_plus = 0, rc;
 	bool opt_E = false;
@@ -423,8 +474,12 @@ main(int argc, char **argv)
 	core_cfg.shm_mb = DEFAULT_SHM_MB;
 	log_stderr = true;   /* until the config says otherwise */
 	opterr = 0;
-	while ((c = getopt(argc, argv, "f:cpDEdm:M:P:u:g:Vh")) != -1) {
+	while ((c = getopt_long(argc, argv, "f:cpDEdm:M:P:u:g:Vh", long_opts,
+		    NULL)) != -1) {
 		switch (c) {
+		case DUMP_PARAMS:
+		case DUMP_FUNCTIONS:
+		case DUMP_FIFO: what = (enum dump)c; break;
 		case 'f': cfg_file = optarg; break;
 		case 'c': core_cfg.check_only = true; break;
 		case 'p': print = true; break;
@@ -446,13 +501,17 @@ main(int argc, char **argv)
 			}
 			break;
 		case 'P': core_cfg.pid_file = optarg; break;
-		case 'u': core_cfg.user = optarg; break;
-		case 'g': core_cfg.group = optarg; break;
+		case 'u': opt_user = optarg; break;
+		case 'g': opt_group = optarg; break;
 		case 'V': print_version(); return 0;
 		case 'h': printf(usage, DEFAULT_SHM_MB); return 0;
 		default:
-			fprintf(stderr, "unknown option or missing argument: "
-					"-%c\n\n", optopt);
+			if (optopt == 0)
+				fprintf(stderr, "unknown option: %s\n\n",
+				    argv[optind - 1]);
+			else
+				fprintf(stderr, "unknown option or missing "
+						"argument: -%c\n\n", optopt);
 			fprintf(stderr, usage, DEFAULT_SHM_MB);
 			return 2;
 		}
@@ -463,6 +522,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "unexpected argument: %s\n", argv[optind]);
 		return 2;
 	}
+	if (what != DUMP_NONE)
+		return dump(what);
 	core_cfg.cfg_file = (char *)cfg_file;
 	core_cfg.cfg_dir = dir_of(cfg_file);
 	cfg_tls_compiled = tls_compiled();
@@ -477,34 +538,17 @@ main(int argc, char **argv)
 	}
 	if ((rc = timer_init()) != 0)
 		return 1;
-	/* -u/-g on the command line win over user=/group= */
-	{
-		char *u = core_cfg.user, *g = core_cfg.group;
-
-		if (load_config(print) != 0)
-			return 1;
-		if (u != NULL)
-			core_cfg.user = u;
-		if (g != NULL)
-			core_cfg.group = g;
-	}
+	if (load_config(print) != 0)
+		return 1;
+	/* -u/-g on the command line win over user=/group= (pkg copies: the
+	 * config's strings are pkg and freed as such) */
+	if ((opt_user != NULL && set_opt_str(&core_cfg.user, opt_user) != 0) ||
+	    (opt_group != NULL && set_opt_str(&core_cfg.group, opt_group) != 0))
+		return 1;
 	log_level = core_cfg.debug + debug_plus;
 	log_stderr = opt_E || core_cfg.log_stderror;
-	if (core_cfg.log_facility != NULL) {
-		/* validated by the config parser */
-		static const struct { const char *n; int f; } fac[] = {
-			{ "LOG_DAEMON", LOG_DAEMON }, { "LOG_USER", LOG_USER },
-			{ "LOG_LOCAL0", LOG_LOCAL0 }, { "LOG_LOCAL1", LOG_LOCAL1 },
-			{ "LOG_LOCAL2", LOG_LOCAL2 }, { "LOG_LOCAL3", LOG_LOCAL3 },
-			{ "LOG_LOCAL4", LOG_LOCAL4 }, { "LOG_LOCAL5", LOG_LOCAL5 },
-			{ "LOG_LOCAL6", LOG_LOCAL6 }, { "LOG_LOCAL7", LOG_LOCAL7 },
-		};
-		size_t i;
-
-		for (i = 0; i < sizeof(fac) / sizeof(fac[0]); i++)
-			if (strcasecmp(core_cfg.log_facility, fac[i].n) == 0)
-				log_facility = fac[i].f;
-	}
+	/* log_facility: already set by the config's log_facility= line
+	 * (base/log.c's table, the one the parser checks against) */
 	if (core_cfg.check_only) {
 		/* -c also loads every certificate, key, CA list and CRL */
 		if (transport_tls_on && start_tls_check() != 0)

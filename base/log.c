@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,36 @@ bool log_stderr = false;
 int log_facility = LOG_DAEMON;
 
 static bool syslog_open;
+
+/* clang-format off */
+const char *const log_facility_names[] = {
+	"LOG_DAEMON", "LOG_USER",
+	"LOG_LOCAL0", "LOG_LOCAL1", "LOG_LOCAL2", "LOG_LOCAL3",
+	"LOG_LOCAL4", "LOG_LOCAL5", "LOG_LOCAL6", "LOG_LOCAL7",
+	NULL,
+};
+static const int facility_values[] = {
+	LOG_DAEMON, LOG_USER,
+	LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3,
+	LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7,
+};
+/* clang-format on */
+_Static_assert(sizeof(log_facility_names) / sizeof(log_facility_names[0]) ==
+    sizeof(facility_values) / sizeof(facility_values[0]) + 1,
+    "one value per facility name");
+
+bool
+log_facility_parse(const char *name, int *fac)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && log_facility_names[i] != NULL; i++)
+		if (strcasecmp(name, log_facility_names[i]) == 0) {
+			*fac = facility_values[i];
+			return true;
+		}
+	return false;
+}
 
 /* clang-format off */
 static const struct { int level; const char *name; const char *lname; int prio; } levels[] = {

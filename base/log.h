@@ -32,6 +32,14 @@ extern int *log_level_ptr;
 extern bool log_stderr;    /* the "log_stderror" parameter / -E */
 extern int log_facility;   /* syslog facility (LOG_DAEMON default) */
 
+/* The syslog facilities the "log_facility" parameter accepts, NULL-ended:
+ * LOG_DAEMON, LOG_USER, LOG_LOCAL0 .. LOG_LOCAL7.  The one list: the
+ * config parser checks against it and the reference prints it. */
+extern const char *const log_facility_names[];
+/* The facility called name (one of log_facility_names, any case) into
+ * *fac; false if it is none of them. */
+bool log_facility_parse(const char *name, int *fac);
+
 void log_emit(int level, const char *module, const char *func,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void log_emit_errno(int level, int err, const char *module, const char *func,

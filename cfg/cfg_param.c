@@ -1,4 +1,5 @@
-/* cfg_param.c: the parameter table machinery and the core's globals. */
+/* cfg_param.c: the parameter table machinery (one store, one range
+ * check, defaults by walking a table) and the core's globals. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
@@ -6,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <syslog.h>
 
 #include "cfg_param.h"
 #include "cfg_tls.h"
@@ -15,16 +15,8 @@
 #include "../base/log.h"
 #include "../mem/pkg.h"
 
-#define CORE_DEFAULTS                                                      \
-	{                                                                  \
-		.debug = L_WARN, .fork = 1, .port = 5060, .children = 8,   \
-		.tcp_max_connections = 2048, .tcp_connection_lifetime = 120, \
-		.tcp_connect_timeout = 10, .tcp_send_timeout = 10,         \
-		.tcp_max_msg_size = 65536,                                 \
-	}
-
-/* tcp_children 0: as many as "children". */
-struct core_cfg core_cfg = CORE_DEFAULTS;
+/* Filled from core_params[] before main() (see core_cfg_defaults()). */
+struct core_cfg core_cfg;
 
 const struct param_def *
 param_find_def(const struct param_def *table, const char *name)
@@ -61,28 +53,109 @@ param_parse_bool(const struct cfg_val *v, int *out)
 	return false;
 }
 
-int
-param_store(const struct param_def *p, const struct cfg_val *v, char **err)
+void *
+param_target(const struct param_def *p, void *base)
 {
-	char *s, **sp;
-	int b;
+	if (p->flags & P_OFF)
+		return base != NULL ? (char *)base + p->off : NULL;
+	return p->target;
+}
 
-	if (p->set != NULL)
-		return p->set(p, v, err);
+const char *
+param_str(const struct param_def *p, const char *value)
+{
+	return value != NULL ? value : p->def_s;
+}
+
+/* The one range check of every integer row. */
+static int
+check_int(const struct param_def *p, const struct cfg_val *v, char **err)
+{
+	if (v->type != CV_NUM) {
+		*err = err_fmt("%s: expected a number, got '%s'", p->name,
+		    v->s);
+		return E_INVAL;
+	}
+	if ((p->min != 0 || p->max != 0) &&
+	    (v->n < p->min || v->n > p->max)) {
+		*err = err_fmt("%s: %ld is out of range %ld..%ld", p->name,
+		    v->n, p->min, p->max);
+		return E_INVAL;
+	}
+	return 0;
+}
+
+/* "unknown facility 'x' (expected A, B or C)": the noun is the last word
+ * of the parameter's name (log_facility, tls_method). */
+static int
+check_word(const struct param_def *p, const struct cfg_val *v, char **err)
+{
+	const char *noun = strrchr(p->name, '_');
+	char list[512];
+	size_t i, n = 0;
+
+	for (i = 0; p->words[i] != NULL; i++)
+		if (strcasecmp(v->s, p->words[i]) == 0)
+			return 0;
+	list[0] = '\0';
+	for (i = 0; p->words[i] != NULL && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    i == 0 ? "" : p->words[i + 1] == NULL ? " or " : ", ",
+		    p->words[i]);
+	*err = err_fmt("%s: unknown %s '%s' (expected %s)", p->name,
+	    noun != NULL ? noun + 1 : "value", v->s, list);
+	return E_INVAL;
+}
+
+static int
+store_str(const struct param_def *p, void *target, const struct cfg_val *v,
+    char **err)
+{
+	struct opt_str *o = target;
+	char *s, **sp = (p->flags & P_OPT) ? &o->s : target;
+	int rc;
+
+	if (v->type == CV_NUM && (p->flags & P_NO_NUM)) {
+		*err = err_fmt("%s: expected a string, got %s", p->name, v->s);
+		return E_INVAL;
+	}
+	if (p->kind == PK_ENUM && (rc = check_word(p, v, err)) != 0)
+		return rc;
+	if ((s = pkg_strndup(v->s, v->len)) == NULL)
+		return E_NOMEM;
+	pkg_free(*sp);
+	*sp = s;
+	if (p->flags & P_OPT)
+		o->set = true;
+	return 0;
+}
+
+static void
+store_int(const struct param_def *p, void *target, int n)
+{
+	struct opt_int *o = target;
+
+	if (p->flags & P_OPT) {
+		o->v = n;
+		o->set = true;
+	} else {
+		*(int *)target = n;
+	}
+}
+
+int
+param_store_to(const struct param_def *p, void *target,
+    const struct cfg_val *v, char **err)
+{
+	int b, rc;
+
+	if (target == NULL)
+		return E_BUG;
 	switch (p->kind) {
 	case PK_INT:
-		if (v->type != CV_NUM) {
-			*err = err_fmt("%s: expected a number, got '%s'",
-			    p->name, v->s);
-			return E_INVAL;
-		}
-		if ((p->min != 0 || p->max != 0) &&
-		    (v->n < p->min || v->n > p->max)) {
-			*err = err_fmt("%s: %ld is out of range %ld..%ld",
-			    p->name, v->n, p->min, p->max);
-			return E_INVAL;
-		}
-		*(int *)p->target = (int)v->n;
+		if ((rc = check_int(p, v, err)) != 0)
+			return rc;
+		store_int(p, target, (int)v->n);
 		return 0;
 	case PK_BOOL:
 		if (!param_parse_bool(v, &b)) {
@@ -90,20 +163,84 @@ param_store(const struct param_def *p, const struct cfg_val *v, char **err)
 			    " true/false, 1/0), got '%s'", p->name, v->s);
 			return E_INVAL;
 		}
-		*(int *)p->target = b;
+		store_int(p, target, b);
 		return 0;
 	case PK_STR:
-		if ((s = pkg_strndup(v->s, v->len)) == NULL)
-			return E_NOMEM;
-		sp = p->target;
-		pkg_free(*sp);
-		*sp = s;
-		return 0;
+	case PK_ENUM:
+		return store_str(p, target, v, err);
 	case PK_SET:
 		break;
 	}
 	*err = err_fmt("%s: cannot be set", p->name);
 	return E_INVAL;
+}
+
+int
+param_store(const struct param_def *p, const struct cfg_val *v, char **err)
+{
+	if (p->set != NULL)
+		return p->set(p, v, err);
+	return param_store_to(p, p->target, v, err);
+}
+
+int
+param_defaults(const struct param_def *table, void *base, bool copy_str)
+{
+	const struct param_def *p;
+	struct opt_str *o;
+	char **sp, *s;
+	void *t;
+
+	for (p = table; p != NULL && p->name != NULL; p++) {
+		if (!(p->flags & P_DEF) || (t = param_target(p, base)) == NULL)
+			continue;
+		switch (p->kind) {
+		case PK_INT:
+		case PK_BOOL:
+			store_int(p, t, (int)p->def_i);
+			if (p->flags & P_OPT)
+				((struct opt_int *)t)->set = false;
+			break;
+		case PK_STR:
+		case PK_ENUM:
+			o = t;
+			sp = (p->flags & P_OPT) ? &o->s : t;
+			s = NULL;
+			if (copy_str && p->def_s != NULL &&
+			    (s = pkg_strndup(p->def_s, strlen(p->def_s))) ==
+				NULL)
+				return E_NOMEM;
+			if (*sp != NULL)
+				pkg_free(*sp);
+			*sp = s;
+			if (p->flags & P_OPT)
+				o->set = false;
+			break;
+		case PK_SET:
+			break;
+		}
+	}
+	return 0;
+}
+
+void
+param_free_at(const struct param_def *table, void *base)
+{
+	const struct param_def *p;
+	struct opt_str *o;
+	char **sp;
+
+	for (p = table; p != NULL && p->name != NULL; p++) {
+		if (!(p->flags & P_OFF) || base == NULL ||
+		    (p->kind != PK_STR && p->kind != PK_ENUM))
+			continue;
+		o = param_target(p, base);
+		sp = (p->flags & P_OPT) ? &o->s : (char **)(void *)o;
+		pkg_free(*sp);
+		*sp = NULL;
+		if (p->flags & P_OPT)
+			o->set = false;
+	}
 }
 
 static int
@@ -223,71 +360,39 @@ cfg_parse_hostport(const char *s, bool proto_ok, enum proto *proto,
 	return 0;
 }
 
+/* debug, log_stderror and log_facility: base/log keeps its own copy
+ * (it cannot see core_cfg), which follows the setting at once, so that
+ * the rest of the config is already logged as it says. */
 static int
 set_debug(const struct param_def *p, const struct cfg_val *v, char **err)
 {
-	if (v->type != CV_NUM) {
-		*err = err_fmt("%s: expected a number, got '%s'", p->name,
-		    v->s);
-		return E_INVAL;
-	}
-	if (v->n < p->min || v->n > p->max) {
-		*err = err_fmt("%s: %ld is out of range %ld..%ld", p->name,
-		    v->n, p->min, p->max);
-		return E_INVAL;
-	}
-	core_cfg.debug = (int)v->n;
-	log_level = (int)v->n;
-	return 0;
+	int rc = param_store_to(p, p->target, v, err);
+
+	if (rc == 0)
+		log_level = core_cfg.debug;
+	return rc;
 }
 
 static int
 set_log_stderror(const struct param_def *p, const struct cfg_val *v,
     char **err)
 {
-	int b;
+	int rc = param_store_to(p, p->target, v, err);
 
-	if (!param_parse_bool(v, &b)) {
-		*err = err_fmt("%s: expected a boolean (yes/no, on/off, "
-		    "true/false, 1/0), got '%s'", p->name, v->s);
-		return E_INVAL;
-	}
-	core_cfg.log_stderror = b;
-	log_stderr = b != 0;
-	return 0;
+	if (rc == 0)
+		log_stderr = core_cfg.log_stderror != 0;
+	return rc;
 }
 
 static int
 set_log_facility(const struct param_def *p, const struct cfg_val *v,
     char **err)
 {
-	static const struct {
-		const char *name;
-		int fac;
-	} facs[] = {
-		{ "LOG_DAEMON", LOG_DAEMON }, { "LOG_LOCAL0", LOG_LOCAL0 },
-		{ "LOG_LOCAL1", LOG_LOCAL1 }, { "LOG_LOCAL2", LOG_LOCAL2 },
-		{ "LOG_LOCAL3", LOG_LOCAL3 }, { "LOG_LOCAL4", LOG_LOCAL4 },
-		{ "LOG_LOCAL5", LOG_LOCAL5 }, { "LOG_LOCAL6", LOG_LOCAL6 },
-		{ "LOG_LOCAL7", LOG_LOCAL7 },
-	};
-	size_t i;
-	char *s;
+	int rc = param_store_to(p, p->target, v, err);
 
-	for (i = 0; i < sizeof(facs) / sizeof(facs[0]); i++) {
-		if (strcasecmp(v->s, facs[i].name) != 0)
-			continue;
-		if ((s = pkg_strndup(facs[i].name, strlen(facs[i].name))) ==
-		    NULL)
-			return E_NOMEM;
-		pkg_free(core_cfg.log_facility);
-		core_cfg.log_facility = s;
-		log_facility = facs[i].fac;
-		return 0;
-	}
-	*err = err_fmt("%s: unknown facility '%s' (expected LOG_DAEMON or "
-	    "LOG_LOCAL0..LOG_LOCAL7)", p->name, v->s);
-	return E_INVAL;
+	if (rc == 0)
+		log_facility_parse(core_cfg.log_facility, &log_facility);
+	return rc;
 }
 
 static int
@@ -371,43 +476,65 @@ set_alias(const struct param_def *p, const struct cfg_val *v, char **err)
 	return 0;
 }
 
+#define G PS_GLOBAL
 /* clang-format off */
-#define INT(n, t, lo, hi, d) { .name = n, .kind = PK_INT, .target = t, .min = lo, .max = hi, .doc = d }
-#define BOOL(n, t, d) { .name = n, .kind = PK_BOOL, .target = t, .doc = d }
-#define STR(n, t, d) { .name = n, .kind = PK_STR, .target = t, .doc = d }
-#define SET(n, fn, lo, hi, d) { .name = n, .kind = PK_SET, .set = fn, .min = lo, .max = hi, .doc = d }
 const struct param_def core_params[] = {
-	SET("debug", set_debug, -3, 9,           "log level: -3 alert .. 4 debug (default 1, warnings)"),
-	BOOL("fork", &core_cfg.fork,              "run as a daemon with worker processes (default yes)"),
-	SET("log_stderror", set_log_stderror, 0, 0, "log to stderr instead of syslog (default no)"),
-	SET("log_facility", set_log_facility, 0, 0, "syslog facility: LOG_DAEMON, LOG_LOCAL0..7"),
-	BOOL("check_via", &core_cfg.check_via,    "check the Via host of replies (default no)"),
-	BOOL("dns", &core_cfg.dns,                "DNS check of the Via host, adds received= (default no)"),
-	BOOL("rev_dns", &core_cfg.rev_dns,        "reverse DNS check of the source (default no)"),
-	SET("listen", set_listen, 0, 0,          "[proto:]host[:port] to listen on; repeatable"),
-	SET("alias", set_alias, 0, 0,            "host[:port] that is also this proxy; repeatable"),
-	INT("port", &core_cfg.port, 1, 65535,     "default SIP port (5060)"),
-	INT("children", &core_cfg.children, 1, 1024, "UDP worker processes per socket (8)"),
-	INT("tcp_children", &core_cfg.tcp_children, 1, 1024, "TCP worker processes (default: children)"),
-	BOOL("disable_tcp", &core_cfg.disable_tcp, "do not use TCP (default no)"),
-	INT("open_files_limit", &core_cfg.open_files_limit, 1, INT_MAX, "RLIMIT_NOFILE to set (default: unchanged)"),
-	STR("fifo", &core_cfg.fifo,               "FIFO control file path (default: none)"),
-	STR("user", &core_cfg.user,               "user to run as"),
-	STR("group", &core_cfg.group,             "group to run as"),
-	STR("mpath", &core_cfg.mpath,             "module search path"),
-	INT("tcp_max_connections", &core_cfg.tcp_max_connections, 1, 1048576, "most open TCP/TLS connections (2048)"),
-	INT("tcp_connection_lifetime", &core_cfg.tcp_connection_lifetime, 1, 2592000, "idle TCP connection lifetime, s (120)"),
-	INT("tcp_connect_timeout", &core_cfg.tcp_connect_timeout, 1, 3600, "TCP connect timeout, s (10)"),
-	INT("tcp_send_timeout", &core_cfg.tcp_send_timeout, 1, 3600, "TCP send timeout, s (10)"),
-	BOOL("tcp_accept_aliases", &core_cfg.tcp_accept_aliases, "honour ;alias in Via (default no)"),
-	INT("tcp_max_msg_size", &core_cfg.tcp_max_msg_size, 1024, 16777216, "largest SIP message over TCP, bytes (65536)"),
+	PARAM_INT("debug", &core_cfg.debug, L_ALERT, 9, L_WARN, G | P_RUNTIME,
+	    "log level: -3 alert, -2 critical, -1 error, 1 warning, 2 notice, 3 info, 4 debug; 5..9 log as much as 4 (Kamailio 1.x configs say debug=9); FIFO `debug` changes it at run time",
+	    .set = set_debug),
+	PARAM_BOOL("fork", &core_cfg.fork, 1, G,
+	    "yes: a daemon with worker processes; no: one process serving the first UDP socket (no TCP, no TLS)"),
+	PARAM_BOOL("log_stderror", &core_cfg.log_stderror, 0, G,
+	    "log to stderr instead of syslog (also -E)", .set = set_log_stderror),
+	PARAM_ENUM("log_facility", &core_cfg.log_facility, log_facility_names, "LOG_DAEMON", G,
+	    "syslog facility of the log lines (any case)", .set = set_log_facility),
+	PARAM_BOOL("check_via", &core_cfg.check_via, 0, G,
+	    "yes: drop a reply whose top Via is not one of our addresses; no: take the top Via as ours"),
+	PARAM_BOOL("dns", &core_cfg.dns, 0, G,
+	    "resolve the host in a request's top Via: when it resolves to the source address, no received= is added"),
+	PARAM_BOOL("rev_dns", &core_cfg.rev_dns, 0, G,
+	    "the same with a reverse lookup of the source address"),
+	PARAM_SET("listen", set_listen, "[proto:]host[:port]", G,
+	    "a socket to listen on, repeatable; proto udp, tcp or tls (none: every enabled transport); host an IPv4 address, [IPv6], * or a name; port defaults to port (TLS: tls_port_no)",
+	    .def_note = "every interface address"),
+	PARAM_SET("alias", set_alias, "host[:port]", G,
+	    "a name that also means this proxy (myself), repeatable; without a port, any port"),
+	PARAM_INT("port", &core_cfg.port, 1, 65535, 5060, G,
+	    "SIP port of listen lines without one"),
+	PARAM_INT("children", &core_cfg.children, 1, 1024, 8, G,
+	    "receiver processes per UDP socket"),
+	PARAM_INT("tcp_children", &core_cfg.tcp_children, 1, 1024, 0, G,
+	    "TCP reader processes; each owns the connections handed to it",
+	    .def_note = "the value of children"),
+	PARAM_BOOL("disable_tcp", &core_cfg.disable_tcp, 0, G,
+	    "yes: no TCP sockets and no TCP processes; forward_tcp() and transport=tcp destinations are refused"),
+	PARAM_INT("open_files_limit", &core_cfg.open_files_limit, 1, INT_MAX, 0, G,
+	    "RLIMIT_NOFILE to set at start-up (raise it with tcp_max_connections)",
+	    .def_note = "unchanged"),
+	PARAM_STR("fifo", &core_cfg.fifo, NULL, G,
+	    "path of the control FIFO (doc/fifo.md); none: no FIFO"),
+	PARAM_STR("user", &core_cfg.user, NULL, G,
+	    "user (name or uid) to run as after binding the sockets; -u wins"),
+	PARAM_STR("group", &core_cfg.group, NULL, G,
+	    "group (name or gid) to run as after binding the sockets; -g wins"),
+	PARAM_STR("mpath", &core_cfg.mpath, NULL, G,
+	    "directory loadmodule searches first"),
+	PARAM_INT("tcp_max_connections", &core_cfg.tcp_max_connections, 1, 1048576, 2048, G,
+	    "most TCP and TLS connections open at once, accepted and outgoing together"),
+	PARAM_INT("tcp_connection_lifetime", &core_cfg.tcp_connection_lifetime, 1, 2592000, 120, G,
+	    "seconds a TCP connection with nothing read, written or queued stays open"),
+	PARAM_INT("tcp_connect_timeout", &core_cfg.tcp_connect_timeout, 1, 3600, 10, G,
+	    "seconds an outgoing TCP connect may take"),
+	PARAM_INT("tcp_send_timeout", &core_cfg.tcp_send_timeout, 1, 3600, 10, G,
+	    "seconds queued bytes may wait for a TCP peer to take them before the connection is closed (writes never block)"),
+	PARAM_BOOL("tcp_accept_aliases", &core_cfg.tcp_accept_aliases, 0, G,
+	    "yes: a ;alias in the top Via of a TCP request makes source IP:Via port another address of its connection"),
+	PARAM_INT("tcp_max_msg_size", &core_cfg.tcp_max_msg_size, 1024, 16777216, 65536, G,
+	    "largest SIP message accepted over TCP, bytes; a peer that sends more is disconnected"),
 	PARAM_END
 };
-#undef INT
-#undef BOOL
-#undef STR
-#undef SET
 /* clang-format on */
+#undef G
 
 int
 core_param_set(const char *name, const struct cfg_val *v, char **err)
@@ -425,10 +552,21 @@ core_param_set(const char *name, const struct cfg_val *v, char **err)
 	return rc;
 }
 
+/* base/log follows debug, log_stderror and log_facility. */
+static void
+log_follow_cfg(void)
+{
+	const struct param_def *f = param_find_def(core_params,
+	    "log_facility");
+
+	log_level = core_cfg.debug;
+	log_stderr = core_cfg.log_stderror != 0;
+	log_facility_parse(param_str(f, core_cfg.log_facility), &log_facility);
+}
+
 void
 core_cfg_reset(void)
 {
-	struct core_cfg d = CORE_DEFAULTS;
 	struct listen_cfg *l, *ln;
 	struct alias_cfg *a, *an;
 
@@ -442,21 +580,18 @@ core_cfg_reset(void)
 		pkg_free(a->host);
 		pkg_free(a);
 	}
-	pkg_free(core_cfg.log_facility);
-	pkg_free(core_cfg.fifo);
-	pkg_free(core_cfg.user);
-	pkg_free(core_cfg.group);
-	pkg_free(core_cfg.mpath);
-	/* keep what the command line set */
-	d.cfg_file = core_cfg.cfg_file;
-	d.cfg_dir = core_cfg.cfg_dir;
-	d.shm_mb = core_cfg.shm_mb;
-	d.pkg_mb = core_cfg.pkg_mb;
-	d.dont_daemonize = core_cfg.dont_daemonize;
-	d.pid_file = core_cfg.pid_file;
-	d.check_only = core_cfg.check_only;
-	core_cfg = d;
-	log_level = L_WARN;
-	log_stderr = false;
-	log_facility = LOG_DAEMON;
+	core_cfg.listen = NULL;
+	core_cfg.alias = NULL;
+	/* strings are only freed: no allocation */
+	param_defaults(core_params, NULL, false);
+	log_follow_cfg();
+}
+
+/* The defaults are in place before main() (and before any unit test),
+ * as a static initializer would put them: the table is the one place
+ * they are written.  Nothing is allocated. */
+__attribute__((constructor)) static void
+core_cfg_defaults(void)
+{
+	param_defaults(core_params, NULL, false);
 }

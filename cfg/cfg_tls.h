@@ -11,6 +11,7 @@
 #define CFG_TLS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "cfg_param.h"
 #include "../base/ip_addr.h"
@@ -30,31 +31,22 @@ enum tls_domain_type {
 	TLS_DOMAIN_CLI = 2,    /* tls_client_domain[ip:port] or ["name"] */
 };
 
-/* A setting and whether the config set it explicitly. */
-struct tls_opt_int {
-	int v;
-	bool set;
-};
-
-struct tls_opt_str {
-	char *s;               /* pkg; NULL when not set */
-	bool set;
-};
-
-/* What can be set both globally and per domain. */
+/* What can be set both globally and per domain: the rows of tls_params[]
+ * with P_OFF are offsets into this struct, so one row serves the global
+ * value (tls_cfg.def) and every domain's (tls_domain_cfg.s). */
 struct tls_settings {
-	struct tls_opt_str method;         /* as written: "TLSv1.2+" ... */
-	struct tls_opt_str certificate;
-	struct tls_opt_str private_key;
-	struct tls_opt_str ca_list;
-	struct tls_opt_str ciphers_list;   /* TLS <= 1.2 cipher list */
-	struct tls_opt_str cipher_suites;  /* TLS 1.3 suites */
-	struct tls_opt_str crl;
-	struct tls_opt_int verify_client;  /* server side */
-	struct tls_opt_int require_client_certificate; /* server side */
-	struct tls_opt_int verify_server;  /* client side */
-	struct tls_opt_int verify_depth;
-	struct tls_opt_int check_server_identity; /* client side */
+	struct opt_str method;        /* as written: "TLSv1.2+" ... */
+	struct opt_str certificate;
+	struct opt_str private_key;
+	struct opt_str ca_list;
+	struct opt_str ciphers_list;  /* TLS <= 1.2 cipher list */
+	struct opt_str cipher_suites; /* TLS 1.3 suites */
+	struct opt_str crl;
+	struct opt_int verify_client; /* server side */
+	struct opt_int require_client_certificate; /* server side */
+	struct opt_int verify_server; /* client side */
+	struct opt_int verify_depth;
+	struct opt_int check_server_identity; /* client side */
 };
 
 struct tls_domain_cfg {
@@ -72,18 +64,19 @@ struct tls_domain_cfg {
 struct tls_cfg {
 	bool any_tls_setting;   /* a tls_* global, listen=tls:... or a
 				 * domain block appeared */
-	struct tls_opt_int disable_tls;          /* default 1 (guide) */
-	struct tls_opt_int port_no;              /* 5061 */
-	struct tls_opt_int handshake_timeout;    /* 30 s, global only */
-	struct tls_opt_int send_timeout;         /* 30 s, global only */
-	struct tls_opt_int client_domain_avp;    /* 0: off */
-	struct tls_opt_int server_name_avp;      /* 0: off */
-	struct tls_opt_int max_handshakes;       /* 0: no limit */
-	struct tls_opt_int handshake_rate_per_ip; /* per s, 0: no limit */
-	struct tls_opt_str keylog_file;
-	struct tls_settings def;  /* the global (default domain) settings;
-				   * defaults: verify_* 1, verify_depth 9,
-				   * check_server_identity 1, strings NULL */
+	/* global only; defaults in tls_params[] */
+	struct opt_int disable_tls;
+	struct opt_int port_no;
+	struct opt_int handshake_timeout;    /* s */
+	struct opt_int send_timeout;         /* s */
+	struct opt_int client_domain_avp;    /* 0: off */
+	struct opt_int server_name_avp;      /* 0: off */
+	struct opt_int max_handshakes;       /* 0: no limit */
+	struct opt_int handshake_rate_per_ip; /* per s, 0: no limit */
+	struct opt_str keylog_file;
+	struct tls_settings def;  /* the global (default domain) settings:
+				   * ints hold the table's default until set,
+				   * strings are NULL (see tls_setting_str) */
 	struct tls_domain_cfg *domains;
 };
 
@@ -108,9 +101,23 @@ int tls_cfg_domain_set(const char *name, const struct cfg_val *v,
 int tls_cfg_domain_close(char **err);
 /* Mark that TLS is used (listen=tls:...). */
 void tls_cfg_note_use(void);
-/* Free everything and restore the defaults. */
+/* Free everything and restore the table's defaults (also in place
+ * before main() runs). */
 void tls_cfg_reset(void);
 /* Validate a tls_method text; 0 or E_INVAL with *err. */
 int tls_method_check(const char *s, char **err);
+
+/* Every TLS parameter (globals, domain settings, the domain-only
+ * server_name), in the reference's order. */
+extern const struct param_def tls_params[];
+/* What a domain uses for the setting at offset off of struct
+ * tls_settings (offsetof(struct tls_settings, verify_depth)): its own
+ * value if its block set it (own may be NULL: a default domain), else the
+ * global one, which is the table's default unless the config set it.
+ * The guide (1.6.14): "If a parameter is not explicit set, the default
+ * value will be used."  Strings may be NULL (no default); they are
+ * borrowed from tls_cfg or the table. */
+int tls_setting_int(const struct tls_settings *own, size_t off);
+const char *tls_setting_str(const struct tls_settings *own, size_t off);
 
 #endif

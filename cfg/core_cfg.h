@@ -1,4 +1,4 @@
-/* globals.h: core settings, as set by the config's global parameters
+/* core_cfg.h: core settings, as set by the config's global parameters
  * (table in cfg_param.c) and the command line (main.c).  Set in the main
  * process before fork; read-only afterwards. */
 #ifndef GLOBALS_H

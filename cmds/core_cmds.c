@@ -426,3 +426,12 @@ core_cmds_register(void)
 	    "TLS is off: set disable_tls=0 or configure TLS "
 	    "(listen=tls:..., tls_* settings)");
 }
+
+void
+core_cmds_tables(void (*fn)(const struct cmd_export *table, bool tls,
+    void *arg), void *arg)
+{
+	fn(core_cmds, false, arg);
+	fn(tcp_cmds, false, arg);
+	fn(tls_fwd_cmds, true, arg);
+}

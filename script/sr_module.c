@@ -1,6 +1,8 @@
-/* sr_module.c: loading modules, modparam, and function lookup. */
+/* sr_module.c: loading modules (with their parameters' defaults),
+ * modparam, and listing the module directory for the reference. */
 #define LOG_MODULE "core"
 #include <dlfcn.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -112,6 +114,28 @@ module_find_file(const char *path, char *out, size_t size)
 	return try_dir(DEFAULT_MOD_DIR, path, out, size);
 }
 
+/* dlopen file and check its exports.  0 or E_INVAL with *err. */
+static int
+module_open(const char *file, void **handle,
+    const struct module_exports **exp, char **err)
+{
+	void *h;
+
+	if ((h = dlopen(file, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		*err = errf("cannot load module %s: %s", file, dlerror());
+		return E_INVAL;
+	}
+	if ((*exp = dlsym(h, "exports")) == NULL ||
+	    (*exp)->abi != MODULE_ABI) {
+		*err = errf("%s is not a module of this proxy (no exports or "
+			    "wrong ABI)", file);
+		dlclose(h);
+		return E_INVAL;
+	}
+	*handle = h;
+	return 0;
+}
+
 int
 module_load(const char *path, const struct cfg_pos *pos, char **err)
 {
@@ -127,22 +151,19 @@ module_load(const char *path, const struct cfg_pos *pos, char **err)
 			    "the module directory)", path);
 		return E_NOTFOUND;
 	}
-	if ((h = dlopen(file, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		*err = errf("cannot load module %s: %s", file, dlerror());
+	if (module_open(file, &h, &exp, err) != 0)
 		return E_INVAL;
-	}
-	if ((exp = dlsym(h, "exports")) == NULL || exp->abi != MODULE_ABI) {
-		*err = errf("%s is not a module of this proxy (no exports or "
-			    "wrong ABI)", file);
-		dlclose(h);
-		return E_INVAL;
-	}
 	for (m = modules; m != NULL; m = m->next)
 		if (strcmp(m->exp->name, exp->name) == 0) {
 			LM_WARN("module %s loaded twice; keeping the first",
 			    exp->name);
 			return 0;
 		}
+	/* the rows are the one place a module's defaults are written: its
+	 * variables get them now, before any modparam (strings as pkg
+	 * copies, which a later modparam frees) */
+	if (param_defaults(exp->params, NULL, true) != 0)
+		return E_NOMEM;
 	if ((m = pkg_zalloc(sizeof(*m))) == NULL ||
 	    (m->path = pkg_strndup(file, strlen(file))) == NULL) {
 		pkg_free(m);
@@ -264,4 +285,51 @@ modules_list(void (*fn)(const char *name, const char *path))
 
 	for (m = modules; m != NULL; m = m->next)
 		fn(m->exp->name, m->path);
+}
+
+/* The module files of the binary's module directory: the build tree's
+ * <bindir>/modules/<m>/<m>.so, else the installed <bindir>/../lib/NAME/
+ * modules/<m>.so.  0 with *g filled (globfree it), or E_NOTFOUND. */
+static int
+module_dir_glob(glob_t *g)
+{
+	char dir[PATH_MAX], pat[PATH_MAX + 64];
+
+	exe_dir(dir, sizeof(dir));
+	if (dir[0] == '\0')
+		return E_NOTFOUND;
+	snprintf(pat, sizeof(pat), "%smodules/*/*.so", dir);
+	if (glob(pat, 0, NULL, g) == 0)
+		return 0;
+	globfree(g);
+	snprintf(pat, sizeof(pat), "%s../lib/" NAME "/modules/*.so", dir);
+	if (glob(pat, 0, NULL, g) == 0)
+		return 0;
+	globfree(g);
+	return E_NOTFOUND;
+}
+
+int
+modules_list_dir(void (*fn)(const char *file,
+    const struct module_exports *exp, void *arg), void *arg, char **err)
+{
+	const struct module_exports *exp;
+	glob_t g;
+	void *h;
+	size_t i;
+	int rc;
+
+	if (module_dir_glob(&g) != 0) {
+		*err = errf("no module files next to the binary (modules/*/"
+			    "*.so or ../lib/" NAME "/modules/*.so)");
+		return E_NOTFOUND;
+	}
+	for (i = 0, rc = 0; i < g.gl_pathc && rc == 0; i++) {
+		if ((rc = module_open(g.gl_pathv[i], &h, &exp, err)) != 0)
+			break;
+		fn(g.gl_pathv[i], exp, arg);
+		dlclose(h);
+	}
+	globfree(&g);
+	return rc;
 }

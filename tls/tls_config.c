@@ -1,7 +1,9 @@
 /* tls/tls_config.c: turn the parsed TLS settings (tls_cfg) into domains
  * with every setting resolved: the domain's own value, else the global
- * one, else the guide's default. */
+ * one, else the default of the parameter's row (tls_setting_int/str in
+ * cfg/cfg_tls.c; the defaults are written only in tls_params[]). */
 #define LOG_MODULE "tls"
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -32,7 +34,7 @@ method_range(const char *m, int *min, int *max)
 	/* clang-format on */
 	size_t i, n;
 
-	if (m == NULL || strcasecmp(m, "SSLv23") == 0) {
+	if (strcasecmp(m, "SSLv23") == 0) {
 		*min = TLS1_2_VERSION;
 		*max = 0;
 		return 0;
@@ -51,23 +53,6 @@ method_range(const char *m, int *min, int *max)
 		}
 	}
 	return E_INVAL;
-}
-
-static const char *
-pick_s(const struct tls_opt_str *own, const struct tls_opt_str *glob,
-    const char *def)
-{
-	if (own != NULL && own->set)
-		return own->s;
-	if (glob->set)
-		return glob->s;
-	return def;
-}
-
-static int
-pick_i(const struct tls_opt_int *own, const struct tls_opt_int *glob)
-{
-	return own != NULL && own->set ? own->v : glob->v;
 }
 
 static int
@@ -98,53 +83,41 @@ dup_path(char **dst, const char *s, const char *dir)
 	return 0;
 }
 
+#define S(f) offsetof(struct tls_settings, f)
+
 /* Resolve every setting of d from own (NULL for a default domain). */
 static int
 resolve(struct tls_domain *d, const struct tls_settings *own, char *err,
     size_t errsize)
 {
-	const struct tls_settings *g = &tls_cfg.def;
-	char defcert[4096];
 	const char *dir = core_cfg.cfg_dir ? core_cfg.cfg_dir : DEFAULT_CFG_DIR;
-	const char *m;
+	const char *m = tls_setting_str(own, S(method));
 	int rc = 0;
 
-	snprintf(defcert, sizeof(defcert), "%s/cert.pem", dir);
-	m = pick_s(own ? &own->method : NULL, &g->method, NULL);
-	if (method_range(m, &d->method_min, &d->method_max) != 0) {
+	if (m == NULL || method_range(m, &d->method_min, &d->method_max) != 0) {
 		snprintf(err, errsize, "%s: unknown tls_method '%s'", d->desc,
-		    m);
+		    m ? m : "");
 		return E_INVAL;
 	}
-	rc |= dup_opt(&d->method_str, m ? m : "SSLv23");
-	rc |= dup_path(&d->certificate,
-	    pick_s(own ? &own->certificate : NULL, &g->certificate, defcert),
+	rc |= dup_opt(&d->method_str, m);
+	rc |= dup_path(&d->certificate, tls_setting_str(own, S(certificate)),
 	    dir);
-	rc |= dup_path(&d->private_key,
-	    pick_s(own ? &own->private_key : NULL, &g->private_key, defcert),
+	rc |= dup_path(&d->private_key, tls_setting_str(own, S(private_key)),
 	    dir);
-	rc |= dup_path(&d->ca_list,
-	    pick_s(own ? &own->ca_list : NULL, &g->ca_list, NULL), dir);
-	rc |= dup_path(&d->crl, pick_s(own ? &own->crl : NULL, &g->crl, NULL),
-	    dir);
-	rc |= dup_opt(&d->ciphers_list,
-	    pick_s(own ? &own->ciphers_list : NULL, &g->ciphers_list, NULL));
+	rc |= dup_path(&d->ca_list, tls_setting_str(own, S(ca_list)), dir);
+	rc |= dup_path(&d->crl, tls_setting_str(own, S(crl)), dir);
+	rc |= dup_opt(&d->ciphers_list, tls_setting_str(own, S(ciphers_list)));
 	rc |= dup_opt(&d->cipher_suites,
-	    pick_s(own ? &own->cipher_suites : NULL, &g->cipher_suites, NULL));
+	    tls_setting_str(own, S(cipher_suites)));
 	if (rc != 0)
 		return E_NOMEM;
-	d->verify_client = pick_i(own ? &own->verify_client : NULL,
-	    &g->verify_client);
-	d->require_client_certificate = pick_i(own ?
-	    &own->require_client_certificate : NULL,
-	    &g->require_client_certificate);
-	d->verify_server = pick_i(own ? &own->verify_server : NULL,
-	    &g->verify_server);
-	d->verify_depth = pick_i(own ? &own->verify_depth : NULL,
-	    &g->verify_depth);
-	d->check_server_identity = pick_i(own ? &own->check_server_identity
-					      : NULL,
-	    &g->check_server_identity);
+	d->verify_client = tls_setting_int(own, S(verify_client));
+	d->require_client_certificate = tls_setting_int(own,
+	    S(require_client_certificate));
+	d->verify_server = tls_setting_int(own, S(verify_server));
+	d->verify_depth = tls_setting_int(own, S(verify_depth));
+	d->check_server_identity = tls_setting_int(own,
+	    S(check_server_identity));
 	return 0;
 }
 

@@ -125,11 +125,6 @@ tls_new_domain(int type)
 	if (d == NULL)
 		return NULL;
 	d->type = type;
-	d->verify_client = 1;
-	d->require_client_certificate = 1;
-	d->verify_server = 1;
-	d->verify_depth = 9;
-	d->check_server_identity = 1;
 	return d;
 }
 

@@ -39,7 +39,8 @@ struct tls_domain {
 	int cfg_line;
 
 	/* resolved settings (the domain's own, else the global ones, else
-	 * the guide's defaults) */
+	 * the defaults of cfg/cfg_tls.c's tls_params[]), filled by
+	 * tls_domains_from_cfg() */
 	int method_min;            /* TLS1_VERSION...; 0 = library minimum */
 	int method_max;            /* 0 = highest the library has */
 	char *method_str;          /* as written, for messages */
@@ -87,9 +88,10 @@ struct tls_domain *tls_find_client_domain_name(struct str name);
 struct tls_domain *tls_select_client_domain(const struct str *name_from_avp,
     const struct ip_addr *ip, unsigned short port);
 
-/* A new, unlinked domain of the given type (TLS_DOMAIN_SRV/CLI) with the
- * guide's defaults, in pkg; NULL on no memory.  Free with
- * tls_free_domain(). */
+/* A new, unlinked domain of the given type (TLS_DOMAIN_SRV/CLI), zeroed,
+ * in pkg; NULL on no memory.  Its settings are filled by
+ * tls_domains_from_cfg() (own, else global, else the table's defaults:
+ * nothing here repeats a default).  Free with tls_free_domain(). */
 struct tls_domain *tls_new_domain(int type);
 /* Create a socket based server domain and put it at the head of
  * tls_server_domains.  0 or E_NOMEM. */

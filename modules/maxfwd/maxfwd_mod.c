@@ -10,7 +10,7 @@
 
 #include "../../api/sr_api.h"
 
-static int max_limit = 70;
+static int max_limit;        /* default: its row below */
 
 static int
 fixup_max(struct action *a, int idx, char **err)
@@ -63,8 +63,8 @@ static const struct cmd_export cmds[] = {
 };
 
 static const struct param_def params[] = {
-	{ .name = "max_limit", .kind = PK_INT, .target = &max_limit, .min = 1,
-	  .max = 255, .doc = "highest Max-Forwards value passed on" },
+	PARAM_INT("max_limit", &max_limit, 1, 255, 70, PS_MODULE,
+	    "highest Max-Forwards value passed on (a higher one is lowered to it)"),
 	PARAM_END
 };
 /* clang-format on */

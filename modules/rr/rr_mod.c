@@ -9,8 +9,9 @@
 
 #include "../../api/sr_api.h"
 
+/* defaults: their rows below */
 static int enable_full_lr;
-static int append_fromtag = 1;
+static int append_fromtag;
 
 static int
 w_record_route(struct sip_msg *msg, const struct cmd_args *a)
@@ -94,10 +95,10 @@ static const struct cmd_export cmds[] = {
 };
 
 static const struct param_def params[] = {
-	{ .name = "enable_full_lr", .kind = PK_BOOL, .target = &enable_full_lr,
-	  .doc = "write ;lr=on instead of ;lr (for old user agents)" },
-	{ .name = "append_fromtag", .kind = PK_BOOL, .target = &append_fromtag,
-	  .doc = "add the From tag to Record-Route (;ftag=)" },
+	PARAM_BOOL("enable_full_lr", &enable_full_lr, 0, PS_MODULE,
+	    "write ;lr=on instead of ;lr (for old user agents)"),
+	PARAM_BOOL("append_fromtag", &append_fromtag, 1, PS_MODULE,
+	    "add the From tag to Record-Route (;ftag=)"),
 	PARAM_END
 };
 /* clang-format on */

@@ -38,7 +38,7 @@
 #define HOPS 16            /* hosts (SRV targets) resolved */
 
 char *tm_dns_server;
-int tm_dns_timeout = 2000;
+int tm_dns_timeout;      /* default: its row in tm_mod.c */
 
 static ares_channel chan;
 static pid_t chan_pid;

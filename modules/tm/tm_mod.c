@@ -8,15 +8,7 @@
 #include "../../api/sr_api.h"
 #include "tm.h"
 
-struct tm_cfg tm_cfg = {
-	.fr_timer = 30,
-	.fr_inv_timer = 120,
-	.wt_timer = 5,
-	.retr_timer1 = 500,
-	.retr_timer2 = 4000,
-	.noisy_ctimer = 0,
-	.auto_inv_100 = 1,
-};
+struct tm_cfg tm_cfg;     /* defaults: the rows of params[] below */
 
 /* "[proto:]host[:port]" -> parts; host stays a view into s. */
 static int
@@ -233,40 +225,33 @@ static const struct cmd_export cmds[] = {
 	CMD_END
 };
 
+#define M PS_MODULE
 static const struct param_def params[] = {
-	{ .name = "fr_timer", .kind = PK_INT, .target = &tm_cfg.fr_timer,
-	  .min = 1, .max = 3600,
-	  .doc = "final response timeout of a branch, s (default 30)" },
-	{ .name = "fr_inv_timer", .kind = PK_INT, .target = &tm_cfg.fr_inv_timer,
-	  .min = 1, .max = 86400,
-	  .doc = "INVITE final response timeout after a 1xx, s (default 120)" },
-	{ .name = "wt_timer", .kind = PK_INT, .target = &tm_cfg.wt_timer,
-	  .min = 1, .max = 3600,
-	  .doc = "time a completed transaction is kept, s (default 5)" },
-	{ .name = "retr_timer1", .kind = PK_INT, .target = &tm_cfg.retr_timer1,
-	  .min = 10, .max = 60000,
-	  .doc = "T1: first UDP retransmission interval, ms (default 500)" },
-	{ .name = "retr_timer2", .kind = PK_INT, .target = &tm_cfg.retr_timer2,
-	  .min = 10, .max = 60000,
-	  .doc = "T2: longest UDP retransmission interval, ms (default 4000)" },
-	{ .name = "noisy_ctimer", .kind = PK_BOOL, .target = &tm_cfg.noisy_ctimer,
-	  .doc = "also CANCEL a timed-out INVITE branch that never sent a "
-		 "provisional reply (default no: RFC 3261 §9.1)" },
-	{ .name = "auto_inv_100", .kind = PK_BOOL, .target = &tm_cfg.auto_inv_100,
-	  .doc = "t_relay() answers an INVITE with 100 Trying (default yes)" },
-	{ .name = "dns_server", .kind = PK_SET, .set = set_dns_server,
-	  .doc = "DNS server(s) for RFC 3263 resolution, address[:port][,...] "
-		 "(default: /etc/resolv.conf)" },
-	{ .name = "dns_timeout", .kind = PK_INT, .target = &tm_dns_timeout,
-	  .min = 50, .max = 30000,
-	  .doc = "longest time one resolution (NAPTR, SRV, A/AAAA together) "
-		 "may hold the process, ms (default 2000)" },
-	{ .name = "failover_timer", .kind = PK_INT,
-	  .target = &tm_cfg.failover_timer, .min = 0, .max = 3600000,
-	  .doc = "ms a branch waits for a first reply before it moves to the "
-		 "next DNS target, while one is left (default 0: fr_timer)" },
+	PARAM_INT("fr_timer", &tm_cfg.fr_timer, 1, 3600, 30, M,
+	    "seconds a branch waits for a final reply (INVITE: for a first reply) before a local 408"),
+	PARAM_INT("fr_inv_timer", &tm_cfg.fr_inv_timer, 1, 86400, 120, M,
+	    "seconds an INVITE branch waits for the final reply after a provisional one"),
+	PARAM_INT("wt_timer", &tm_cfg.wt_timer, 1, 3600, 5, M,
+	    "seconds a completed transaction is kept (to absorb retransmissions and ACKs)"),
+	PARAM_INT("retr_timer1", &tm_cfg.retr_timer1, 10, 60000, 500, M,
+	    "T1: first UDP retransmission interval, ms"),
+	PARAM_INT("retr_timer2", &tm_cfg.retr_timer2, 10, 60000, 4000, M,
+	    "T2: longest UDP retransmission interval, ms"),
+	PARAM_BOOL("noisy_ctimer", &tm_cfg.noisy_ctimer, 0, M,
+	    "also CANCEL a timed-out INVITE branch that never sent a provisional reply (RFC 3261 9.1 says not to)"),
+	PARAM_BOOL("auto_inv_100", &tm_cfg.auto_inv_100, 1, M,
+	    "t_relay() answers an INVITE with 100 Trying"),
+	PARAM_SET("dns_server", set_dns_server, "address[:port][,...]", M,
+	    "DNS server(s) for RFC 3263 resolution, e.g. \"127.0.0.1:5353\" or \"[::1]:53,10.0.0.53\"; checked at config time",
+	    .def_note = "the system's (/etc/resolv.conf)"),
+	PARAM_INT("dns_timeout", &tm_dns_timeout, 50, 30000, 2000, M,
+	    "ms one resolution (NAPTR, SRV and A/AAAA together) may hold the process; what has not answered by then counts as not found"),
+	PARAM_INT("failover_timer", &tm_cfg.failover_timer, 0, 3600000, 0, M,
+	    "ms a branch waits for a first reply before it moves to the next DNS target, while one is left; 0: fr_timer",
+	    .def_note = "fr_timer"),
 	PARAM_END
 };
+#undef M
 /* clang-format on */
 
 const struct module_exports exports = {

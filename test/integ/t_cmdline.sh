@@ -30,6 +30,11 @@ for f in "$TOP"/test/cfg/bad/*.cfg; do
 	rc=$?
 	[ $rc -eq 1 ] || fail "kamailio -c $f exited $rc"
 done
+# -u/-g win over user=/group= (and the config's values are freed
+# safely: this used to free the command line's string)
+printf 'user="root"\ngroup="root"\nroute { exit; }\n' > "$TMPD/user.cfg"
+"$KAMAILIO" -c -u nobody -g nogroup -f "$TMPD/user.cfg" > "$TMPD/user.out" 2>&1 ||
+	{ cat "$TMPD/user.out"; fail "-c -u with user= in the config failed"; }
 for f in "$TOP"/test/cfg/good/*.cfg; do
 	"$KAMAILIO" -c -f "$f" > "$TMPD/good.out" 2>&1
 	rc=$?

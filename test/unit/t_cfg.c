@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "../../cfg/cfg.h"
 #include "../../cfg/cfg_tls.h"
@@ -265,7 +266,7 @@ static const struct {
 	{ "debug=yes", "t.cfg:1:7: debug: expected a number, got 'yes'\n" },
 	{ "fork=maybe", "t.cfg:1:6: fork: expected a boolean (yes/no, on/off, true/false, 1/0), got 'maybe'\n" },
 	{ "port=\"x\"", "t.cfg:1:6: port: expected a number, got 'x'\n" },
-	{ "log_facility=LOG_KERN", "t.cfg:1:14: log_facility: unknown facility 'LOG_KERN' (expected LOG_DAEMON or LOG_LOCAL0..LOG_LOCAL7)\n" },
+	{ "log_facility=LOG_KERN", "t.cfg:1:14: log_facility: unknown facility 'LOG_KERN' (expected LOG_DAEMON, LOG_USER, LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6 or LOG_LOCAL7)\n" },
 	{ "listen=IP_1:port1", "t.cfg:1:8: listen: 'IP_1:port1': port 'port1' is not a number in 1..65535\n" },
 	{ "listen=sctp:1.2.3.4", "t.cfg:1:8: listen: 'sctp:1.2.3.4': protocol not supported (udp, tcp or tls)\n" },
 	{ "route[1]{}\n route[1]{}", "t.cfg:2:2: route[1] is already defined at t.cfg:1\n" },
@@ -641,6 +642,202 @@ t_parse_file(void)
 	return 0;
 }
 
+/* Drift fix: log_facility=LOG_USER was documented but refused.  One
+ * table (base/log.c) now serves the parser, main.c and the reference. */
+static int
+t_log_facility(void)
+{
+	static const struct {
+		const char *w;
+		int fac;
+	} f[] = {
+		{ "LOG_DAEMON", LOG_DAEMON }, { "LOG_USER", LOG_USER },
+		{ "log_user", LOG_USER }, { "\"Log_User\"", LOG_USER },
+		{ "LOG_LOCAL0", LOG_LOCAL0 }, { "LOG_LOCAL1", LOG_LOCAL1 },
+		{ "LOG_LOCAL2", LOG_LOCAL2 }, { "LOG_LOCAL3", LOG_LOCAL3 },
+		{ "LOG_LOCAL4", LOG_LOCAL4 }, { "LOG_LOCAL5", LOG_LOCAL5 },
+		{ "LOG_LOCAL6", LOG_LOCAL6 }, { "log_local7", LOG_LOCAL7 },
+	};
+	struct route_block *r;
+	char src[64];
+	size_t i;
+	int fac;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		snprintf(src, sizeof(src), "log_facility=%s\n", f[i].w);
+		log_facility = -1;
+		CHECK_INT(0, parse(src, &r));
+		CHECK_INT(f[i].fac, log_facility);
+		CHECK(log_facility_parse(core_cfg.log_facility, &fac));
+		CHECK_INT(f[i].fac, fac);
+		cleanup(r);
+		CHECK_INT(LOG_DAEMON, log_facility);
+		CHECK(core_cfg.log_facility == NULL);
+	}
+	CHECK(!log_facility_parse("LOG_KERN", &fac));
+	CHECK(!log_facility_parse(NULL, &fac));
+	return 0;
+}
+
+/* Drift fix: debug accepts -3..9 (Kamailio 1.x took any number; levels
+ * above 4 log as much as 4, and 1.x configs often say debug=9); the
+ * reference prints the row's range, so docs and parser agree. */
+static int
+t_debug_range(void)
+{
+	static const int ok[] = { -3, -1, 0, 1, 4, 5, 9 };
+	const struct param_def *p = param_find_def(core_params, "debug");
+	struct route_block *r;
+	char src[32];
+	size_t i;
+
+	CHECK(p != NULL && p->min == -3 && p->max == 9);
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		snprintf(src, sizeof(src), "debug=%d", ok[i]);
+		CHECK_INT(0, parse(src, &r));
+		CHECK_INT(ok[i], core_cfg.debug);
+		CHECK_INT(ok[i], log_level);
+		cleanup(r);
+	}
+	CHECK_INT(1, parse("debug=-4", &r));
+	CHECK(strcmp(errs, "t.cfg:1:7: debug: -4 is out of range -3..9\n") == 0);
+	cleanup(r);
+	CHECK_INT(1, parse("debug=10", &r));
+	CHECK(strcmp(errs, "t.cfg:1:7: debug: 10 is out of range -3..9\n") == 0);
+	cleanup(r);
+	return 0;
+}
+
+/* Every row: a name used once (core and TLS share the global namespace),
+ * a doc line, a default inside its range (or explained), an enum default
+ * among its words. */
+static int
+check_rows(const struct param_def *t)
+{
+	const struct param_def *p, *q;
+	size_t i;
+	bool found;
+
+	for (p = t; p->name != NULL; p++) {
+		if (p->doc == NULL || p->doc[0] == '\0') {
+			printf("%s: no doc line\n", p->name);
+			return 1;
+		}
+		for (q = p + 1; q->name != NULL; q++)
+			CHECK(strcmp(p->name, q->name) != 0);
+		if (p->kind == PK_SET) {
+			CHECK(p->set != NULL && p->syntax != NULL);
+			CHECK(!(p->flags & P_DEF));
+			continue;
+		}
+		CHECK(p->flags & P_DEF);
+		CHECK((p->target != NULL) != ((p->flags & P_OFF) != 0));
+		if (p->kind == PK_INT && (p->def_i < p->min ||
+		    p->def_i > p->max) && p->def_note == NULL) {
+			printf("%s: default %ld outside %ld..%ld\n", p->name,
+			    p->def_i, p->min, p->max);
+			return 1;
+		}
+		if (p->kind == PK_ENUM) {
+			for (i = 0, found = false; p->words[i] != NULL; i++)
+				found |= strcmp(p->words[i], p->def_s) == 0;
+			CHECK(found);
+		}
+	}
+	return 0;
+}
+
+static int
+t_param_tables(void)
+{
+	const struct param_def *p;
+
+	if (check_rows(core_params) != 0 || check_rows(tls_params) != 0)
+		return 1;
+	for (p = core_params; p->name != NULL; p++)
+		CHECK(param_find_def(tls_params, p->name) == NULL);
+	for (p = tls_params; p->name != NULL; p++)
+		CHECK((p->flags & P_TLS) && (p->scope & ~(PS_GLOBAL | PS_SRV |
+		    PS_CLI)) == 0);
+	return 0;
+}
+
+/* The defaults come from the rows alone: after a config set everything
+ * and a reset, each int/bool holds its row's default and each string is
+ * unset (NULL means the row's default). */
+static int
+t_defaults_from_rows(void)
+{
+	static const char src[] = "debug=4 fork=no log_stderror=yes "
+	    "log_facility=LOG_LOCAL1 check_via=1 dns=1 rev_dns=1 port=5070 "
+	    "children=3 tcp_children=2 disable_tcp=1 open_files_limit=99 "
+	    "fifo=\"/f\" user=u group=g mpath=\"/m\" tcp_max_connections=5 "
+	    "tcp_connection_lifetime=5 tcp_connect_timeout=5 "
+	    "tcp_send_timeout=5 tcp_accept_aliases=1 tcp_max_msg_size=2000\n";
+	const struct param_def *p;
+	struct route_block *r;
+
+	CHECK_INT(0, parse(src, &r));
+	for (p = core_params; p->name != NULL; p++)
+		if (p->kind == PK_INT || p->kind == PK_BOOL)
+			CHECK(*(int *)p->target != p->def_i);
+		else if (p->kind == PK_STR || p->kind == PK_ENUM)
+			CHECK(*(char **)p->target != NULL);
+	cleanup(r);
+	for (p = core_params; p->name != NULL; p++)
+		if (p->kind == PK_INT || p->kind == PK_BOOL)
+			CHECK_INT(p->def_i, *(int *)p->target);
+		else if (p->kind == PK_STR || p->kind == PK_ENUM)
+			CHECK(*(char **)p->target == NULL);
+	CHECK_INT(L_WARN, log_level);
+	CHECK(!log_stderr);
+	for (p = tls_params; p->name != NULL; p++) {
+		const void *t = param_target(p, &tls_cfg.def);
+
+		if (p->kind == PK_INT || p->kind == PK_BOOL)
+			CHECK(((const struct opt_int *)t)->v == p->def_i &&
+			    !((const struct opt_int *)t)->set);
+		else if (p->kind == PK_STR || p->kind == PK_ENUM)
+			CHECK(((const struct opt_str *)t)->s == NULL);
+	}
+	return 0;
+}
+
+#ifdef USE_TLS
+/* The guide (1.6.14): a domain's unset value is the global one, and an
+ * unset global value is the table's default. */
+static int
+t_tls_inherit(void)
+{
+	struct route_block *r;
+	const struct tls_settings *s, *c;
+	const size_t cert = offsetof(struct tls_settings, certificate);
+	const size_t depth = offsetof(struct tls_settings, verify_depth);
+	const size_t vc = offsetof(struct tls_settings, verify_client);
+
+	CHECK_INT(0, parse("tls_verify_depth=4\n"
+	    "tls_server_domain[1.2.3.4:5061] { tls_certificate=\"/s.pem\" "
+	    "tls_verify_depth=2 }\n"
+	    "tls_client_domain[\"c\"] { tls_verify_server=0 }\n", &r));
+	s = &tls_cfg.domains->s;
+	c = &tls_cfg.domains->next->s;
+	CHECK(strcmp(tls_setting_str(s, cert), "/s.pem") == 0);
+	CHECK(strcmp(tls_setting_str(c, cert), "cert.pem") == 0);
+	CHECK(strcmp(tls_setting_str(NULL, cert), "cert.pem") == 0);
+	CHECK_INT(2, tls_setting_int(s, depth));
+	CHECK_INT(4, tls_setting_int(c, depth));
+	CHECK_INT(4, tls_setting_int(NULL, depth));
+	CHECK_INT(1, tls_setting_int(s, vc));
+	CHECK(strcmp(tls_setting_str(NULL, offsetof(struct tls_settings,
+	    method)), "SSLv23") == 0);
+	CHECK(tls_setting_str(NULL, offsetof(struct tls_settings, ca_list)) ==
+	    NULL);
+	cleanup(r);
+	CHECK_INT(9, tls_setting_int(NULL, depth));
+	return 0;
+}
+#endif
+
 static const struct unit_test tests[] = {
 	{ "statements", t_statements },
 	{ "route_kinds", t_route_kinds },
@@ -657,6 +854,13 @@ static const struct unit_test tests[] = {
 	{ "guide_1_14_verbatim", t_guide_1_14_verbatim },
 	{ "roundtrip", t_roundtrip },
 	{ "parse_file", t_parse_file },
+	{ "log_facility", t_log_facility },
+	{ "debug_range", t_debug_range },
+	{ "param_tables", t_param_tables },
+	{ "defaults_from_rows", t_defaults_from_rows },
+#ifdef USE_TLS
+	{ "tls_inherit", t_tls_inherit },
+#endif
 	{ NULL, NULL },
 };
 
