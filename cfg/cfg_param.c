@@ -395,6 +395,29 @@ set_log_facility(const struct param_def *p, const struct cfg_val *v,
 	return rc;
 }
 
+/* A header line: "Name: value", a token name, no CR or LF. */
+static int
+set_server_header(const struct param_def *p, const struct cfg_val *v,
+    char **err)
+{
+	const char *s = v->s, *c = s != NULL ? strchr(s, ':') : NULL;
+	size_t i;
+
+	if (c == NULL || c == s || strpbrk(s, "\r\n") != NULL) {
+		*err = err_fmt("%s: expected a header line \"Name: value\", "
+		    "got '%s'", p->name, s != NULL ? s : "");
+		return E_INVAL;
+	}
+	for (i = 0; s + i < c; i++)
+		if (!isalnum((unsigned char)s[i]) && strchr("-.!%*_+`'~",
+		    s[i]) == NULL) {
+			*err = err_fmt("%s: '%.*s' is not a header name",
+			    p->name, (int)(c - s), s);
+			return E_INVAL;
+		}
+	return param_store_to(p, p->target, v, err);
+}
+
 static int
 set_listen(const struct param_def *p, const struct cfg_val *v, char **err)
 {
@@ -519,6 +542,10 @@ const struct param_def core_params[] = {
 	    "group (name or gid) to run as after binding the sockets; -g wins"),
 	PARAM_STR("mpath", &core_cfg.mpath, NULL, G,
 	    "directory loadmodule searches first"),
+	PARAM_BOOL("server_signature", &core_cfg.server_signature, 1, G,
+	    "yes: local replies carry the server_header line; no: they name no software"),
+	PARAM_STR("server_header", &core_cfg.server_header, "Server: " NAME " (" VERSION ")", G,
+	    "the header line local replies carry (no CR or LF)", .set = set_server_header),
 	PARAM_INT("tcp_max_connections", &core_cfg.tcp_max_connections, 1, 1048576, 2048, G,
 	    "most TCP and TLS connections open at once, accepted and outgoing together"),
 	PARAM_INT("tcp_connection_lifetime", &core_cfg.tcp_connection_lifetime, 1, 2592000, 120, G,
@@ -535,6 +562,18 @@ const struct param_def core_params[] = {
 };
 /* clang-format on */
 #undef G
+
+const char *
+core_server_header(void)
+{
+	static const struct param_def *row;
+
+	if (!core_cfg.server_signature)
+		return NULL;
+	if (row == NULL)
+		row = param_find_def(core_params, "server_header");
+	return param_str(row, core_cfg.server_header);
+}
 
 int
 core_param_set(const char *name, const struct cfg_val *v, char **err)

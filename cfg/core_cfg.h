@@ -44,6 +44,9 @@ struct core_cfg {
 	char *fifo;            /* FIFO path, NULL = no FIFO */
 	char *user, *group;
 	char *mpath;           /* module search path, NULL = default */
+	int server_signature;  /* Server header in local replies */
+	char *server_header;   /* its text, NULL = the row's default
+				* (core_server_header()) */
 	struct listen_cfg *listen;
 	struct alias_cfg *alias;
 	char *cfg_file;        /* as given on the command line */
@@ -64,5 +67,9 @@ struct core_cfg {
 };
 
 extern struct core_cfg core_cfg;
+
+/* The Server header line of local replies (no CRLF), or NULL when
+ * server_signature=no. */
+const char *core_server_header(void);
 
 #endif

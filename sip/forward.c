@@ -744,6 +744,7 @@ reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
 	struct hdr_field *h;
 	struct lump *l;
 	char tag[40];
+	const char *hdr;
 	int n, rc;
 
 	if (msg->first.type != SIP_REQUEST)
@@ -793,8 +794,9 @@ reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
 	for (l = msg->reply_lump; l != NULL; l = l->next)
 		if ((rc = out_add(&p, end, l->text, l->text_len)) != 0)
 			return rc;
-	n = snprintf(p, (size_t)(end - p),
-	    "Server: " NAME " (" VERSION ")\r\nContent-Length: 0\r\n\r\n");
+	hdr = core_server_header();
+	n = snprintf(p, (size_t)(end - p), "%s%sContent-Length: 0\r\n\r\n",
+	    hdr != NULL ? hdr : "", hdr != NULL ? "\r\n" : "");
 	if (n < 0 || n >= end - p)
 		return E_TOOBIG;
 	p += n;
