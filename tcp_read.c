@@ -62,6 +62,7 @@ struct tcp_rconn {
 	bool connecting, busy, dead, closed;
 	bool read_wants_out;               /* read said WANT_WRITE */
 	bool write_wants_in;               /* write said WANT_READ */
+	bool no_length;                    /* framing found no Content-Length */
 	struct tcp_rconn *next_dead;       /* graveyard list */
 };
 
@@ -272,10 +273,25 @@ rconn_dispatch(struct tcp_rconn *r, char *msg, size_t len)
 	ip_addr_from_su(&rcv.dst_ip, &c->local);
 	rcv.dst_port = su_port(&c->local);
 	rcv.bind = c->bind;
+	rcv.flags = r->no_length ? RCV_NO_CONTENT_LENGTH : 0;
 	r->busy = true;
 	rcv_fn(msg, len, &rcv);   /* sets msg[len] = '\0' */
 	r->busy = false;
 	msg[len] = saved;
+}
+
+/* The headers at r->buf + skip ended without Content-Length: hand them
+ * up marked as such (the SIP layer answers 400); the caller closes. */
+static void
+rconn_no_length(struct tcp_rconn *r, size_t skip)
+{
+	char *h = r->buf + skip, *e;
+	size_t n = r->len - skip;
+
+	if ((e = memmem(h, n, "\r\n\r\n", 4)) == NULL)
+		return;
+	r->no_length = true;
+	rconn_dispatch(r, h, (size_t)(e - h) + 4);
 }
 
 static void
@@ -296,6 +312,8 @@ rconn_frames(struct tcp_rconn *r)
 
 	while (r->len > 0 && !r->dead) {
 		rc = tcp_frame_next(r->buf, r->len, max, &skip, &mlen, &pong);
+		if (rc == E_PARSE)
+			rconn_no_length(r, skip);
 		if (rc != 0)
 			return rc;
 		if (pong) {

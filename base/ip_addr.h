@@ -48,7 +48,14 @@ struct receive_info {
 	int conn_id;                    /* TCP/TLS connection id, 0 for UDP */
 	union sockaddr_union src_su;    /* for replies over UDP */
 	struct socket_info *bind;       /* socket it arrived on */
+	unsigned flags;                 /* RCV_* */
 };
+
+/* The stream framing failed: buf is only the header block of a message
+ * that had no Content-Length (mandatory on streams, RFC 3261 §18.3).
+ * The SIP layer answers a request 400 and routes nothing; the transport
+ * closes the connection after the call. */
+#define RCV_NO_CONTENT_LENGTH 0x1
 
 /* What a transport calls for every message it read: buf[0..len) is one
  * whole message, buf[len] is writable (set to NUL by the callee) and buf

@@ -139,6 +139,20 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 	}
 	msg.id = ++msg_no;
 	msg.rcv = *rcv;
+	if (rcv->flags & RCV_NO_CONTENT_LENGTH) {
+		/* RFC 3261 §18.3: mandatory on streams; the connection
+		 * closes after this answer */
+		log_bad(&msg, rcv, "no Content-Length on a stream");
+		fwd_stats.bad_msgs++;
+		if (msg.first.type == SIP_REQUEST && msg.h[HDR_VIA] != NULL &&
+		    msg.first.method_id != METHOD_ACK)
+			reply_local(&msg, 400,
+			    msg.h[HDR_CONTENTLENGTH] == NULL
+			    ? "Missing Content-Length" : "Bad Content-Length");
+		msg_done(&msg);
+		stats_publish(rcv->proto);
+		return E_PARSE;
+	}
 	if (parse_msg_check(&msg, &why) != 0) {
 		log_bad(&msg, rcv, why ? why : "bad headers");
 		fwd_stats.bad_msgs++;

@@ -1,8 +1,8 @@
 # Misbehaving TCP peers: garbage, a header block that never ends, a
 # Content-Length larger than the body then a close, a reset mid-message,
 # 10 MB without a CRLF (cut at tcp_max_msg_size), a request without
-# Content-Length, a client sending a byte a second while others are
-# served, and more connections than open_files_limit allows.  One reader
+# Content-Length (answered 400, then closed), a client sending a byte a
+# second while others are served, and more connections than open_files_limit allows.  One reader
 # only (tcp_children=1), so a peer that could hold a reader would stop
 # everything.  After each case the proxy must still answer OPTIONS over
 # UDP and TCP.
@@ -57,8 +57,22 @@ if case == "garbage":
     s.sendall(b"\x00\xff\x16\x03\x01 this is no SIP at all\r\n\r\n")
     sys.exit(0 if expect_eof(5) else 1)
 if case == "nocl":
-    s.sendall(HDR + b"\r\n")   # complete headers, no Content-Length
-    sys.exit(0 if expect_eof(5) else 1)
+    # complete headers, no Content-Length (mandatory on streams, RFC 3261
+    # 18.3): a 400 that says so, then the close
+    s.sendall(HDR + b"\r\n")
+    s.settimeout(5)
+    got = b""
+    try:
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            got += d
+    except (ConnectionResetError, socket.timeout):
+        pass
+    print(got.split(b"\r\n", 1)[0])
+    sys.exit(0 if got.startswith(b"SIP/2.0 400 Missing Content-Length")
+             else 1)
 if case == "noend":
     s.sendall(HDR + b"X-Filler: " + b"a" * 1000 + b"\r\n")
     time.sleep(0.3); s.close(); sys.exit(0)
