@@ -17,6 +17,7 @@
  *   pseudo-variables, AVPs   script/pv.h, base/usr_avp.h
  *   running route blocks     script/route.h      route_get, run_actions
  *   the message              parser/ headers     lazy header parsers
+ *   credentials              parser/parse_auth.h Authorization headers
  *   editing it               sip/data_lump.h     lumps
  *   replies, relaying        sip/forward.h, sip/route_set.h, sip/ruri.h,
  *                            sip/target.h ($du, Path, connection, branches)
@@ -56,6 +57,7 @@
 #include "../net/tcp_send.h"
 #include "../parser/msg_parser.h"
 #include "../parser/parse_addr.h"
+#include "../parser/parse_auth.h"
 #include "../parser/parse_param.h"
 #include "../parser/parse_uri.h"
 #include "../parser/parse_via.h"
