@@ -74,6 +74,10 @@ CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
 PARSE_OBJ = $(PARSE_SRC:%.c=$(B)/%.o)
 
 MODULES ?= $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/*.c))))
+# auth_db and uri_db stand on the DB API (db/): built once it is in the tree
+ifeq ($(wildcard db/db.h),)
+MODULES := $(filter-out auth_db uri_db,$(MODULES))
+endif
 MOD_SO = $(foreach m,$(sort $(MODULES)),modules/$(m)/$(m).so)
 
 UNIT_SRC = $(wildcard test/unit/t_*.c)
@@ -204,6 +208,8 @@ install: all
 		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(NAME) $(DESTDIR)$(BINDIR)/$(NAME)
 	install -m 755 scripts/kamctl $(DESTDIR)$(BINDIR)/kamctl
+	install -d $(DESTDIR)$(PREFIX)/lib/$(NAME)/kamctl
+	install -m 644 scripts/kamctl.db $(DESTDIR)$(PREFIX)/lib/$(NAME)/kamctl/kamctl.db
 	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/; done
 	[ -f $(DESTDIR)$(CFGDIR)/kamailio.cfg ] || \
 		install -m 644 $(DEFAULT_CFG) $(DESTDIR)$(CFGDIR)/kamailio.cfg

@@ -80,6 +80,7 @@ struct auth_api {
 	    char out[DIGEST_HEX_SIZE]);
 	int (*ha1_stored)(enum digest_alg alg, const struct str *stored,
 	    char out[DIGEST_HEX_SIZE]);
+	const char *(*alg_name)(enum digest_alg alg);
 };
 
 #endif

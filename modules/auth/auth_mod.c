@@ -181,6 +181,7 @@ static const struct auth_api api = {
 	.identity = api_identity,
 	.calc_ha1 = digest_calc_ha1,
 	.ha1_stored = digest_ha1_stored,
+	.alg_name = digest_alg_name,
 };
 
 /* ---- script functions */
