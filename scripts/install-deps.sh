@@ -5,7 +5,8 @@
 set -e
 BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev"
 TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
-	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base"
+	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base
+	sqlite3 baresip-core fail2ban kamailio-sqlite-modules"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
 test) pkgs=$TEST_PKGS ;;
@@ -28,7 +29,8 @@ $SUDO apt-get update -qq
 # kamailio's package starts a service on install; keep it from doing so.
 # (dnsmasq-base is the dnsmasq binary without the system service: the
 # tests run their own instance on loopback.)
-if echo "$missing" | grep -q -e kamailio -e dnsmasq &&
+# fail2ban's package starts its service too.
+if echo "$missing" | grep -q -e kamailio -e dnsmasq -e fail2ban &&
     [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
 	$SUDO chmod 755 /usr/sbin/policy-rc.d
