@@ -178,7 +178,13 @@ check_count(const struct auth_check_cfg *cfg, const struct auth_cred *c,
 	else
 		return 0;
 	if (r == NC_REPLAY) {
+		/* a capture replayed, or a UDP retransmission of a request we
+		 * answered (its reply lost): both get a fresh nonce with
+		 * stale=true, on which a real client retries without asking
+		 * its user (baresip takes a 401 without it for a wrong
+		 * password); the replay gains nothing */
 		o->log_failure = true;
+		o->stale = true;
 		return done(o, AUTH_RC_NONCE_REUSED, "replay");
 	}
 	if (r == NC_UNKNOWN) {
