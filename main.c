@@ -316,8 +316,13 @@ start(void)
 		fprintf(stderr, "listen: %s\n", err ? err : err_str(rc));
 		return rc;
 	}
-	if (udp_listen == NULL) {
-		fprintf(stderr, "no UDP socket to listen on (check listen=)\n");
+	/* TLS-only and TCP-only edges are fine; fork=no serves one UDP
+	 * socket and nothing else (the guide) */
+	if (udp_listen == NULL && (!core_cfg.fork || core_cfg.disable_tcp ||
+	    (tcp_listen == NULL && tls_listen == NULL))) {
+		fprintf(stderr, "no %ssocket to listen on (check listen=%s)\n",
+		    core_cfg.fork ? "" : "UDP ",
+		    core_cfg.fork ? "" : "; fork=no serves one UDP socket");
 		return E_INVAL;
 	}
 	if ((rc = udp_bind_all(&err)) != 0) {

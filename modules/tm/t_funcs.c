@@ -1107,9 +1107,10 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		lock_release(&c->lock);
 		return 0;
 	}
-	if (rc == E_NOTFOUND && i == tl->n)
-		LM_ERR_RL("no socket to forward from for any target of %.*s",
-		    STR_FMT(dhost));
+	if (rc == E_NOTFOUND && i == tl->n && tl->n > 0)
+		LM_ERR_RL("no %s socket to forward from for any target of %.*s "
+		    "(listen=%s:...)", proto_name(tl->t[tl->n - 1].proto),
+		    STR_FMT(dhost), proto_name(tl->t[tl->n - 1].proto));
 	lock_get(&c->lock);
 	br->state = BR_FINAL;
 	/* E_CLOSED: the connection the UA registered on is gone */
