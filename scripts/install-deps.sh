@@ -5,7 +5,8 @@
 set -e
 BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev"
 TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
-	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base"
+	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base
+	testssl.sh"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
 test) pkgs=$TEST_PKGS ;;
