@@ -881,6 +881,11 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 			LM_INFO("TLS connection from %s:%u refused: %s", a,
 			    su_port(&peer), why);
 			tls_stats_inc(TLS_STAT_HS_REFUSED);
+		} else if (rc == E_NOMEM) {
+			LM_LOG_RL(L_WARN, "connection from %s:%u refused: out "
+			    "of shared memory (%zu bytes free; raise -m, now "
+			    "%ld MB)", a, su_port(&peer), shm_free_bytes(),
+			    core_cfg.shm_mb);
 		} else {
 			LM_LOG_RL(L_WARN, "connection from %s:%u refused: %s "
 			    "(tcp_max_connections=%d)", a, su_port(&peer),

@@ -485,3 +485,12 @@ tcp_conn_expired(const struct tcp_conn *c, uint64_t now,
 		return TCP_EXP_CLOSE;
 	return TCP_EXP_KEEP;
 }
+
+size_t
+tcp_conn_shm_size(bool tls)
+{
+	/* 16: the heap's header of each block; a TLS summary is sized to
+	 * its strings, typically under 200 bytes */
+	return sizeof(struct tcp_conn) + 16 + (tls ? sizeof(struct
+	    tcp_tls_target) + 16 + sizeof(struct tcp_tls_info) + 200 : 0);
+}

@@ -225,6 +225,10 @@ void tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info);
  * connection moves to c (the newer connection wins). */
 int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
     unsigned short port);
+/* Shared memory one connection takes at most (its entry, and for TLS
+ * its target or summary), for start-up budget checks and the docs. */
+size_t tcp_conn_shm_size(bool tls);
+
 /* The limits the supervisor's scan applies, in ms. */
 struct tcp_limits {
 	uint64_t life_ms;           /* tcp_connection_lifetime: idle */
