@@ -87,6 +87,8 @@ struct tls_cfg {
 	struct opt_int server_name_avp;      /* 0: off */
 	struct opt_int max_handshakes;       /* 0: no limit */
 	struct opt_int handshake_rate_per_ip; /* per s, 0: no limit */
+	struct opt_int max_handshakes_per_ip; /* in progress, 0: no limit */
+	struct opt_int hello_timeout;        /* s to the first byte, 0: none */
 	struct opt_str keylog_file;
 	struct tls_settings def;  /* the global (default domain) settings:
 				   * ints hold the table's default until set,
