@@ -1,0 +1,103 @@
+/* db/db_int.h: what the files of the DB core share; not for modules. */
+#ifndef DB_DB_INT_H
+#define DB_DB_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* ---- results (db_val.c) ---- */
+/* An empty result (pkg); NULL when out of memory. */
+struct db_res *db_res_new(void);
+void db_res_free(struct db_res *r);
+
+/* ---- SQL text (db_sql.c) ---- */
+
+/* A growing SQL buffer plus the parameters in placeholder order; one per
+ * handle, reused by every call (pkg). */
+struct db_sql {
+	char *buf;
+	size_t len, cap;
+	int rc;                 /* first error while building, or 0 */
+	const struct db_driver *drv;
+	int np;
+	const struct db_val *params[2 * DB_MAX_COLS];
+};
+
+void db_sql_reset(struct db_sql *q, const struct db_driver *drv);
+void db_sql_free(struct db_sql *q);
+/* Each returns 0 or E_INVAL / E_NOMEM / E_TOOBIG (err says why, for
+ * E_INVAL). */
+int db_sql_select(struct db_sql *q, const char *table,
+    const char *const *keys, const char *const *ops,
+    const struct db_val *vals, const char *const *cols, int n, int nc,
+    const char *order, char *err);
+int db_sql_insert(struct db_sql *q, const char *table,
+    const char *const *keys, const struct db_val *vals, int n, char *err);
+int db_sql_update(struct db_sql *q, const char *table,
+    const char *const *keys, const char *const *ops,
+    const struct db_val *vals, const char *const *ukeys,
+    const struct db_val *uvals, int n, int un, char *err);
+int db_sql_delete(struct db_sql *q, const char *table,
+    const char *const *keys, const char *const *ops,
+    const struct db_val *vals, int n, char *err);
+int db_sql_replace(struct db_sql *q, const char *table,
+    const char *const *keys, const struct db_val *vals, int n, int nkeys,
+    char *err);
+/* sql as given, with n parameters. */
+int db_sql_raw(struct db_sql *q, const char *sql, const struct db_val *vals,
+    int n, char *err);
+
+/* ---- prepared statements (db_stmt.c) ---- */
+
+#define DB_STMT_BUCKETS 64
+#define DB_STMT_MAX 128   /* per connection; the oldest goes first */
+
+struct db_stmt_ent;
+
+/* The statements prepared on one connection, by SQL text (pkg). */
+struct db_stmt_cache {
+	struct db_stmt_ent *bucket[DB_STMT_BUCKETS];
+	struct db_stmt_ent *slot[DB_STMT_MAX];
+	int n, victim;
+};
+
+/* The driver statement for sql, or NULL. */
+void *db_stmt_get(struct db_stmt_cache *c, const char *sql, size_t len);
+/* Remember stmt for sql.  When the cache is full the oldest entry goes:
+ * its statement is returned in *evicted for the caller to free (else
+ * NULL).  0 or E_NOMEM (stmt is then not kept: the caller frees it). */
+int db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len,
+    void *stmt, void **evicted);
+/* Forget every entry, calling fn(ctx, stmt) for each (fn may be NULL:
+ * the statements are abandoned, e.g. inherited across fork). */
+void db_stmt_clear(struct db_stmt_cache *c, void (*fn)(void *, void *),
+    void *ctx);
+
+/* ---- the handle (db.c) ---- */
+
+/* One per process and URL (pkg).  conn is the driver's connection, NULL
+ * when not connected. */
+struct db_handle {
+	const struct db_driver *drv;
+	struct db_url url;
+	char table[DB_IDENT_MAX + 1];
+	void *conn;
+	unsigned conn_gen;        /* fork generation the conn was opened in */
+	bool was_down;            /* a connect failed since the last success */
+	int64_t next_try_ms;      /* no connect attempt before (monotonic) */
+	unsigned backoff_ms;
+	int64_t last_log_ms;      /* last "unavailable" line (rate limit) */
+	char down_err[DB_ERR_LEN]; /* why the last connect failed */
+	long affected;
+	struct db_stmt_cache cache;
+	struct db_sql sql;
+	char err[DB_ERR_LEN];
+};
+
+#define DB_BACKOFF_MIN_MS 250
+#define DB_BACKOFF_MAX_MS 4000
+
+#endif

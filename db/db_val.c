@@ -1,0 +1,276 @@
+/* db/db_val.c: value accessors, DATETIME text, and the memory of results
+ * (a list of pkg chunks handed out by a bump pointer, so that a result is
+ * one or two allocations however many values it holds). */
+#define LOG_MODULE "db"
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../err.h"
+#include "../log.h"
+#include "../mem/pkg.h"
+#include "db_driver.h"
+#include "db_int.h"
+#include "db_val.h"
+
+/* in pkg; owned by its result */
+struct db_chunk {
+	struct db_chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+#define CHUNK_MIN 2048
+
+struct str
+db_val_get_str(const struct db_val *v)
+{
+	if (v->nul)
+		return STR_NULL;
+	switch (v->type) {
+	case DB_STRING:
+		return str_from(v->v.string);
+	case DB_STR:
+	case DB_BLOB:
+		return v->v.str;
+	default:
+		return STR_NULL;
+	}
+}
+
+int64_t
+db_val_get_int(const struct db_val *v)
+{
+	if (v->nul)
+		return 0;
+	switch (v->type) {
+	case DB_INT:
+		return v->v.i;
+	case DB_BIGINT:
+		return v->v.i64;
+	case DB_DATETIME:
+		return (int64_t)v->v.time;
+	case DB_DOUBLE:
+		return (int64_t)v->v.d;
+	default:
+		return 0;
+	}
+}
+
+const char *
+db_type_name(enum db_type t)
+{
+	/* clang-format off */
+	static const char *const names[] = {
+		[DB_INT] = "int",         [DB_BIGINT] = "bigint",
+		[DB_DOUBLE] = "double",   [DB_STRING] = "string",
+		[DB_STR] = "str",         [DB_DATETIME] = "datetime",
+		[DB_BLOB] = "blob",
+	};
+	/* clang-format on */
+
+	if ((unsigned)t < sizeof(names) / sizeof(names[0]))
+		return names[t];
+	return "?";
+}
+
+int
+db_time_format(time_t t, char *buf)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, DB_TIME_LEN, "%Y-%m-%d %H:%M:%S", &tm) == 0) {
+		buf[0] = '\0';
+		return E_INVAL;
+	}
+	return 0;
+}
+
+int
+db_time_parse(const char *s, size_t len, time_t *out)
+{
+	char tmp[64];
+	struct tm tm;
+	const char *end;
+	time_t t;
+
+	if (len == 0 || len >= sizeof(tmp))
+		return E_PARSE;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	memset(&tm, 0, sizeof(tm));
+	if ((end = strptime(tmp, "%Y-%m-%d %H:%M:%S", &tm)) == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		if ((end = strptime(tmp, "%Y-%m-%d", &tm)) == NULL ||
+		    *end != '\0')
+			return E_PARSE;
+	}
+	/* ".123456", "+00", "+00:00", "Z": the value is UTC anyway */
+	if (*end != '\0' && *end != '.' && *end != '+' && *end != 'Z' &&
+	    *end != '-')
+		return E_PARSE;
+	if ((t = timegm(&tm)) == (time_t)-1 && tm.tm_year != 69)
+		return E_PARSE;
+	*out = t;
+	return 0;
+}
+
+int
+db_err(char *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, DB_ERR_LEN, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* ---- results ---- */
+
+struct db_res *
+db_res_new(void)
+{
+	struct db_chunk *c;
+	struct db_res *r;
+	size_t hdr = (sizeof(*r) + 15) & ~(size_t)15;
+
+	/* the result itself sits at the start of its first chunk */
+	if ((c = pkg_malloc(sizeof(*c) + CHUNK_MIN)) == NULL)
+		return NULL;
+	c->next = NULL;
+	c->size = CHUNK_MIN;
+	c->used = hdr;
+	r = (struct db_res *)(void *)c->data;
+	memset(r, 0, sizeof(*r));
+	r->chunks = c;
+	return r;
+}
+
+void
+db_res_free(struct db_res *r)
+{
+	struct db_chunk *first, *c, *next;
+
+	if (r == NULL)
+		return;
+	/* the first chunk holds r itself: free it last */
+	first = r->chunks;
+	for (c = first->next; c != NULL; c = next) {
+		next = c->next;
+		pkg_free(c);
+	}
+	pkg_free(first);
+}
+
+void *
+db_res_alloc(struct db_res *r, size_t n)
+{
+	struct db_chunk *c = r->chunks, *nc;
+	size_t size;
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	/* the newest chunk is second in the list (the first holds r) */
+	if (c->next != NULL && c->next->size - c->next->used >= n)
+		c = c->next;
+	else if (c->size - c->used < n) {
+		size = n > CHUNK_MIN * 4 ? n : CHUNK_MIN * 4;
+		if ((nc = pkg_malloc(sizeof(*nc) + size)) == NULL)
+			return NULL;
+		nc->size = size;
+		nc->used = 0;
+		nc->next = c->next;
+		c->next = nc;
+		c = nc;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+int
+db_res_cols(struct db_res *r, int n)
+{
+	if (n < 0 || r->n_cols != 0)
+		return E_BUG;
+	if (n == 0)
+		return 0;
+	r->col_names = db_res_alloc(r, sizeof(*r->col_names) * (size_t)n);
+	r->col_types = db_res_alloc(r, sizeof(*r->col_types) * (size_t)n);
+	if (r->col_names == NULL || r->col_types == NULL)
+		return E_NOMEM;
+	memset(r->col_names, 0, sizeof(*r->col_names) * (size_t)n);
+	memset(r->col_types, 0, sizeof(*r->col_types) * (size_t)n);
+	r->n_cols = n;
+	return 0;
+}
+
+int
+db_res_col_set(struct db_res *r, int i, const char *name, size_t len,
+    enum db_type t)
+{
+	char *s;
+
+	if (i < 0 || i >= r->n_cols)
+		return E_BUG;
+	if ((s = db_res_alloc(r, len + 1)) == NULL)
+		return E_NOMEM;
+	memcpy(s, name, len);
+	s[len] = '\0';
+	r->col_names[i] = s;
+	r->col_types[i] = t;
+	return 0;
+}
+
+struct db_val *
+db_res_row_add(struct db_res *r)
+{
+	struct db_row *rows;
+	struct db_val *v;
+	int cap, i;
+
+	if (r->n_rows == r->rows_cap) {
+		cap = r->rows_cap ? 2 * r->rows_cap : 4;
+		/* the old array stays in the chunk: chunks are freed whole */
+		if ((rows = db_res_alloc(r, sizeof(*rows) * (size_t)cap)) ==
+		    NULL)
+			return NULL;
+		if (r->n_rows)
+			memcpy(rows, r->rows, sizeof(*rows) * (size_t)r->n_rows);
+		r->rows = rows;
+		r->rows_cap = cap;
+	}
+	if ((v = db_res_alloc(r, sizeof(*v) * (size_t)(r->n_cols ? r->n_cols :
+	    1))) == NULL)
+		return NULL;
+	for (i = 0; i < r->n_cols; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].type = r->col_types[i];
+		v[i].nul = true;
+	}
+	r->rows[r->n_rows].n = r->n_cols;
+	r->rows[r->n_rows].values = v;
+	r->n_rows++;
+	return v;
+}
+
+int
+db_res_val_bytes(struct db_res *r, struct db_val *v, enum db_type t,
+    const char *s, size_t len)
+{
+	char *p;
+
+	if ((p = db_res_alloc(r, len + 1)) == NULL)
+		return E_NOMEM;
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	v->type = t;
+	v->nul = false;
+	v->v.str = (struct str){ p, len };
+	return 0;
+}
