@@ -131,7 +131,7 @@ stmt_free_cb(void *ctx, void *stmt)
 {
 	struct db_handle *h = ctx;
 
-	h->drv->stmt_free(h->conn, stmt);
+	h->drv->stmt_free(h->conn, stmt, true);
 }
 
 static void
@@ -251,19 +251,20 @@ run(struct db_handle *h, const char *what, bool cached, bool retry,
 			    stmt, &old) != 0)
 				keep = false;
 			else if (keep && old != NULL)
-				h->drv->stmt_free(h->conn, old);
+				h->drv->stmt_free(h->conn, old, false);
 		}
 		if (res_out != NULL && (res = db_res_new()) == NULL) {
 			rc = db_err(h->err, E_NOMEM, "out of memory");
 			if (!keep)
-				h->drv->stmt_free(h->conn, stmt);
+				h->drv->stmt_free(h->conn, stmt, false);
 			goto failed;
 		}
 		h->affected = 0;
 		rc = h->drv->execute(h->conn, stmt, q->params, q->np, res,
 		    &h->affected, h->err);
 		if (!keep)
-			h->drv->stmt_free(h->conn, stmt);
+			h->drv->stmt_free(h->conn, stmt, rc == E_CLOSED ||
+			    rc == E_TIMEOUT);
 		if (rc == 0) {
 			if (res_out != NULL)
 				*res_out = res;

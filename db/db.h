@@ -27,7 +27,7 @@
  *   call and quoted; anything else is refused with E_INVAL.
  * - Failing calls return a negative E_* code at once: E_AGAIN while the
  *   server is unreachable (connect attempts are spaced by a back-off of
- *   0.25 s doubling to 4 s), E_TIMEOUT, E_CLOSED, E_INVAL (the engine
+ *   0.25 s doubling to 2 s), E_TIMEOUT, E_CLOSED, E_INVAL (the engine
  *   refused the statement), E_NOMEM.  last_error() has the text.  The
  *   DB core logs the failure (rate-limited) with the URL, password
  *   masked, and the SQL text (which holds no values).

@@ -22,6 +22,7 @@
 #ifndef DB_DB_DRIVER_H
 #define DB_DB_DRIVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "db_url.h"
@@ -65,7 +66,10 @@ struct db_driver {
 	 * count), 0 for a SELECT. */
 	int (*execute)(void *conn, void *stmt, const struct db_val *const *p,
 	    int n, struct db_res *res, long *affected, char *err);
-	void (*stmt_free)(void *conn, void *stmt);
+	/* Free a statement.  closing: the connection is about to be
+	 * closed, so the server need not be told (it frees what a closed
+	 * session prepared). */
+	void (*stmt_free)(void *conn, void *stmt, bool closing);
 };
 
 /* Register d (it must stay valid while registered: a static struct of

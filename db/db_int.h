@@ -98,6 +98,6 @@ struct db_handle {
 };
 
 #define DB_BACKOFF_MIN_MS 250
-#define DB_BACKOFF_MAX_MS 4000
+#define DB_BACKOFF_MAX_MS 2000
 
 #endif

@@ -174,9 +174,10 @@ sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 }
 
 static void
-sq_stmt_free(void *conn, void *stmt)
+sq_stmt_free(void *conn, void *stmt, bool closing)
 {
 	(void)conn;
+	(void)closing;
 	sqlite3_finalize(stmt);
 }
 
