@@ -209,6 +209,11 @@ install: all
 		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(NAME) $(DESTDIR)$(BINDIR)/$(NAME)
 	install -m 755 scripts/kamctl $(DESTDIR)$(BINDIR)/kamctl
+	install -m 755 scripts/kamdbctl $(DESTDIR)$(BINDIR)/kamdbctl
+	for e in sqlite mysql postgres; do \
+		install -d $(DESTDIR)$(PREFIX)/share/$(NAME)/$$e && \
+		install -m 644 scripts/$$e/*.sql $(DESTDIR)$(PREFIX)/share/$(NAME)/$$e/; \
+	done
 	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/; done
 	[ -f $(DESTDIR)$(CFGDIR)/kamailio.cfg ] || \
 		install -m 644 $(DEFAULT_CFG) $(DESTDIR)$(CFGDIR)/kamailio.cfg
