@@ -155,6 +155,8 @@ db_close(struct db_handle *h)
 	if (h == NULL)
 		return;
 	disconnect(h);
+	db_res_free(h->spare);
+	db_shape_clear(&h->shapes);
 	db_sql_free(&h->sql);
 	db_url_clear(&h->url);
 	pkg_free(h);
@@ -241,19 +243,27 @@ run(struct db_handle *h, const char *what, bool cached, bool retry,
 		if ((rc = conn_get(h)) != 0)
 			return rc; /* logged */
 		keep = cached;
-		stmt = cached ? db_stmt_get(&h->cache, q->buf, q->len) : NULL;
+		/* the statement of a remembered call, else by its text */
+		stmt = cached ? db_shape_stmt(q->shape, h->cache.epoch) : NULL;
+		if (cached && stmt == NULL)
+			stmt = db_stmt_get(&h->cache, q->buf, q->len, q->hash);
 		if (stmt == NULL) {
 			rc = h->drv->prepare(h->conn, q->buf, q->np, &stmt,
 			    h->err);
 			if (rc != 0)
 				goto failed;
 			if (keep && db_stmt_put(&h->cache, q->buf, q->len,
-			    stmt, &old) != 0)
+			    q->hash, stmt, &old) != 0)
 				keep = false;
 			else if (keep && old != NULL)
 				h->drv->stmt_free(h->conn, old, false);
 		}
-		if (res_out != NULL && (res = db_res_new()) == NULL) {
+		if (keep)
+			db_shape_set_stmt(q->shape, stmt, h->cache.epoch);
+		if (res_out != NULL && h->spare != NULL) {
+			res = h->spare;
+			h->spare = NULL;
+		} else if (res_out != NULL && (res = db_res_new()) == NULL) {
 			rc = db_err(h->err, E_NOMEM, "out of memory");
 			if (!keep)
 				h->drv->stmt_free(h->conn, stmt, false);
@@ -270,7 +280,7 @@ run(struct db_handle *h, const char *what, bool cached, bool retry,
 				*res_out = res;
 			return 0;
 		}
-		db_res_free(res);
+		db_free_result(h, res);
 		res = NULL;
 failed:
 		if (rc == E_CLOSED || rc == E_TIMEOUT)
@@ -319,6 +329,8 @@ db_query(struct db_handle *h, const char *const *keys,
     const char *const *cols, int n, int nc, const char *order,
     struct db_res **res)
 {
+	struct db_call c = { .kind = DB_CALL_SELECT, .keys = keys, .ops = ops,
+		.vals = vals, .n = n, .cols = cols, .nc = nc, .order = order };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
@@ -326,9 +338,13 @@ db_query(struct db_handle *h, const char *const *keys,
 	if (res == NULL)
 		return build_failed(h, "query",
 		    db_err(h->err, E_INVAL, "no result pointer"));
-	if ((rc = db_sql_select(&h->sql, h->table, keys, ops, vals, cols, n,
-	    nc, order, h->err)) != 0)
-		return build_failed(h, "query", rc);
+	c.table = h->table;
+	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
+		if ((rc = db_sql_select(&h->sql, h->table, keys, ops, vals,
+		    cols, n, nc, order, h->err)) != 0)
+			return build_failed(h, "query", rc);
+		db_shape_keep(&h->shapes, &c, &h->sql);
+	}
 	return run(h, "query", true, true, res);
 }
 
@@ -348,21 +364,32 @@ db_raw_query(struct db_handle *h, const char *sql, const struct db_val *vals,
 void
 db_free_result(struct db_handle *h, struct db_res *res)
 {
-	(void)h;
-	db_res_free(res);
+	if (res == NULL)
+		return;
+	/* keep one result's memory for the next query of the handle */
+	if (h != NULL && h->spare == NULL)
+		h->spare = db_res_recycle(res);
+	else
+		db_res_free(res);
 }
 
 int
 db_insert(struct db_handle *h, const char *const *keys,
     const struct db_val *vals, int n)
 {
+	struct db_call c = { .kind = DB_CALL_INSERT, .keys = keys,
+		.vals = vals, .n = n };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
 		return rc;
-	if ((rc = db_sql_insert(&h->sql, h->table, keys, vals, n,
-	    h->err)) != 0)
-		return build_failed(h, "insert", rc);
+	c.table = h->table;
+	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
+		if ((rc = db_sql_insert(&h->sql, h->table, keys, vals, n,
+		    h->err)) != 0)
+			return build_failed(h, "insert", rc);
+		db_shape_keep(&h->shapes, &c, &h->sql);
+	}
 	return run(h, "insert", true, false, NULL);
 }
 
@@ -371,13 +398,19 @@ db_update(struct db_handle *h, const char *const *keys,
     const char *const *ops, const struct db_val *vals,
     const char *const *ukeys, const struct db_val *uvals, int n, int un)
 {
+	struct db_call c = { .kind = DB_CALL_UPDATE, .keys = keys, .ops = ops,
+		.vals = vals, .n = n, .cols = ukeys, .nc = un, .uvals = uvals };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
 		return rc;
-	if ((rc = db_sql_update(&h->sql, h->table, keys, ops, vals, ukeys,
-	    uvals, n, un, h->err)) != 0)
-		return build_failed(h, "update", rc);
+	c.table = h->table;
+	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
+		if ((rc = db_sql_update(&h->sql, h->table, keys, ops, vals,
+		    ukeys, uvals, n, un, h->err)) != 0)
+			return build_failed(h, "update", rc);
+		db_shape_keep(&h->shapes, &c, &h->sql);
+	}
 	return run(h, "update", true, true, NULL);
 }
 
@@ -385,13 +418,19 @@ int
 db_delete(struct db_handle *h, const char *const *keys,
     const char *const *ops, const struct db_val *vals, int n)
 {
+	struct db_call c = { .kind = DB_CALL_DELETE, .keys = keys, .ops = ops,
+		.vals = vals, .n = n };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
 		return rc;
-	if ((rc = db_sql_delete(&h->sql, h->table, keys, ops, vals, n,
-	    h->err)) != 0)
-		return build_failed(h, "delete", rc);
+	c.table = h->table;
+	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
+		if ((rc = db_sql_delete(&h->sql, h->table, keys, ops, vals, n,
+		    h->err)) != 0)
+			return build_failed(h, "delete", rc);
+		db_shape_keep(&h->shapes, &c, &h->sql);
+	}
 	return run(h, "delete", true, true, NULL);
 }
 
@@ -399,13 +438,19 @@ int
 db_replace(struct db_handle *h, const char *const *keys,
     const struct db_val *vals, int n, int nkeys)
 {
+	struct db_call c = { .kind = DB_CALL_REPLACE, .keys = keys,
+		.vals = vals, .n = n, .nkeys = nkeys };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
 		return rc;
-	if ((rc = db_sql_replace(&h->sql, h->table, keys, vals, n, nkeys,
-	    h->err)) != 0)
-		return build_failed(h, "replace", rc);
+	c.table = h->table;
+	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
+		if ((rc = db_sql_replace(&h->sql, h->table, keys, vals, n,
+		    nkeys, h->err)) != 0)
+			return build_failed(h, "replace", rc);
+		db_shape_keep(&h->shapes, &c, &h->sql);
+	}
 	return run(h, "replace", true, true, NULL);
 }
 

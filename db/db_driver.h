@@ -99,6 +99,24 @@ int db_res_val_bytes(struct db_res *r, struct db_val *v, enum db_type t,
 /* n bytes (16-byte aligned) of the result's memory. */
 void *db_res_alloc(struct db_res *r, size_t n);
 
+/* The columns of a prepared statement's results, kept by a driver with
+ * the statement (pkg) and copied into each result at once, instead of
+ * asking the engine for every name of every result. */
+struct db_cols {
+	int n;
+	size_t len, cap;      /* of names */
+	char *names;          /* n NUL-terminated names, one after another */
+	size_t *offs;         /* where each starts in names */
+	enum db_type *types;
+};
+
+/* Append a column (name copied).  0 or E_NOMEM. */
+int db_cols_add(struct db_cols *c, const char *name, size_t len,
+    enum db_type t);
+void db_cols_free(struct db_cols *c);
+/* Set r's columns (db_res_cols + db_res_col_set) from c.  0 or E_NOMEM. */
+int db_res_cols_copy(struct db_res *r, const struct db_cols *c);
+
 /* Format "fmt" into err (DB_ERR_LEN bytes); returns code.  For drivers:
  *	return db_err(err, E_INVAL, "prepare: %s", sqlite3_errmsg(db)); */
 int db_err(char *err, int code, const char *fmt, ...)

@@ -5,6 +5,7 @@
  * driver to bind.  Identifiers are quoted with the driver's quote
  * character, so column names that are keywords somewhere ("user",
  * "socket") still work. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,10 @@ db_sql_reset(struct db_sql *q, const struct db_driver *drv)
 	q->len = 0;
 	q->rc = 0;
 	q->np = 0;
+	q->hash = 0;
+	q->bad = NULL;
+	q->bad_what = NULL;
+	q->shape = NULL;
 	q->drv = drv;
 	if (q->buf != NULL)
 		q->buf[0] = '\0';
@@ -53,32 +58,40 @@ db_sql_free(struct db_sql *q)
 	q->len = q->cap = 0;
 }
 
-static void
-put(struct db_sql *q, const char *s, size_t n)
+/* Room for n more bytes and a NUL; false (q->rc set) if there is none. */
+static bool
+room(struct db_sql *q, size_t n)
 {
 	size_t cap;
 	char *b;
 
 	if (q->rc != 0)
-		return;
-	if (q->len + n + 1 > q->cap) {
-		if (q->len + n + 1 > SQL_MAX) {
-			q->rc = E_TOOBIG;
-			return;
-		}
-		cap = q->cap ? q->cap : 256;
-		while (cap < q->len + n + 1)
-			cap *= 2;
-		if ((b = pkg_realloc(q->buf, cap)) == NULL) {
-			q->rc = E_NOMEM;
-			return;
-		}
-		q->buf = b;
-		q->cap = cap;
+		return false;
+	if (q->len + n + 1 <= q->cap)
+		return true;
+	if (q->len + n + 1 > SQL_MAX) {
+		q->rc = E_TOOBIG;
+		return false;
 	}
+	cap = q->cap ? q->cap : 256;
+	while (cap < q->len + n + 1)
+		cap *= 2;
+	if ((b = pkg_realloc(q->buf, cap)) == NULL) {
+		q->rc = E_NOMEM;
+		return false;
+	}
+	q->buf = b;
+	q->cap = cap;
+	return true;
+}
+
+static void
+put(struct db_sql *q, const char *s, size_t n)
+{
+	if (!room(q, n))
+		return;
 	memcpy(q->buf + q->len, s, n);
 	q->len += n;
-	q->buf[q->len] = '\0';
 }
 
 static void
@@ -87,13 +100,79 @@ puts_(struct db_sql *q, const char *s)
 	put(q, s, strlen(s));
 }
 
-/* an identifier already checked by db_ident_ok() */
-static void
-ident(struct db_sql *q, const char *s)
+/* a literal: no strlen */
+#define PUTL(q, lit) put((q), (lit), sizeof(lit) - 1)
+
+/* clang-format off */
+/* 1 for the characters of an identifier */
+static const unsigned char ident_tab[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['_'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+};
+/* clang-format on */
+
+static bool
+ident_char(char c)
 {
-	put(q, &q->drv->quote, 1);
-	puts_(q, s);
-	put(q, &q->drv->quote, 1);
+	return ident_tab[(unsigned char)c] != 0;
+}
+
+/* An identifier, quoted; checked while it is copied (one pass: this runs
+ * for every name of every call).  A bad one sets q->rc to E_INVAL and
+ * q->bad to the name. */
+static void
+ident(struct db_sql *q, const char *s, const char *what)
+{
+	char *o;
+	size_t i;
+
+	if (!room(q, DB_IDENT_MAX + 2))
+		return;
+	o = q->buf + q->len;
+	*o++ = q->drv->quote;
+	for (i = 0; s != NULL && s[i] != '\0' && i < DB_IDENT_MAX; i++) {
+		if (!ident_char(s[i]))
+			break;
+		*o++ = s[i];
+	}
+	if (s == NULL || i == 0 || s[i] != '\0' || (s[0] >= '0' &&
+	    s[0] <= '9')) {
+		q->rc = E_INVAL;
+		q->bad = s;
+		q->bad_what = what;
+		return;
+	}
+	*o++ = q->drv->quote;
+	q->len = (size_t)(o - q->buf);
+}
+
+/* A hash of the whole text, 8 bytes at a time, for the statement cache. */
+static uint32_t
+text_hash(const char *s, size_t n)
+{
+	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15u, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static void
@@ -124,22 +203,30 @@ bad(char *err, const char *what, const char *name)
 	    DB_IDENT_MAX);
 }
 
+/* The end of every builder: the text terminated and hashed, or the
+ * first error with its text. */
 static int
-check_names(const char *table, const char *const *names, int n,
-    const char *what, char *err)
+finish(struct db_sql *q, char *err)
 {
-	int i;
+	if (q->rc == E_INVAL && q->bad_what != NULL)
+		return bad(err, q->bad_what, q->bad);
+	if (q->rc != 0)
+		return q->rc;
+	if (!room(q, 0))
+		return q->rc;
+	q->buf[q->len] = '\0';
+	q->hash = text_hash(q->buf, q->len);
+	return 0;
+}
 
-	if (table != NULL && !db_ident_ok(table))
-		return bad(err, "table", table);
+static int
+check_count(const char *const *names, int n, const char *what, char *err)
+{
 	if (n < 0 || n > DB_MAX_COLS)
 		return db_err(err, E_INVAL, "%d %ss (at most %d)", n, what,
 		    DB_MAX_COLS);
 	if (n > 0 && names == NULL)
 		return db_err(err, E_INVAL, "%d %ss but no names", n, what);
-	for (i = 0; i < n; i++)
-		if (!db_ident_ok(names[i]))
-			return bad(err, what, names[i]);
 	return 0;
 }
 
@@ -166,13 +253,16 @@ where(struct db_sql *q, const char *const *keys, const char *const *ops,
 		if (ops_ok[j] == NULL)
 			return db_err(err, E_INVAL, "operator '%.8s' (use =, "
 			    "!=, <, >, <= or >=)", op);
-		puts_(q, i == 0 ? " WHERE " : " AND ");
-		ident(q, keys[i]);
+		if (i == 0)
+			PUTL(q, " WHERE ");
+		else
+			PUTL(q, " AND ");
+		ident(q, keys[i], "key");
 		if (vals[i].nul) {
 			if (strcmp(op, "=") == 0)
-				puts_(q, " IS NULL");
+				PUTL(q, " IS NULL");
 			else if (strcmp(op, "!=") == 0 || strcmp(op, "<>") == 0)
-				puts_(q, " IS NOT NULL");
+				PUTL(q, " IS NOT NULL");
 			else
 				return db_err(err, E_INVAL, "NULL compared "
 				    "with '%s' (only = and != take NULL)", op);
@@ -211,8 +301,8 @@ order_by(struct db_sql *q, const char *order, char *err)
 	col[n] = '\0';
 	if (!db_ident_ok(col))
 		return bad(err, "order column", col);
-	puts_(q, " ORDER BY ");
-	ident(q, col);
+	PUTL(q, " ORDER BY ");
+	ident(q, col, "order column");
 	if (dir != NULL)
 		puts_(q, dir);
 	return 0;
@@ -225,24 +315,24 @@ db_sql_select(struct db_sql *q, const char *table, const char *const *keys,
 {
 	int rc, i;
 
-	if ((rc = check_names(table, keys, n, "key", err)) != 0 ||
-	    (rc = check_names(NULL, cols, nc, "column", err)) != 0)
+	if ((rc = check_count(keys, n, "key", err)) != 0 ||
+	    (rc = check_count(cols, nc, "column", err)) != 0)
 		return rc;
-	puts_(q, "SELECT ");
+	PUTL(q, "SELECT ");
 	if (nc == 0)
-		puts_(q, "*");
+		PUTL(q, "*");
 	for (i = 0; i < nc; i++) {
 		if (i)
 			put(q, ",", 1);
-		ident(q, cols[i]);
+		ident(q, cols[i], "column");
 	}
-	puts_(q, " FROM ");
-	ident(q, table);
+	PUTL(q, " FROM ");
+	ident(q, table, "table");
 	if ((rc = where(q, keys, ops, vals, n, err)) != 0)
 		return rc;
 	if (order != NULL && (rc = order_by(q, order, err)) != 0)
 		return rc;
-	return q->rc;
+	return finish(q, err);
 }
 
 static int
@@ -251,19 +341,19 @@ insert_head(struct db_sql *q, const char *table, const char *const *keys,
 {
 	int rc, i;
 
-	if ((rc = check_names(table, keys, n, "column", err)) != 0)
+	if ((rc = check_count(keys, n, "column", err)) != 0)
 		return rc;
 	if (n == 0 || vals == NULL)
 		return db_err(err, E_INVAL, "insert of no columns");
-	puts_(q, "INSERT INTO ");
-	ident(q, table);
-	puts_(q, " (");
+	PUTL(q, "INSERT INTO ");
+	ident(q, table, "table");
+	PUTL(q, " (");
 	for (i = 0; i < n; i++) {
 		if (i)
 			put(q, ",", 1);
-		ident(q, keys[i]);
+		ident(q, keys[i], "column");
 	}
-	puts_(q, ") VALUES (");
+	PUTL(q, ") VALUES (");
 	for (i = 0; i < n; i++) {
 		if (i)
 			put(q, ",", 1);
@@ -281,7 +371,7 @@ db_sql_insert(struct db_sql *q, const char *table, const char *const *keys,
 
 	if ((rc = insert_head(q, table, keys, vals, n, err)) != 0)
 		return rc;
-	return q->rc;
+	return finish(q, err);
 }
 
 int
@@ -292,24 +382,24 @@ db_sql_update(struct db_sql *q, const char *table, const char *const *keys,
 {
 	int rc, i;
 
-	if ((rc = check_names(table, keys, n, "key", err)) != 0 ||
-	    (rc = check_names(NULL, ukeys, un, "column", err)) != 0)
+	if ((rc = check_count(keys, n, "key", err)) != 0 ||
+	    (rc = check_count(ukeys, un, "column", err)) != 0)
 		return rc;
 	if (un == 0 || uvals == NULL)
 		return db_err(err, E_INVAL, "update of no columns");
-	puts_(q, "UPDATE ");
-	ident(q, table);
-	puts_(q, " SET ");
+	PUTL(q, "UPDATE ");
+	ident(q, table, "table");
+	PUTL(q, " SET ");
 	for (i = 0; i < un; i++) {
 		if (i)
 			put(q, ",", 1);
-		ident(q, ukeys[i]);
+		ident(q, ukeys[i], "column");
 		put(q, "=", 1);
 		param(q, &uvals[i]);
 	}
 	if ((rc = where(q, keys, ops, vals, n, err)) != 0)
 		return rc;
-	return q->rc;
+	return finish(q, err);
 }
 
 int
@@ -318,13 +408,13 @@ db_sql_delete(struct db_sql *q, const char *table, const char *const *keys,
 {
 	int rc;
 
-	if ((rc = check_names(table, keys, n, "key", err)) != 0)
+	if ((rc = check_count(keys, n, "key", err)) != 0)
 		return rc;
-	puts_(q, "DELETE FROM ");
-	ident(q, table);
+	PUTL(q, "DELETE FROM ");
+	ident(q, table, "table");
 	if ((rc = where(q, keys, ops, vals, n, err)) != 0)
 		return rc;
-	return q->rc;
+	return finish(q, err);
 }
 
 int
@@ -339,37 +429,37 @@ db_sql_replace(struct db_sql *q, const char *table, const char *const *keys,
 	if ((rc = insert_head(q, table, keys, vals, n, err)) != 0)
 		return rc;
 	if (q->drv->upsert == DB_UPSERT_DUP_KEY) {
-		puts_(q, " ON DUPLICATE KEY UPDATE ");
+		PUTL(q, " ON DUPLICATE KEY UPDATE ");
 		if (nkeys == n) { /* nothing to update: keep the row */
-			ident(q, keys[0]);
+			ident(q, keys[0], "column");
 			put(q, "=", 1);
-			ident(q, keys[0]);
+			ident(q, keys[0], "column");
 		}
 		for (i = nkeys; i < n; i++) {
 			if (i > nkeys)
 				put(q, ",", 1);
-			ident(q, keys[i]);
-			puts_(q, "=VALUES(");
-			ident(q, keys[i]);
+			ident(q, keys[i], "column");
+			PUTL(q, "=VALUES(");
+			ident(q, keys[i], "column");
 			put(q, ")", 1);
 		}
-		return q->rc;
+		return finish(q, err);
 	}
-	puts_(q, " ON CONFLICT (");
+	PUTL(q, " ON CONFLICT (");
 	for (i = 0; i < nkeys; i++) {
 		if (i)
 			put(q, ",", 1);
-		ident(q, keys[i]);
+		ident(q, keys[i], "column");
 	}
 	puts_(q, nkeys == n ? ") DO NOTHING" : ") DO UPDATE SET ");
 	for (i = nkeys; i < n; i++) {
 		if (i > nkeys)
 			put(q, ",", 1);
-		ident(q, keys[i]);
-		puts_(q, "=excluded.");
-		ident(q, keys[i]);
+		ident(q, keys[i], "column");
+		PUTL(q, "=excluded.");
+		ident(q, keys[i], "column");
 	}
-	return q->rc;
+	return finish(q, err);
 }
 
 int
@@ -386,5 +476,5 @@ db_sql_raw(struct db_sql *q, const char *sql, const struct db_val *vals,
 	puts_(q, sql);
 	for (i = 0; i < n; i++)
 		q->params[q->np++] = &vals[i];
-	return q->rc;
+	return finish(q, err);
 }

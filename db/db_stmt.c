@@ -18,24 +18,10 @@ struct db_stmt_ent {
 	char sql[];
 };
 
-/* FNV-1a */
-static uint32_t
-stmt_hash(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 void *
-db_stmt_get(struct db_stmt_cache *c, const char *sql, size_t len)
+db_stmt_get(struct db_stmt_cache *c, const char *sql, size_t len,
+    uint32_t h)
 {
-	uint32_t h = stmt_hash(sql, len);
 	struct db_stmt_ent *e;
 
 	for (e = c->bucket[h % DB_STMT_BUCKETS]; e != NULL; e = e->next)
@@ -58,7 +44,7 @@ stmt_unlink(struct db_stmt_cache *c, struct db_stmt_ent *e)
 
 int
 db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len,
-    void *stmt, void **evicted)
+    uint32_t hash, void *stmt, void **evicted)
 {
 	struct db_stmt_ent *e, *old;
 	int i;
@@ -66,7 +52,7 @@ db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len,
 	*evicted = NULL;
 	if ((e = pkg_malloc(sizeof(*e) + len + 1)) == NULL)
 		return E_NOMEM;
-	e->hash = stmt_hash(sql, len);
+	e->hash = hash;
 	e->len = len;
 	e->stmt = stmt;
 	memcpy(e->sql, sql, len);
@@ -80,6 +66,7 @@ db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len,
 		stmt_unlink(c, old);
 		*evicted = old->stmt;
 		pkg_free(old);
+		c->epoch++;
 	}
 	c->slot[i] = e;
 	e->next = c->bucket[e->hash % DB_STMT_BUCKETS];
@@ -90,6 +77,7 @@ db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len,
 void
 db_stmt_clear(struct db_stmt_cache *c, void (*fn)(void *, void *), void *ctx)
 {
+	unsigned epoch = c->epoch + 1;
 	int i;
 
 	for (i = 0; i < c->n; i++) {
@@ -98,4 +86,5 @@ db_stmt_clear(struct db_stmt_cache *c, void (*fn)(void *, void *), void *ctx)
 		pkg_free(c->slot[i]);
 	}
 	memset(c, 0, sizeof(*c));
+	c->epoch = epoch;
 }

@@ -150,6 +150,22 @@ db_res_new(void)
 	return r;
 }
 
+struct db_res *
+db_res_recycle(struct db_res *r)
+{
+	struct db_chunk *first = r->chunks, *c, *next;
+
+	for (c = first->next; c != NULL; c = next) {
+		next = c->next;
+		pkg_free(c);
+	}
+	first->next = NULL;
+	first->used = (sizeof(*r) + 15) & ~(size_t)15;
+	memset(r, 0, sizeof(*r));
+	r->chunks = first;
+	return r;
+}
+
 void
 db_res_free(struct db_res *r)
 {
@@ -272,5 +288,69 @@ db_res_val_bytes(struct db_res *r, struct db_val *v, enum db_type t,
 	v->type = t;
 	v->nul = false;
 	v->v.str = (struct str){ p, len };
+	return 0;
+}
+
+int
+db_cols_add(struct db_cols *c, const char *name, size_t len, enum db_type t)
+{
+	size_t cap = c->cap ? c->cap : 64, *offs;
+	enum db_type *types;
+	char *names;
+
+	while (cap < c->len + len + 1)
+		cap *= 2;
+	if (cap != c->cap) {
+		if ((names = pkg_realloc(c->names, cap)) == NULL)
+			return E_NOMEM;
+		c->names = names;
+		c->cap = cap;
+	}
+	offs = pkg_realloc(c->offs, sizeof(*offs) * (size_t)(c->n + 1));
+	if (offs == NULL)
+		return E_NOMEM;
+	c->offs = offs;
+	types = pkg_realloc(c->types, sizeof(*types) * (size_t)(c->n + 1));
+	if (types == NULL)
+		return E_NOMEM;
+	c->types = types;
+	memcpy(c->names + c->len, name, len);
+	c->names[c->len + len] = '\0';
+	c->offs[c->n] = c->len;
+	c->types[c->n] = t;
+	c->len += len + 1;
+	c->n++;
+	return 0;
+}
+
+void
+db_cols_free(struct db_cols *c)
+{
+	pkg_free(c->names);
+	pkg_free(c->offs);
+	pkg_free(c->types);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+db_res_cols_copy(struct db_res *r, const struct db_cols *c)
+{
+	char *names;
+	int i;
+
+	if (r->n_cols != 0)
+		return E_BUG;
+	if (c->n == 0)
+		return 0;
+	r->col_names = db_res_alloc(r, sizeof(*r->col_names) * (size_t)c->n);
+	r->col_types = db_res_alloc(r, sizeof(*r->col_types) * (size_t)c->n);
+	names = db_res_alloc(r, c->len);
+	if (r->col_names == NULL || r->col_types == NULL || names == NULL)
+		return E_NOMEM;
+	memcpy(names, c->names, c->len);
+	memcpy(r->col_types, c->types, sizeof(*r->col_types) * (size_t)c->n);
+	for (i = 0; i < c->n; i++)
+		r->col_names[i] = names + c->offs[i];
+	r->n_cols = c->n;
 	return 0;
 }

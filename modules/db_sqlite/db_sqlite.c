@@ -21,10 +21,19 @@
 #include "../../str.h"
 #include "db_sqlite.h"
 
+/* in pkg: a prepared statement and what its columns are declared as */
+struct sq_stmt {
+	sqlite3_stmt *st;
+	int ncols;
+	struct db_cols cols; /* names, and types as declared (DB_STR if not) */
+	int decl[];          /* enum db_type, or -1: typed by value */
+};
+
 /* in pkg, one per process and handle */
 struct sq_conn {
 	sqlite3 *db;
-	int64_t deadline_ms; /* statement must end by then (monotonic) */
+	int64_t deadline_ms; /* statement must end by then (monotonic); 0:
+				the running statement has not set it yet */
 };
 
 static int64_t
@@ -36,13 +45,21 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Called every 1000 VM steps: non-zero interrupts the statement. */
+/* Called every 1000 VM steps: non-zero interrupts the statement.  The
+ * deadline is set at the first call, so that the short statements that
+ * never get here cost no clock reading (it starts a few microseconds
+ * late, which does not matter for a limit in seconds). */
 static int
 sq_progress(void *arg)
 {
 	struct sq_conn *c = arg;
 
-	return c->deadline_ms != 0 && now_ms() > c->deadline_ms;
+	if (c->deadline_ms == 0) {
+		c->deadline_ms = now_ms() +
+		    (int64_t)db_sqlite_query_timeout * 1000;
+		return 0;
+	}
+	return now_ms() > c->deadline_ms;
 }
 
 /* An engine error as an E_* code, with the engine's text. */
@@ -140,15 +157,43 @@ sq_disconnect(void *conn)
 	pkg_free(c);
 }
 
+/* The API type of a declared column type (SQLite's affinity rules, plus
+ * DATETIME); -1 when undeclared (an expression): typed by value. */
+static int
+sq_decl_type(const char *decl)
+{
+	char up[32];
+	size_t i;
+
+	if (decl == NULL || decl[0] == '\0')
+		return -1;
+	for (i = 0; decl[i] != '\0' && i < sizeof(up) - 1; i++)
+		up[i] = (char)(decl[i] >= 'a' && decl[i] <= 'z' ?
+		    decl[i] - 32 : decl[i]);
+	up[i] = '\0';
+	if (strstr(up, "INT") != NULL)
+		return strstr(up, "BIG") != NULL ? DB_BIGINT : DB_INT;
+	if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
+		return DB_STR;
+	if (strstr(up, "BLOB"))
+		return DB_BLOB;
+	if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
+		return DB_DOUBLE;
+	if (strstr(up, "DATE") || strstr(up, "TIME"))
+		return DB_DATETIME;
+	return -1;
+}
+
 static int
 sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 {
 	struct sq_conn *c = conn;
+	struct sq_stmt *s;
 	sqlite3_stmt *st = NULL;
 	const char *tail = NULL;
-	int rc;
+	int rc, n, i;
 
-	rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st,
 	    &tail);
 	if (rc != SQLITE_OK)
 		return sq_error(c, rc, "prepare", err);
@@ -163,22 +208,48 @@ sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 		sqlite3_finalize(st);
 		return db_err(err, E_INVAL, "prepare: more than one statement");
 	}
-	if (sqlite3_bind_parameter_count(st) != nparams) {
-		rc = sqlite3_bind_parameter_count(st);
+	if ((n = sqlite3_bind_parameter_count(st)) != nparams) {
 		sqlite3_finalize(st);
 		return db_err(err, E_INVAL, "prepare: statement has %d "
-		    "placeholders, %d values given", rc, nparams);
+		    "placeholders, %d values given", n, nparams);
 	}
-	*stmt = st;
+	n = sqlite3_column_count(st);
+	if ((s = pkg_malloc(sizeof(*s) + sizeof(s->decl[0]) * (size_t)n)) ==
+	    NULL) {
+		sqlite3_finalize(st);
+		return db_err(err, E_NOMEM, "out of memory");
+	}
+	memset(s, 0, sizeof(*s));
+	s->st = st;
+	s->ncols = n;
+	/* names and declared types, once: looking them up is not free */
+	for (i = 0; i < n; i++) {
+		const char *name = sqlite3_column_name(st, i);
+
+		s->decl[i] = sq_decl_type(sqlite3_column_decltype(st, i));
+		if (db_cols_add(&s->cols, name ? name : "", name ?
+		    strlen(name) : 0, s->decl[i] < 0 ? DB_STR :
+		    (enum db_type)s->decl[i]) != 0) {
+			db_cols_free(&s->cols);
+			sqlite3_finalize(st);
+			pkg_free(s);
+			return db_err(err, E_NOMEM, "out of memory");
+		}
+	}
+	*stmt = s;
 	return 0;
 }
 
 static void
 sq_stmt_free(void *conn, void *stmt, bool closing)
 {
+	struct sq_stmt *s = stmt;
+
 	(void)conn;
 	(void)closing;
-	sqlite3_finalize(stmt);
+	sqlite3_finalize(s->st);
+	db_cols_free(&s->cols);
+	pkg_free(s);
 }
 
 static int
@@ -215,52 +286,6 @@ sq_bind(sqlite3_stmt *st, int i, const struct db_val *v)
 	return SQLITE_MISUSE;
 }
 
-/* The API type of a declared column type (SQLite's affinity rules, plus
- * DATETIME); -1 when undeclared (an expression): typed by value. */
-static int
-sq_decl_type(const char *decl)
-{
-	char up[32];
-	size_t i;
-
-	if (decl == NULL || decl[0] == '\0')
-		return -1;
-	for (i = 0; decl[i] != '\0' && i < sizeof(up) - 1; i++)
-		up[i] = (char)(decl[i] >= 'a' && decl[i] <= 'z' ?
-		    decl[i] - 32 : decl[i]);
-	up[i] = '\0';
-	if (strstr(up, "INT") != NULL)
-		return strstr(up, "BIG") != NULL ? DB_BIGINT : DB_INT;
-	if (strstr(up, "CHAR") || strstr(up, "CLOB") || strstr(up, "TEXT"))
-		return DB_STR;
-	if (strstr(up, "BLOB"))
-		return DB_BLOB;
-	if (strstr(up, "REAL") || strstr(up, "FLOA") || strstr(up, "DOUB"))
-		return DB_DOUBLE;
-	if (strstr(up, "DATE") || strstr(up, "TIME"))
-		return DB_DATETIME;
-	return -1;
-}
-
-static int
-sq_cols(struct db_res *res, sqlite3_stmt *st, int *decl)
-{
-	int n = sqlite3_column_count(st), i, t, rc;
-	const char *name;
-
-	if ((rc = db_res_cols(res, n)) != 0)
-		return rc;
-	for (i = 0; i < n; i++) {
-		t = sq_decl_type(sqlite3_column_decltype(st, i));
-		decl[i] = t;
-		name = sqlite3_column_name(st, i);
-		if ((rc = db_res_col_set(res, i, name ? name : "",
-		    name ? strlen(name) : 0, t < 0 ? DB_STR : t)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
 static int
 sq_value(struct db_res *res, sqlite3_stmt *st, int i, int decl,
     struct db_val *v)
@@ -269,6 +294,19 @@ sq_value(struct db_res *res, sqlite3_stmt *st, int i, int decl,
 	int64_t n;
 	int len;
 
+	/* text and blob columns (most of the bytes): the value's type is
+	 * asked for only when there are no bytes (NULL or empty); affinity
+	 * has made anything stored there text or a blob */
+	if (decl == DB_STR || decl == DB_BLOB) {
+		p = sqlite3_column_blob(st, i);
+		len = sqlite3_column_bytes(st, i);
+		if (p == NULL && sqlite3_column_type(st, i) == SQLITE_NULL)
+			return 0;
+		if (p == NULL && len > 0)
+			return E_NOMEM;
+		return db_res_val_bytes(res, v, (enum db_type)decl,
+		    p ? p : "", (size_t)len);
+	}
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_NULL:
 		return 0; /* already NULL of the column's type */
@@ -300,18 +338,20 @@ sq_value(struct db_res *res, sqlite3_stmt *st, int i, int decl,
 		return db_res_val_bytes(res, v, decl == DB_STR ? DB_STR :
 		    DB_BLOB, p ? p : "", (size_t)len);
 	default: /* SQLITE_TEXT */
-		p = (const char *)sqlite3_column_text(st, i);
+		/* the bytes as stored: column_text would copy them to add
+		 * a NUL (we copy anyway, with the length) */
+		p = sqlite3_column_blob(st, i);
 		len = sqlite3_column_bytes(st, i);
-		if (p == NULL)
+		if (p == NULL && len > 0)
 			return E_NOMEM;
-		if (decl == DB_DATETIME &&
+		if (decl == DB_DATETIME && p != NULL &&
 		    db_time_parse(p, (size_t)len, &v->v.time) == 0) {
 			v->nul = false;
 			v->type = DB_DATETIME;
 			return 0;
 		}
 		return db_res_val_bytes(res, v, decl == DB_BLOB ? DB_BLOB :
-		    DB_STR, p, (size_t)len);
+		    DB_STR, p ? p : "", (size_t)len);
 	}
 }
 
@@ -320,27 +360,24 @@ sq_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
     struct db_res *res, long *affected, char *err)
 {
 	struct sq_conn *c = conn;
-	sqlite3_stmt *st = stmt;
-	int decl[DB_MAX_COLS * 4];
+	struct sq_stmt *s = stmt;
+	sqlite3_stmt *st = s->st;
 	struct db_val *row;
-	int i, rc, ncols;
+	int i, rc;
 
-	sqlite3_reset(st);
 	for (i = 0; i < n; i++)
 		if ((rc = sq_bind(st, i + 1, p[i])) != SQLITE_OK) {
+			sqlite3_reset(st);
 			if (rc == SQLITE_RANGE)
 				return db_err(err, E_INVAL, "bind: parameter %d "
 				    "cannot be represented", i + 1);
 			return sq_error(c, rc, "bind", err);
 		}
-	ncols = sqlite3_column_count(st);
-	if (res != NULL) {
-		if (ncols > (int)(sizeof(decl) / sizeof(decl[0])))
-			return db_err(err, E_TOOBIG, "%d result columns", ncols);
-		if ((rc = sq_cols(res, st, decl)) != 0)
-			return db_err(err, rc, "out of memory");
+	if (res != NULL && (rc = db_res_cols_copy(res, &s->cols)) != 0) {
+		sqlite3_reset(st);
+		return db_err(err, rc, "out of memory");
 	}
-	c->deadline_ms = now_ms() + (int64_t)db_sqlite_query_timeout * 1000;
+	c->deadline_ms = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (res == NULL)
 			continue;
@@ -348,8 +385,8 @@ sq_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 			sqlite3_reset(st);
 			return db_err(err, E_NOMEM, "out of memory");
 		}
-		for (i = 0; i < ncols; i++)
-			if (sq_value(res, st, i, decl[i], &row[i]) != 0) {
+		for (i = 0; i < s->ncols; i++)
+			if (sq_value(res, st, i, s->decl[i], &row[i]) != 0) {
 				sqlite3_reset(st);
 				return db_err(err, E_NOMEM, "out of memory");
 			}
@@ -360,8 +397,8 @@ sq_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 		sqlite3_reset(st);
 		return rc;
 	}
-	*affected = ncols == 0 ? (long)sqlite3_changes(c->db) : 0;
-	/* let go of the bound pointers and of the read transaction */
+	*affected = s->ncols == 0 ? (long)sqlite3_changes(c->db) : 0;
+	/* let go of the read transaction now, not at the next call */
 	sqlite3_reset(st);
 	return 0;
 }

@@ -64,6 +64,8 @@ struct pg_stmt {
 	const char **vals;
 	int *lens, *fmts;
 	char *num;            /* np * NUM_LEN */
+	struct db_cols cols;  /* of the results, from the describe */
+	Oid *ctypes;          /* their type OIDs */
 };
 
 static int64_t
@@ -168,7 +170,9 @@ pg_disconnect(void *conn)
 }
 
 /* Send what is queued and wait until a result can be read without
- * blocking, at most until deadline.  0, E_TIMEOUT or E_CLOSED. */
+ * blocking, at most until deadline.  0, E_TIMEOUT or E_CLOSED.  Input is
+ * read only when poll() says there is some: no read that would only say
+ * EAGAIN (a system call per statement saved). */
 static int
 pg_wait(struct pg_conn *c, int64_t deadline, char *err)
 {
@@ -182,19 +186,18 @@ pg_wait(struct pg_conn *c, int64_t deadline, char *err)
 				    PQerrorMessage(c->c));
 			flushing = 0;
 		}
-		if (!flushing) {
-			if (PQconsumeInput(c->c) == 0)
-				return pg_msg(err, E_CLOSED, "receive",
-				    PQerrorMessage(c->c));
-			if (!PQisBusy(c->c))
-				return 0;
-		}
+		if (!flushing && !PQisBusy(c->c))
+			return 0;
 		if ((left = (int)(deadline - now_ms())) <= 0)
 			return db_err(err, E_TIMEOUT, "no answer within %d s",
 			    pg_query_timeout + 2);
 		pfd.events = POLLIN | (flushing ? POLLOUT : 0);
 		if (poll(&pfd, 1, left) < 0)
 			return db_err(err, E_CLOSED, "poll failed");
+		if ((pfd.revents & (POLLIN | POLLERR | POLLHUP)) &&
+		    PQconsumeInput(c->c) == 0)
+			return pg_msg(err, E_CLOSED, "receive",
+			    PQerrorMessage(c->c));
 	}
 }
 
@@ -264,17 +267,57 @@ pg_results(struct pg_conn *c, int64_t deadline, const char *what,
 	return rc;
 }
 
+static enum db_type
+pg_type(Oid t)
+{
+	switch (t) {
+	case OID_BOOL:
+	case OID_INT2:
+	case OID_INT4:
+		return DB_INT;
+	case OID_INT8:
+	case OID_OID:
+		return DB_BIGINT;
+	case OID_FLOAT4:
+	case OID_FLOAT8:
+	case OID_NUMERIC:
+		return DB_DOUBLE;
+	case OID_DATE:
+	case OID_TIMESTAMP:
+	case OID_TIMESTAMPTZ:
+		return DB_DATETIME;
+	case OID_BYTEA:
+		return DB_BLOB;
+	default:
+		return DB_STR;
+	}
+}
+
 static int
 pg_described(void *arg, PGresult *r, char *err)
 {
 	struct pg_stmt *s = arg;
 	int i;
 
+	const char *name;
+	int nf = PQnfields(r);
+
 	if (PQnparams(r) != s->np)
 		return db_err(err, E_INVAL, "prepare: statement has %d "
 		    "placeholders, %d values given", PQnparams(r), s->np);
 	for (i = 0; i < s->np; i++)
 		s->types[i] = PQparamtype(r, i);
+	/* the result columns, once, for every result of the statement */
+	if (nf > 0 && (s->ctypes = pkg_malloc(sizeof(Oid) * (size_t)nf)) ==
+	    NULL)
+		return db_err(err, E_NOMEM, "out of memory");
+	for (i = 0; i < nf; i++) {
+		name = PQfname(r, i);
+		s->ctypes[i] = PQftype(r, i);
+		if (db_cols_add(&s->cols, name, strlen(name),
+		    pg_type(s->ctypes[i])) != 0)
+			return db_err(err, E_NOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -301,6 +344,8 @@ pg_stmt_free(void *conn, void *stmt, bool closing)
 	pkg_free(s->lens);
 	pkg_free(s->fmts);
 	pkg_free(s->num);
+	pkg_free(s->ctypes);
+	db_cols_free(&s->cols);
 	pkg_free(s);
 }
 
@@ -462,32 +507,6 @@ pg_params(struct pg_conn *c, struct pg_stmt *s, const struct db_val *const *p,
 	return 0;
 }
 
-static enum db_type
-pg_type(Oid t)
-{
-	switch (t) {
-	case OID_BOOL:
-	case OID_INT2:
-	case OID_INT4:
-		return DB_INT;
-	case OID_INT8:
-	case OID_OID:
-		return DB_BIGINT;
-	case OID_FLOAT4:
-	case OID_FLOAT8:
-	case OID_NUMERIC:
-		return DB_DOUBLE;
-	case OID_DATE:
-	case OID_TIMESTAMP:
-	case OID_TIMESTAMPTZ:
-		return DB_DATETIME;
-	case OID_BYTEA:
-		return DB_BLOB;
-	default:
-		return DB_STR;
-	}
-}
-
 static int
 pg_value(struct db_res *res, PGresult *r, int row, int col, Oid t,
     struct db_val *v)
@@ -529,6 +548,7 @@ pg_value(struct db_res *res, PGresult *r, int row, int col, Oid t,
 struct pg_fill {
 	struct db_res *res;
 	long *affected;
+	const struct pg_stmt *s;
 };
 
 static int
@@ -548,13 +568,20 @@ pg_fill(void *arg, PGresult *r, char *err)
 		return 0;
 	nc = PQnfields(r);
 	nr = PQntuples(r);
-	if (db_res_cols(res, nc) != 0)
-		return db_err(err, E_NOMEM, "out of memory");
-	for (j = 0; j < nc; j++) {
-		name = PQfname(r, j);
-		if (db_res_col_set(res, j, name, strlen(name),
-		    pg_type(PQftype(r, j))) != 0)
+	if (nc == f->s->cols.n) {
+		/* as described at prepare time */
+		if (db_res_cols_copy(res, &f->s->cols) != 0)
 			return db_err(err, E_NOMEM, "out of memory");
+	} else {
+		if (db_res_cols(res, nc) != 0)
+			return db_err(err, E_NOMEM, "out of memory");
+		for (j = 0; j < nc; j++) {
+			name = PQfname(r, j);
+			if (db_res_col_set(res, j, name, strlen(name),
+			    pg_type(PQftype(r, j))) != 0)
+				return db_err(err, E_NOMEM, "out of "
+				    "memory");
+		}
 	}
 	for (i = 0; i < nr; i++) {
 		if ((v = db_res_row_add(res)) == NULL)
@@ -573,7 +600,7 @@ pg_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 {
 	struct pg_conn *c = conn;
 	struct pg_stmt *s = stmt;
-	struct pg_fill f = { .res = res, .affected = affected };
+	struct pg_fill f = { .res = res, .affected = affected, .s = s };
 	int64_t deadline = now_ms() + (pg_query_timeout + 2) * 1000;
 	int rc;
 
