@@ -99,23 +99,22 @@ int db_res_val_bytes(struct db_res *r, struct db_val *v, enum db_type t,
 /* n bytes (16-byte aligned) of the result's memory. */
 void *db_res_alloc(struct db_res *r, size_t n);
 
-/* The columns of a prepared statement's results, kept by a driver with
- * the statement (pkg) and copied into each result at once, instead of
- * asking the engine for every name of every result. */
-struct db_cols {
-	int n;
-	size_t len, cap;      /* of names */
-	char *names;          /* n NUL-terminated names, one after another */
-	size_t *offs;         /* where each starts in names */
-	enum db_type *types;
-};
+/* The columns of a prepared statement's results (names and types), made
+ * by a driver when it prepares the statement, and shared by reference
+ * with every result of it instead of being asked from the engine and
+ * copied for each: pkg, refcounted (the statement holds one reference,
+ * each result one), so a result outlives its statement safely. */
+struct db_cols;
 
-/* Append a column (name copied).  0 or E_NOMEM. */
-int db_cols_add(struct db_cols *c, const char *name, size_t len,
+/* Append a column (name copied) to *c, made on the first call.  Only
+ * before the first db_res_cols_use().  0 or E_NOMEM (*c stays valid). */
+int db_cols_add(struct db_cols **c, const char *name, size_t len,
     enum db_type t);
-void db_cols_free(struct db_cols *c);
-/* Set r's columns (db_res_cols + db_res_col_set) from c.  0 or E_NOMEM. */
-int db_res_cols_copy(struct db_res *r, const struct db_cols *c);
+/* Drop a reference (NULL is fine); the last one frees. */
+void db_cols_unref(struct db_cols *c);
+/* Give r the columns of c (instead of db_res_cols + db_res_col_set).
+ * 0 or E_NOMEM. */
+int db_res_cols_use(struct db_res *r, struct db_cols *c);
 
 /* Format "fmt" into err (DB_ERR_LEN bytes); returns code.  For drivers:
  *	return db_err(err, E_INVAL, "prepare: %s", sqlite3_errmsg(db)); */

@@ -155,6 +155,7 @@ db_res_recycle(struct db_res *r)
 {
 	struct db_chunk *first = r->chunks, *c, *next;
 
+	db_cols_unref(r->cols);
 	for (c = first->next; c != NULL; c = next) {
 		next = c->next;
 		pkg_free(c);
@@ -173,6 +174,7 @@ db_res_free(struct db_res *r)
 
 	if (r == NULL)
 		return;
+	db_cols_unref(r->cols);
 	/* the first chunk holds r itself: free it last */
 	first = r->chunks;
 	for (c = first->next; c != NULL; c = next) {
@@ -215,12 +217,14 @@ db_res_cols(struct db_res *r, int n)
 		return E_BUG;
 	if (n == 0)
 		return 0;
-	r->col_names = db_res_alloc(r, sizeof(*r->col_names) * (size_t)n);
-	r->col_types = db_res_alloc(r, sizeof(*r->col_types) * (size_t)n);
-	if (r->col_names == NULL || r->col_types == NULL)
+	r->names_ = db_res_alloc(r, sizeof(*r->names_) * (size_t)n);
+	r->types_ = db_res_alloc(r, sizeof(*r->types_) * (size_t)n);
+	if (r->names_ == NULL || r->types_ == NULL)
 		return E_NOMEM;
-	memset(r->col_names, 0, sizeof(*r->col_names) * (size_t)n);
-	memset(r->col_types, 0, sizeof(*r->col_types) * (size_t)n);
+	memset(r->names_, 0, sizeof(*r->names_) * (size_t)n);
+	memset(r->types_, 0, sizeof(*r->types_) * (size_t)n);
+	r->col_names = r->names_;
+	r->col_types = r->types_;
 	r->n_cols = n;
 	return 0;
 }
@@ -231,14 +235,14 @@ db_res_col_set(struct db_res *r, int i, const char *name, size_t len,
 {
 	char *s;
 
-	if (i < 0 || i >= r->n_cols)
+	if (i < 0 || i >= r->n_cols || r->names_ == NULL)
 		return E_BUG;
 	if ((s = db_res_alloc(r, len + 1)) == NULL)
 		return E_NOMEM;
 	memcpy(s, name, len);
 	s[len] = '\0';
-	r->col_names[i] = s;
-	r->col_types[i] = t;
+	r->names_[i] = s;
+	r->types_[i] = t;
 	return 0;
 }
 
@@ -291,13 +295,34 @@ db_res_val_bytes(struct db_res *r, struct db_val *v, enum db_type t,
 	return 0;
 }
 
+/* in pkg; refs: the statement's and each result's */
+struct db_cols {
+	int refs, n;
+	size_t len, cap;       /* of names */
+	char *names;           /* n NUL-terminated names, one after another */
+	size_t *offs;          /* where each starts in names */
+	const char **ptrs;     /* made by the first db_res_cols_use() */
+	enum db_type *types;
+};
+
 int
-db_cols_add(struct db_cols *c, const char *name, size_t len, enum db_type t)
+db_cols_add(struct db_cols **cp, const char *name, size_t len,
+    enum db_type t)
 {
-	size_t cap = c->cap ? c->cap : 64, *offs;
+	struct db_cols *c = *cp;
+	size_t cap, *offs;
 	enum db_type *types;
 	char *names;
 
+	if (c == NULL) {
+		if ((c = pkg_zalloc(sizeof(*c))) == NULL)
+			return E_NOMEM;
+		c->refs = 1;
+		*cp = c;
+	}
+	if (c->ptrs != NULL)
+		return E_BUG;
+	cap = c->cap ? c->cap : 64;
 	while (cap < c->len + len + 1)
 		cap *= 2;
 	if (cap != c->cap) {
@@ -324,33 +349,37 @@ db_cols_add(struct db_cols *c, const char *name, size_t len, enum db_type t)
 }
 
 void
-db_cols_free(struct db_cols *c)
+db_cols_unref(struct db_cols *c)
 {
+	if (c == NULL || --c->refs > 0)
+		return;
 	pkg_free(c->names);
 	pkg_free(c->offs);
+	pkg_free(c->ptrs);
 	pkg_free(c->types);
-	memset(c, 0, sizeof(*c));
+	pkg_free(c);
 }
 
 int
-db_res_cols_copy(struct db_res *r, const struct db_cols *c)
+db_res_cols_use(struct db_res *r, struct db_cols *c)
 {
-	char *names;
 	int i;
 
 	if (r->n_cols != 0)
 		return E_BUG;
-	if (c->n == 0)
+	if (c == NULL || c->n == 0)
 		return 0;
-	r->col_names = db_res_alloc(r, sizeof(*r->col_names) * (size_t)c->n);
-	r->col_types = db_res_alloc(r, sizeof(*r->col_types) * (size_t)c->n);
-	names = db_res_alloc(r, c->len);
-	if (r->col_names == NULL || r->col_types == NULL || names == NULL)
-		return E_NOMEM;
-	memcpy(names, c->names, c->len);
-	memcpy(r->col_types, c->types, sizeof(*r->col_types) * (size_t)c->n);
-	for (i = 0; i < c->n; i++)
-		r->col_names[i] = names + c->offs[i];
+	if (c->ptrs == NULL) {
+		if ((c->ptrs = pkg_malloc(sizeof(*c->ptrs) * (size_t)c->n)) ==
+		    NULL)
+			return E_NOMEM;
+		for (i = 0; i < c->n; i++)
+			c->ptrs[i] = c->names + c->offs[i];
+	}
+	c->refs++;
+	r->cols = c;
+	r->col_names = c->ptrs;
+	r->col_types = c->types;
 	r->n_cols = c->n;
 	return 0;
 }

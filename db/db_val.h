@@ -46,6 +46,7 @@ struct db_row {
 };
 
 struct db_chunk;
+struct db_cols;
 
 /* A query result, in pkg memory of the process that ran the query, freed
  * by free_result().  Text comes back as DB_STR and bytes as DB_BLOB; both
@@ -57,12 +58,15 @@ struct db_chunk;
  * DB_BIGINT when it does not fit in 32 bits (use db_val_get_int()). */
 struct db_res {
 	int n_cols;
-	const char **col_names;
-	enum db_type *col_types;
+	const char *const *col_names;
+	const enum db_type *col_types;
 	int n_rows;
 	struct db_row *rows;
 	/* private to the DB core */
 	struct db_chunk *chunks;
+	struct db_cols *cols;   /* shared column names, or NULL */
+	const char **names_;    /* own column arrays (db_res_cols) */
+	enum db_type *types_;
 	int rows_cap;
 };
 

@@ -25,7 +25,7 @@
 struct sq_stmt {
 	sqlite3_stmt *st;
 	int ncols;
-	struct db_cols cols; /* names, and types as declared (DB_STR if not) */
+	struct db_cols *cols; /* names, types as declared (DB_STR if not) */
 	int decl[];          /* enum db_type, or -1: typed by value */
 };
 
@@ -230,7 +230,7 @@ sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 		if (db_cols_add(&s->cols, name ? name : "", name ?
 		    strlen(name) : 0, s->decl[i] < 0 ? DB_STR :
 		    (enum db_type)s->decl[i]) != 0) {
-			db_cols_free(&s->cols);
+			db_cols_unref(s->cols);
 			sqlite3_finalize(st);
 			pkg_free(s);
 			return db_err(err, E_NOMEM, "out of memory");
@@ -248,7 +248,7 @@ sq_stmt_free(void *conn, void *stmt, bool closing)
 	(void)conn;
 	(void)closing;
 	sqlite3_finalize(s->st);
-	db_cols_free(&s->cols);
+	db_cols_unref(s->cols);
 	pkg_free(s);
 }
 
@@ -373,7 +373,7 @@ sq_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 				    "cannot be represented", i + 1);
 			return sq_error(c, rc, "bind", err);
 		}
-	if (res != NULL && (rc = db_res_cols_copy(res, &s->cols)) != 0) {
+	if (res != NULL && (rc = db_res_cols_use(res, s->cols)) != 0) {
 		sqlite3_reset(st);
 		return db_err(err, rc, "out of memory");
 	}

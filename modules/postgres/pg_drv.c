@@ -64,7 +64,8 @@ struct pg_stmt {
 	const char **vals;
 	int *lens, *fmts;
 	char *num;            /* np * NUM_LEN */
-	struct db_cols cols;  /* of the results, from the describe */
+	struct db_cols *cols; /* of the results, from the describe */
+	int ncols;
 	Oid *ctypes;          /* their type OIDs */
 };
 
@@ -308,6 +309,7 @@ pg_described(void *arg, PGresult *r, char *err)
 	for (i = 0; i < s->np; i++)
 		s->types[i] = PQparamtype(r, i);
 	/* the result columns, once, for every result of the statement */
+	s->ncols = nf;
 	if (nf > 0 && (s->ctypes = pkg_malloc(sizeof(Oid) * (size_t)nf)) ==
 	    NULL)
 		return db_err(err, E_NOMEM, "out of memory");
@@ -345,7 +347,7 @@ pg_stmt_free(void *conn, void *stmt, bool closing)
 	pkg_free(s->fmts);
 	pkg_free(s->num);
 	pkg_free(s->ctypes);
-	db_cols_free(&s->cols);
+	db_cols_unref(s->cols);
 	pkg_free(s);
 }
 
@@ -568,9 +570,9 @@ pg_fill(void *arg, PGresult *r, char *err)
 		return 0;
 	nc = PQnfields(r);
 	nr = PQntuples(r);
-	if (nc == f->s->cols.n) {
+	if (f->s->cols != NULL && nc == f->s->ncols) {
 		/* as described at prepare time */
-		if (db_res_cols_copy(res, &f->s->cols) != 0)
+		if (db_res_cols_use(res, f->s->cols) != 0)
 			return db_err(err, E_NOMEM, "out of memory");
 	} else {
 		if (db_res_cols(res, nc) != 0)

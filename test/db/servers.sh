@@ -13,7 +13,8 @@
 #                               password ROOTPW over TCP (scram); PG_PID
 #   pg_stop / pg_restart
 #
-# Set DB_SRV_QUIET=1 to keep the servers' own output out of stdout.
+# DB_SRV_WRAP, if set, is put before the server commands (the benchmark
+# pins the servers to a CPU with "taskset -c 0").
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 
@@ -29,7 +30,7 @@ wait_for() {
 
 mdb_run() {
 	# --no-defaults: the machine's /etc/mysql settings stay out
-	mariadbd --no-defaults --user=root --datadir="$MDB_DIR/data" \
+	$DB_SRV_WRAP mariadbd --no-defaults --user=root --datadir="$MDB_DIR/data" \
 	    --socket="$MDB_SOCK" --port="$MDB_PORT" --bind-address=127.0.0.1 \
 	    --pid-file="$MDB_DIR/mariadbd.pid" --log-error="$MDB_DIR/err.log" \
 	    --innodb-buffer-pool-size=32M --innodb-log-file-size=16M \
@@ -85,7 +86,7 @@ mdb_restart() {
 }
 
 pg_ctl_() {
-	runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" "$@"
+	runuser -u postgres -- $DB_SRV_WRAP "$PG_BIN/pg_ctl" -D "$PG_DIR/data" "$@"
 }
 
 pg_run() {

@@ -432,6 +432,67 @@ t_fork(void)
 	return 0;
 }
 
+/* The remembered call shapes compare names by their bytes: a name
+ * rewritten in place (same address) gives another statement, and an
+ * invalid name written there is refused, not taken from the memo. */
+static int
+t_shape_content(void)
+{
+	char key[16], col[16];
+	const char *keys[1] = { key }, *cols[1] = { col };
+	struct db_val v = db_val_string("location");
+	struct db_func f;
+	struct db_handle *hd;
+	struct db_res *res;
+
+	CHECK_INT(0, db_bind_mod(url, &f));
+	CHECK((hd = f.init(url)) != NULL);
+	CHECK_INT(0, f.use_table(hd, "version"));
+	strcpy(key, "table_name");
+	strcpy(col, "table_version");
+	CHECK_INT(0, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL, &res));
+	CHECK_INT(1, res->n_rows);
+	CHECK_INT(LOCATION_VERSION, db_val_get_int(&res->rows[0].values[0]));
+	f.free_result(hd, res);
+	strcpy(col, "table_name"); /* same address, other column */
+	CHECK_INT(0, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL, &res));
+	CHECK_STR("location", &res->rows[0].values[0].v.str);
+	CHECK(strcmp(res->col_names[0], "table_name") == 0);
+	f.free_result(hd, res);
+	strcpy(col, "x; --");
+	CHECK_INT(E_INVAL, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL,
+	    &res));
+	strcpy(col, "table_version");
+	v = db_val_null(DB_STR); /* NULL changes the text: IS NULL */
+	CHECK_INT(0, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL, &res));
+	CHECK_INT(0, res->n_rows);
+	f.free_result(hd, res);
+	f.close(hd);
+	return 0;
+}
+
+/* A result outlives its handle and statement: the column names it
+ * shares with the statement stay until the result is freed. */
+static int
+t_result_outlives(void)
+{
+	struct db_func f;
+	struct db_handle *hd;
+	struct db_res *res;
+
+	CHECK_INT(0, db_bind_mod(url, &f));
+	CHECK((hd = f.init(url)) != NULL);
+	CHECK_INT(0, f.use_table(hd, "version"));
+	CHECK_INT(0, f.query(hd, NULL, NULL, NULL, NULL, 0, 0, "table_name",
+	    &res));
+	f.close(hd);
+	CHECK_INT(3, res->n_rows);
+	CHECK(strcmp(res->col_names[1], "table_version") == 0);
+	CHECK_STR("location", &res->rows[0].values[0].v.str);
+	f.free_result(NULL, res);
+	return 0;
+}
+
 /* ---- set-up ---- */
 
 static int
@@ -517,6 +578,8 @@ static const struct unit_test own[] = {
 	{ "busy_timeout",      t_busy_timeout },
 	{ "statement_timeout", t_statement_timeout },
 	{ "fork",              t_fork },
+	{ "shape_content",     t_shape_content },
+	{ "result_outlives",   t_result_outlives },
 };
 /* clang-format on */
 
