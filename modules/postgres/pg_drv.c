@@ -558,6 +558,7 @@ pg_fill(void *arg, PGresult *r, char *err)
 {
 	struct pg_fill *f = arg;
 	struct db_res *res = f->res;
+	bool tpl;
 	const char *name;
 	struct db_val *v;
 	int nc, nr, i, j;
@@ -570,7 +571,8 @@ pg_fill(void *arg, PGresult *r, char *err)
 		return 0;
 	nc = PQnfields(r);
 	nr = PQntuples(r);
-	if (f->s->cols != NULL && nc == f->s->ncols) {
+	tpl = f->s->cols != NULL && nc == f->s->ncols;
+	if (tpl) {
 		/* as described at prepare time */
 		if (db_res_cols_use(res, f->s->cols) != 0)
 			return db_err(err, E_NOMEM, "out of memory");
@@ -590,7 +592,8 @@ pg_fill(void *arg, PGresult *r, char *err)
 			return db_err(err, E_NOMEM, "out of memory");
 		for (j = 0; j < nc; j++)
 			if (!PQgetisnull(r, i, j) &&
-			    pg_value(res, r, i, j, PQftype(r, j), &v[j]) != 0)
+			    pg_value(res, r, i, j, tpl ? f->s->ctypes[j] :
+			    PQftype(r, j), &v[j]) != 0)
 				return db_err(err, E_NOMEM, "out of memory");
 	}
 	return 0;
