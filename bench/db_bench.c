@@ -188,8 +188,8 @@ sq_round(struct direct *d, unsigned *seed, int n)
 				const void *p = sqlite3_column_blob(d->sqs,
 				    text[j]);
 
-				keep_text(text[j], p, (size_t)sqlite3_column_bytes(
-				    d->sqs, text[j]));
+				keep_text(text[j], p, (size_t)
+				    sqlite3_column_bytes(d->sqs, text[j]));
 			}
 			sink += (long)sqlite3_column_int64(d->sqs, 1);
 			sink += (long)sqlite3_column_double(d->sqs, 2);
@@ -359,8 +359,9 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--only") == 0) {
 			only = argv[++i];
 		} else {
-			fprintf(stderr, "usage: db_bench -m MODULE.so [-r ROWS] "
-			    "[-n LOOKUPS] [--fill] URL\n");
+			fprintf(stderr, "usage: db_bench -m MODULE.so "
+			    "[-r ROWS] [-n LOOKUPS] [--fill] [--only api|"
+			    "direct] URL\n");
 			return 2;
 		}
 	}

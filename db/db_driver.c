@@ -24,7 +24,8 @@ db_driver_find(const char *scheme, size_t len)
 		if (drivers[i] == NULL)
 			continue;
 		for (s = drivers[i]->schemes; *s != NULL; s++)
-			if (strlen(*s) == len && strncasecmp(*s, scheme, len) == 0)
+			if (strlen(*s) == len &&
+			    strncasecmp(*s, scheme, len) == 0)
 				return drivers[i];
 	}
 	return NULL;

@@ -23,7 +23,7 @@ static const struct { const char *scheme, *module; } scheme_mods[] = {
 };
 /* clang-format on */
 
-int
+bool
 db_url_is_file_scheme(const char *scheme)
 {
 	return strcasecmp(scheme, "sqlite") == 0;

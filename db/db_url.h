@@ -14,6 +14,7 @@
 #ifndef DB_DB_URL_H
 #define DB_DB_URL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* A parsed URL.  Every string is NUL-terminated and decoded, all in one
@@ -41,7 +42,7 @@ void db_url_clear(struct db_url *u);
  * "***".  Works on URLs that do not parse, too.  Returns out. */
 char *db_url_mask(const char *url, char *out, size_t size);
 /* True for schemes whose URL is a file path (sqlite). */
-int db_url_is_file_scheme(const char *scheme);
+bool db_url_is_file_scheme(const char *scheme);
 
 /* The config-time check: url parses, a driver for its scheme is loaded,
  * and the driver's own check passes (for sqlite: the file exists).

@@ -260,7 +260,8 @@ db_res_row_add(struct db_res *r)
 		    NULL)
 			return NULL;
 		if (r->n_rows)
-			memcpy(rows, r->rows, sizeof(*rows) * (size_t)r->n_rows);
+			memcpy(rows, r->rows,
+			    sizeof(*rows) * (size_t)r->n_rows);
 		r->rows = rows;
 		r->rows_cap = cap;
 	}

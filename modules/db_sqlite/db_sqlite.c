@@ -369,8 +369,9 @@ sq_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 		if ((rc = sq_bind(st, i + 1, p[i])) != SQLITE_OK) {
 			sqlite3_reset(st);
 			if (rc == SQLITE_RANGE)
-				return db_err(err, E_INVAL, "bind: parameter %d "
-				    "cannot be represented", i + 1);
+				return db_err(err, E_INVAL, "bind: "
+				    "parameter %d cannot be represented",
+				    i + 1);
 			return sq_error(c, rc, "bind", err);
 		}
 	if (res != NULL && (rc = db_res_cols_use(res, s->cols)) != 0) {

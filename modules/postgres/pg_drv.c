@@ -231,7 +231,8 @@ pg_result_err(struct pg_conn *c, const PGresult *r, const char *what,
 	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
 
 	if (m == NULL)
-		return pg_msg(err, pg_code(c, r), what, PQresultErrorMessage(r));
+		return pg_msg(err, pg_code(c, r), what,
+		    PQresultErrorMessage(r));
 	return db_err(err, pg_code(c, r), "%s: %s (%s)", what, m,
 	    st ? st : "?");
 }
@@ -426,6 +427,39 @@ pg_cstr(struct pg_conn *c, size_t *used, const struct str *s)
 	return c->scratch + need - s->len - 1;
 }
 
+/* Parameter i, a string or blob: raw bytes for text and bytea
+ * parameters, else text (copied when it has no NUL of its own: its
+ * offset in the scratch buffer goes to *off). */
+static int
+pg_param_bytes(struct pg_conn *c, struct pg_stmt *s, int i,
+    const struct db_val *v, size_t *used, size_t *off, char *err)
+{
+	struct str b = db_val_get_str(v);
+	Oid t = s->types[i];
+
+	if (b.s == NULL)
+		b.s = "";
+	if (b.len > INT32_MAX)
+		return db_err(err, E_TOOBIG, "parameter %d: too long", i + 1);
+	if (t == OID_BYTEA || pg_texty(t)) {
+		/* raw bytes: no escaping, exact length */
+		s->vals[i] = b.s;
+		s->lens[i] = (int)b.len;
+		s->fmts[i] = 1;
+	} else if (v->type == DB_STRING) {
+		s->vals[i] = b.s;
+	} else if (memchr(b.s, '\0', b.len) != NULL) {
+		return db_err(err, E_INVAL, "parameter %d: a NUL byte cannot "
+		    "go into a %u column", i + 1, (unsigned)t);
+	} else {
+		/* e.g. "42" for an integer column: as text */
+		*off = *used;
+		if (pg_cstr(c, used, &b) == NULL)
+			return db_err(err, E_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /* The values in the form their parameter types want. */
 static int
 pg_params(struct pg_conn *c, struct pg_stmt *s, const struct db_val *const *p,
@@ -433,9 +467,8 @@ pg_params(struct pg_conn *c, struct pg_stmt *s, const struct db_val *const *p,
 {
 	size_t used = 0, offs[DB_MAX_COLS * 2];
 	char *num;
-	struct str b;
 	Oid t;
-	int i;
+	int i, rc;
 
 	for (i = 0; i < s->np; i++) {
 		const struct db_val *v = p[i];
@@ -475,30 +508,9 @@ pg_params(struct pg_conn *c, struct pg_stmt *s, const struct db_val *const *p,
 		case DB_STRING:
 		case DB_STR:
 		case DB_BLOB:
-			b = db_val_get_str(v);
-			if (b.s == NULL)
-				b.s = "";
-			if (t == OID_BYTEA || pg_texty(t)) {
-				/* raw bytes: no escaping, exact length */
-				s->vals[i] = b.s;
-				s->lens[i] = (int)b.len;
-				s->fmts[i] = 1;
-			} else if (v->type == DB_STRING) {
-				s->vals[i] = b.s;
-			} else if (memchr(b.s, '\0', b.len) != NULL) {
-				return db_err(err, E_INVAL, "parameter %d: a "
-				    "NUL byte cannot go into a %u column",
-				    i + 1, (unsigned)t);
-			} else {
-				/* e.g. "42" for an integer column: as text */
-				offs[i] = used;
-				if (pg_cstr(c, &used, &b) == NULL)
-					return db_err(err, E_NOMEM, "out of "
-					    "memory");
-			}
-			if (b.len > INT32_MAX)
-				return db_err(err, E_TOOBIG, "parameter %d: "
-				    "too long", i + 1);
+			if ((rc = pg_param_bytes(c, s, i, v, &used, &offs[i],
+			    err)) != 0)
+				return rc;
 			break;
 		}
 	}

@@ -36,10 +36,10 @@ static const char *const conf_ddl[] = {
 	[ENG_SQLITE] = "CREATE TABLE db_conf (id INTEGER PRIMARY KEY, "
 	    "k VARCHAR(64) NOT NULL, n INTEGER, big BIGINT, d DOUBLE, s TEXT, "
 	    "t DATETIME, b BLOB, CONSTRAINT db_conf_k UNIQUE (k))",
-	[ENG_MYSQL] = "CREATE TABLE db_conf (id INT AUTO_INCREMENT PRIMARY KEY, "
-	    "k VARCHAR(64) NOT NULL, n INT, big BIGINT, d DOUBLE, "
-	    "s MEDIUMTEXT, t DATETIME, b MEDIUMBLOB, UNIQUE KEY db_conf_k (k)) "
-	    "ENGINE=InnoDB",
+	[ENG_MYSQL] = "CREATE TABLE db_conf "
+	    "(id INT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, "
+	    "n INT, big BIGINT, d DOUBLE, s MEDIUMTEXT, t DATETIME, "
+	    "b MEDIUMBLOB, UNIQUE KEY db_conf_k (k)) ENGINE=InnoDB",
 	[ENG_PG] = "CREATE TABLE db_conf (id SERIAL PRIMARY KEY, "
 	    "k VARCHAR(64) NOT NULL, n INTEGER, big BIGINT, "
 	    "d DOUBLE PRECISION, s TEXT, t TIMESTAMP, b BYTEA, "
@@ -527,8 +527,10 @@ static int
 t_raw_query(void)
 {
 	static const char *const sql[] = {
-		[ENG_SQLITE] = "SELECT k, n FROM db_conf WHERE n > ? ORDER BY n",
-		[ENG_MYSQL] = "SELECT k, n FROM db_conf WHERE n > ? ORDER BY n",
+		[ENG_SQLITE] = "SELECT k, n FROM db_conf WHERE n > ? "
+			       "ORDER BY n",
+		[ENG_MYSQL] = "SELECT k, n FROM db_conf WHERE n > ? "
+			      "ORDER BY n",
 		[ENG_PG] = "SELECT k, n FROM db_conf WHERE n > $1 ORDER BY n",
 	};
 	struct db_val v = db_val_int(1);
@@ -662,8 +664,9 @@ t_location(void)
 {
 	static const char *const keys[] = { "ruid", "username", "domain",
 		"contact", "expires", "q", "callid", "cseq", "last_modified",
-		"flags", "cflags", "user_agent", "socket", "methods", "instance",
-		"reg_id", "conn_id", "server_id", "received", "path" };
+		"flags", "cflags", "user_agent", "socket", "methods",
+		"instance", "reg_id", "conn_id", "server_id", "received",
+		"path" };
 	static const char *const ud[] = { "username", "domain" };
 	static const char *const cols[] = { "contact", "expires", "q",
 		"conn_id", "instance", "path" };

@@ -533,7 +533,8 @@ static int
 setup(void)
 {
 	static const char *const files[] = { "standard-create.sql",
-		"auth_db-create.sql", "usrloc-create.sql", "uri_db-create.sql" };
+		"auth_db-create.sql", "usrloc-create.sql",
+		"uri_db-create.sql" };
 	const char *tmp = getenv("TMPDIR");
 	sqlite3 *db;
 	size_t i;
