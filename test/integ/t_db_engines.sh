@@ -6,8 +6,9 @@
 # over query_timeout (an error after about 1 s), a table with the wrong
 # version (and kamdbctl migrate fixing it), the server stopped mid-run
 # (calls fail fast, then work again once it is back) and, for MariaDB, a
-# server that stops answering (SIGSTOP: bounded by the client timeout).
-# Every server is stopped by its PID at the end.
+# server that stops answering (SIGSTOP: bounded by the client timeout);
+# then kamdbctl dump/restore, drop and reinit on every engine.  Every
+# server is stopped by its PID at the end.
 . "$TOP/test/integ/lib.sh"
 . "$TOP/test/db/servers.sh"
 
@@ -231,6 +232,18 @@ for e in sqlite MYSQL PGSQL; do
 done
 conf pg-after -m "$MODS/postgres/postgres.so" -k hostile "$PG_URL" ||
     fail "PostgreSQL: not usable after restore"
+
+# drop and reinit ask first; without a terminal they need --yes
+for e in sqlite MYSQL PGSQL; do
+	KAMCTLRC=$TMPD/$e.rc
+	kdb drop && fail "$e: drop without --yes and without a terminal"
+	grep -q 'without --yes' "$TMPD/kdb.out" || fail "$e: no reason given"
+	kdb reinit --yes || fail "$e: reinit failed"
+	kdb versions || fail "$e: no version table after reinit"
+	grep -q 'location.2001' "$TMPD/kdb.out" || fail "$e: reinit lost tables"
+done
+kdb drop --yes || fail "PGSQL: drop failed"
+kdb versions && fail "PGSQL: the database is still there after drop"
 
 # no password anywhere in what the tools printed
 if grep -rF -e "$RWPW" -e "$RWPW_URL" -e "$ROOTPW" -e 'Wrong-Secret' \
