@@ -1022,19 +1022,41 @@ listen_watch(struct socket_info *list)
 	return 0;
 }
 
-/* A reader that restarts forgets what its predecessor owned. */
+/* A reader that restarts forgets what its predecessor owned; their fds
+ * died with it.  Whoever waited on them learns it at once: tm fails the
+ * branches sent over our own connections over to their next target (or
+ * ends them) instead of waiting for fr_timer, usrloc marks the bindings
+ * on them unreachable. */
 static void
 tcp_forget_orphans(void)
 {
 	struct tcp_conn *c, *next;
+	int *ids = NULL, n = 0, cap = 0, i;
 
 	tcp_conn_lock();
+	for (c = tcp_conns->all; c != NULL; c = c->all_next)
+		if (c->owner == tcp_reader_self && c->state != TCP_S_NEW)
+			cap++;
+	if (cap > 0)
+		ids = pkg_malloc(sizeof(*ids) * (size_t)cap);
 	for (c = tcp_conns->all; c != NULL; c = next) {
 		next = c->all_next;
-		if (c->owner == tcp_reader_self && c->state != TCP_S_NEW)
-			tcp_conn_remove(c);
+		if (c->owner != tcp_reader_self || c->state == TCP_S_NEW)
+			continue;
+		if (ids != NULL && n < cap)
+			ids[n++] = c->outgoing ? c->id : -c->id;
+		tcp_conn_remove(c);
 	}
 	tcp_conn_unlock();
+	for (i = 0; i < n; i++) {
+		if (ids[i] > 0)
+			tcp_fail_report(ids[i]);
+		tcp_closed_report(ids[i] > 0 ? ids[i] : -ids[i]);
+	}
+	if (n > 0)
+		LM_NOTICE("took over from a reader that died: %d of its "
+		    "connections are gone", n);
+	pkg_free(ids);
 }
 
 int
