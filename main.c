@@ -16,6 +16,7 @@
 #include "cmds/core_cmds.h"
 #include "cmds/tls_cmds.h"
 #include "base/err.h"
+#include "base/fault.h"
 #include "ctl/fifo_server.h"
 #include "ctl/ref_dump.h"
 #include "ctl/tls_fifo.h"
@@ -568,6 +569,7 @@ main(int argc, char **argv)
 	}
 	if ((rc = timer_init()) != 0)
 		return 1;
+	fault_init();
 	if (load_config(print) != 0)
 		return 1;
 	/* -u/-g on the command line win over user=/group= (pkg copies: the

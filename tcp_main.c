@@ -84,8 +84,10 @@ tcp_init(char **err)
 		*err = "cannot allocate the TCP connection table";
 		return rc;
 	}
-	/* a reader that dies inside it would stall every TCP/TLS process */
-	proc_watch_locks(tcp_conns->lock, 0, 1, "TCP connection table");
+	/* a process that dies inside it would stall every TCP/TLS
+	 * process: the supervisor rebuilds the table and takes over */
+	proc_watch_lock_repairable(tcp_conns->lock, "TCP connection table",
+	    tcp_conn_table_repair);
 	for (si = tcp_listen; si != NULL; si = si->next)
 		if (si->fd == -1 && (rc = tcp_bind_one(si, err)) != 0)
 			return rc;

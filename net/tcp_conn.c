@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include "../base/err.h"
+#include "../base/fault.h"
 #include "../base/log.h"
 #include "../mem/lock.h"
 #include "../mem/shm.h"
 #include "net_addr.h"
+#include "tcp_chan.h"
 #include "tcp_conn.h"
 
 struct tcp_conn_table *tcp_conns;
@@ -137,6 +139,9 @@ void
 tcp_conn_lock(void)
 {
 	lock_get(tcp_conns->lock);
+	/* tests: a reader killed while it holds the lock */
+	if (tcp_reader_self >= 0)
+		fault_point("tcp_lock_reader");
 }
 
 void
@@ -630,4 +635,49 @@ tcp_conn_shm_size(bool tls)
 	 * its strings, typically under 200 bytes */
 	return sizeof(struct tcp_conn) + 16 + (tls ? sizeof(struct
 	    tcp_tls_target) + 16 + sizeof(struct tcp_tls_info) + 200 : 0);
+}
+
+void
+tcp_conn_table_repair(void)
+{
+	struct tcp_conn_table *t = tcp_conns;
+	struct tcp_conn *c, *prev = NULL;
+	struct tcp_chunk *k;
+	int n = 0, hs = 0, limit = t->max + 64, i;
+	size_t q;
+
+	memset(t->by_id, 0, sizeof(t->by_id));
+	memset(t->by_addr, 0, sizeof(t->by_addr));
+	/* the old address counts may be half-linked: left behind (a few
+	 * blocks), counted again below */
+	memset(t->by_peer, 0, sizeof(t->by_peer));
+	t->silent_head = t->silent_tail = NULL;
+	for (c = t->all; c != NULL && n < limit; prev = c, c = c->all_next) {
+		c->all_prev = prev;
+		n++;
+		c->id_next = t->by_id[(unsigned)c->id % TCP_HASH_SIZE];
+		t->by_id[(unsigned)c->id % TCP_HASH_SIZE] = c;
+		for (i = 0; i < TCP_CONN_ALIASES; i++) {
+			c->alias[i].next = NULL;
+			c->alias[i].c = c;
+			if (c->alias[i].port != 0)
+				alias_link(&c->alias[i]);
+		}
+		if (c->tls_hs_pending)
+			hs++;
+		for (q = 0, k = c->q_head, c->q_tail = NULL; k != NULL;
+		    c->q_tail = k, k = k->next)
+			q += k->len - k->off;
+		c->q_bytes = q;
+		c->peer_cnt = NULL;
+		c->silent_linked = false;
+		c->hs_next = c->hs_prev = NULL;
+		if (!c->outgoing && tcp_conn_peer_attach(c) == 0 &&
+		    c->got_bytes)
+			silent_unlink(c);
+	}
+	if (c != NULL && prev != NULL)
+		prev->all_next = NULL;   /* a loop: cut it */
+	t->count = n;
+	t->tls_handshakes = hs;
 }

@@ -206,6 +206,14 @@ int tcp_conn_table_init(int max);
 /* Free the table and every connection (main process at exit, tests). */
 void tcp_conn_table_destroy(void);
 
+/* Make the table consistent again after a process died holding its lock
+ * (the supervisor holds the lock now): the list of connections is walked
+ * from its head and every index (ids, aliases, source addresses, silent
+ * handshakes), count and queue tail is rebuilt from it.  What the dead
+ * process was adding or removing may be lost (a leak of a few blocks),
+ * nothing else.  Main process, lock held. */
+void tcp_conn_table_repair(void);
+
 /* Take / release the table lock.  Any process; not recursive; never
  * hold it across a system call. */
 void tcp_conn_lock(void);
