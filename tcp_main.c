@@ -84,8 +84,10 @@ tcp_init(char **err)
 		*err = "cannot allocate the TCP connection table";
 		return rc;
 	}
-	/* a reader that dies inside it would stall every TCP/TLS process */
-	proc_watch_locks(tcp_conns->lock, 0, 1, "TCP connection table");
+	/* a process that dies inside it would stall every TCP/TLS
+	 * process: the supervisor rebuilds the table and takes over */
+	proc_watch_lock_repairable(tcp_conns->lock, "TCP connection table",
+	    tcp_conn_table_repair);
 	for (si = tcp_listen; si != NULL; si = si->next)
 		if (si->fd == -1 && (rc = tcp_bind_one(si, err)) != 0)
 			return rc;
@@ -111,6 +113,8 @@ tcp_scan(void)
 		.send_ms = (uint64_t)core_cfg.tcp_send_timeout * 1000,
 		.tls_handshake_ms = (uint64_t)tls_cfg.handshake_timeout.v * 1000,
 		.tls_send_ms = (uint64_t)tls_cfg.send_timeout.v * 1000,
+		.message_ms = (uint64_t)core_cfg.tcp_message_timeout * 1000,
+		.tls_hello_ms = (uint64_t)tls_cfg.hello_timeout.v * 1000,
 	};
 	struct tcp_conn *c, *next;
 	uint64_t now;

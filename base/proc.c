@@ -66,6 +66,7 @@ struct watched {
 	size_t stride;
 	unsigned n;
 	const char *what;
+	void (*repair)(void);    /* NULL: a death inside it is fatal */
 };
 
 static struct watched watched[MAX_WATCHED];
@@ -114,23 +115,46 @@ proc_watch_locks(const struct gen_lock *first, size_t stride, unsigned n,
 	if (nwatched >= MAX_WATCHED)
 		return E_TOOBIG;
 	watched[nwatched++] = (struct watched){ (const char *)first,
-		stride != 0 ? stride : sizeof(*first), n, what };
+		stride != 0 ? stride : sizeof(*first), n, what, NULL };
 	return 0;
 }
 
-/* The watched lock that pid died holding, or NULL. */
-static const char *
-watched_held_by(pid_t pid)
+int
+proc_watch_lock_repairable(struct gen_lock *l, const char *what,
+    void (*repair)(void))
 {
+	int rc;
+
+	if (repair == NULL)
+		return E_INVAL;
+	if ((rc = proc_watch_locks(l, 0, 1, what)) == 0)
+		watched[nwatched - 1].repair = repair;
+	return rc;
+}
+
+/* pid died: repair and release what it held that can be repaired.
+ * Returns the name of a held lock that cannot be, or NULL. */
+static const char *
+watched_recover(pid_t pid, const char *desc)
+{
+	struct gen_lock *l;
 	unsigned i;
 	int w;
 
 	for (w = 0; w < nwatched; w++)
-		for (i = 0; i < watched[w].n; i++)
-			if (lock_owner((const struct gen_lock *)(const void *)
-			    (watched[w].base + (size_t)i * watched[w].stride)) ==
-			    pid)
+		for (i = 0; i < watched[w].n; i++) {
+			l = (struct gen_lock *)(uintptr_t)(watched[w].base +
+			    (size_t)i * watched[w].stride);
+			if (lock_owner(l) != pid)
+				continue;
+			if (watched[w].repair == NULL ||
+			    !lock_take_over(l, pid))
 				return watched[w].what;
+			LM_ERR("process %d (%s) died holding the %s lock: "
+			    "repairing it", (int)pid, desc, watched[w].what);
+			watched[w].repair();
+			lock_release(l);
+		}
 	return NULL;
 }
 
@@ -313,7 +337,7 @@ restart_slot(int slot, pid_t dead)
 	}
 	/* what it guarded may be half-changed and nobody can take the lock
 	 * again: a restart would only stall the others */
-	if ((what = watched_held_by(dead)) != NULL) {
+	if ((what = watched_recover(dead, table->procs[slot].desc)) != NULL) {
 		LM_CRIT("process %d (%s) died holding the %s lock; shutting "
 		    "down", (int)dead, table->procs[slot].desc, what);
 		return E_BUG;

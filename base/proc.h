@@ -84,6 +84,13 @@ struct gen_lock;
  * <what> lock") instead of restarting it into a proxy that would stall on
  * that lock.  what must outlive the supervisor.  Main process, before
  * proc_supervise().  0, E_INVAL or E_TOOBIG (more than 16 calls). */
+/* The same for one lock whose guarded structure repair() can make
+ * consistent again: a child that dies holding it is restarted after the
+ * supervisor took the lock over, ran repair() (main process, lock held,
+ * the other processes waiting on it), and released it.  0, E_INVAL or
+ * E_TOOBIG. */
+int proc_watch_lock_repairable(struct gen_lock *l, const char *what,
+    void (*repair)(void));
 int proc_watch_locks(const struct gen_lock *first, size_t stride, unsigned n,
     const char *what);
 

@@ -8,8 +8,10 @@
  * supervisor tell whether a dead child died inside a critical section
  * (lock_owner()).
  *
- * Locks are not recursive and not robust: a process that dies holding one
- * leaves it held (the supervisor then shuts down, see proc.c). */
+ * Locks are not recursive.  A process that dies holding one leaves it
+ * held: the supervisor then repairs what it guards and takes the lock
+ * over (lock_take_over), when the lock's owner registered a repair, or
+ * shuts down (see proc.c). */
 #ifndef MEM_LOCK_H
 #define MEM_LOCK_H
 
@@ -102,6 +104,23 @@ lock_owner(const struct gen_lock *l)
 {
 	return (pid_t)(__atomic_load_n(&l->word, __ATOMIC_ACQUIRE) &
 	    ~LOCK_WAITERS);
+}
+
+/* If l is held by dead (a process known to be gone), make this process
+ * its holder, keeping the waiters bit, and return true; else false.  The
+ * caller repairs what l guards, then lock_release()s it, which wakes the
+ * processes that waited on the dead one. */
+static inline bool
+lock_take_over(struct gen_lock *l, pid_t dead)
+{
+	uint32_t v = __atomic_load_n(&l->word, __ATOMIC_ACQUIRE);
+
+	while ((pid_t)(v & ~LOCK_WAITERS) == dead && dead != 0)
+		if (__atomic_compare_exchange_n(&l->word, &v,
+			lock_self_word() | (v & LOCK_WAITERS), false,
+			__ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+			return true;
+	return false;
 }
 
 /* Allocate a lock in shm (shm_init() done) and init it.  Any process.
