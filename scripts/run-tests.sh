@@ -39,7 +39,7 @@ step "config (TLS)" sh -c "TLS=1 make cfgtest"
 step "integration (TLS build)" sh -c "TLS=1 make integ"
 step "fuzz corpora" sh -c "make fuzz-replay"
 # the proxy itself under ASan+UBSan, fed malformed input and real peers
-SAN_TESTS="t_options t_example_1_15 t_rfc4475_udp t_tcp_bad t_sipp_tcp t_fifo t_tls_bad t_tls_sclient t_tm_sipp_udp t_tm_cancel"
+SAN_TESTS="t_options t_auth_digest t_example_1_15 t_rfc4475_udp t_tcp_bad t_sipp_tcp t_fifo t_tls_bad t_tls_sclient t_tm_sipp_udp t_tm_cancel"
 step "integration (ASan+UBSan build)" sh -c "TLS=1 make -j$JOBS SAN=address,undefined all &&
 	ASAN_OPTIONS=detect_leaks=0 sh test/integ/run.sh $(for t in $SAN_TESTS; do printf 'test/integ/%s.sh ' $t; done)"
 # leave the normal TLS build in place

@@ -39,9 +39,11 @@ kstat() {
 # would write them.
 f2b_count() {
 	command -v fail2ban-regex >/dev/null 2>&1 || { echo skip; return; }
+	# the filter includes fail2ban's common.conf, from its package
+	common=$(dpkg -L fail2ban 2>/dev/null | grep '/filter\.d/common\.conf$' | head -n 1)
+	[ -n "$common" ] && [ -r "$common" ] || { echo skip; return; }
 	mkdir -p "$TMPD/f2b/filter.d"
-	cp /etc/fail2ban/filter.d/common.conf "$TOP/etc/fail2ban/filter.d/kamailio-auth.conf" \
-		"$TMPD/f2b/filter.d/"
+	cp "$common" "$TOP/etc/fail2ban/filter.d/kamailio-auth.conf" "$TMPD/f2b/filter.d/"
 	d=$(date '+%b %e %H:%M:%S')
 	sed -n "s/^ *[0-9]*(\([0-9]*\)) /$d host kamailio[\1]: /p" "$1" > "$TMPD/syslog.txt"
 	fail2ban-regex "$TMPD/syslog.txt" "$TMPD/f2b/filter.d/kamailio-auth.conf" \

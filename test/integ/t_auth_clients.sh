@@ -83,14 +83,16 @@ grep -q "REGISTER of alice over tls authorized" "$TMPD/proxy.log" ||
 	fail "the proxy did not see sipsak's REGISTER over TLS"
 note "sipsak over TLS 1.2: 401 -> 200"
 
-if command -v baresip >/dev/null 2>&1 && [ -d /usr/lib/baresip/modules ]; then
+# baresip's module directory, from its package
+BMOD=$(dpkg -L baresip-core 2>/dev/null | sed -n 's|/account\.so$||p' | head -n 1)
+if command -v baresip >/dev/null 2>&1 && [ -n "$BMOD" ] && [ -d "$BMOD" ]; then
 	B=$TMPD/baresip; mkdir -p "$B"
 	cat > "$B/config" <<BCFG
 poll_method epoll
 sip_listen 127.0.0.1:$BS
 sip_trans_def tls
 sip_verify_server no
-module_path /usr/lib/baresip/modules
+module_path $BMOD
 module_app account.so
 module g711.so
 audio_player aufile,/dev/null
