@@ -297,6 +297,81 @@ w_is_authorized(struct sip_msg *msg, const struct cmd_args *a)
 	return last_is(msg) && last.o.rc == AUTH_RC_AUTHORIZED ? 1 : -1;
 }
 
+/* ---- pseudo-variables: $aU (username), $au (its user part), $ad (its
+ * domain part, else the realm), $ar (the realm) of the credentials
+ * accepted for this request, else of its first Digest credentials
+ * (Authorization, then Proxy-Authorization), as in Kamailio 1.x. */
+
+enum { AUTH_PV_USERNAME, AUTH_PV_USER, AUTH_PV_DOMAIN, AUTH_PV_REALM };
+
+static int
+auth_pv_get(struct sip_msg *msg, const struct pv_spec *sp,
+    struct pv_value *out)
+{
+	static char ubuf[AUTH_VALUE_MAX + 1], rbuf[AUTH_VALUE_MAX + 1];
+	struct auth_identity id;
+	struct auth_cred c;
+	ssize_t n;
+	const char *at;
+
+	memset(out, 0, sizeof(*out));
+	out->flags = PV_NULL;
+	if (!api_identity(msg, &id)) {
+		if (auth_cred_find(msg, HDR_AUTHORIZATION, NULL, &c, NULL) != 0 &&
+		    auth_cred_find(msg, HDR_PROXYAUTHORIZATION, NULL, &c,
+		    NULL) != 0)
+			return 0;
+		if ((n = auth_unescape(&c.username, ubuf, sizeof(ubuf))) < 0)
+			return 0;
+		id.username = (struct str){ ubuf, (size_t)n };
+		if ((n = auth_unescape(&c.realm, rbuf, sizeof(rbuf))) < 0)
+			return 0;
+		id.realm = (struct str){ rbuf, (size_t)n };
+		at = memchr(ubuf, '@', id.username.len);
+		id.user = at != NULL ?
+		    (struct str){ ubuf, (size_t)(at - ubuf) } : id.username;
+		id.domain = at != NULL ? (struct str){ at + 1,
+			(size_t)(ubuf + id.username.len - at - 1) } : id.realm;
+	}
+	switch (sp->exp->id) {
+	case AUTH_PV_USERNAME:
+		out->s = id.username;
+		break;
+	case AUTH_PV_USER:
+		out->s = id.user;
+		break;
+	case AUTH_PV_DOMAIN:
+		out->s = id.domain;
+		break;
+	default:
+		out->s = id.realm;
+		break;
+	}
+	out->flags = PV_STR;
+	return 0;
+}
+
+/* clang-format off */
+static const struct pv_export auth_pvs[] = {
+	{ .name = "aU", .get = auth_pv_get, .id = AUTH_PV_USERNAME },
+	{ .name = "au", .get = auth_pv_get, .id = AUTH_PV_USER },
+	{ .name = "ad", .get = auth_pv_get, .id = AUTH_PV_DOMAIN },
+	{ .name = "ar", .get = auth_pv_get, .id = AUTH_PV_REALM },
+	{ .name = NULL }
+};
+/* clang-format on */
+
+/* Pseudo-variables must be known before the script is fixed up, which is
+ * before any module's init: register them when the module is loaded
+ * (dlopen, at its loadmodule line), as the DB drivers register
+ * themselves. */
+__attribute__((constructor)) static void
+auth_pv_init(void)
+{
+	if (pv_register(auth_pvs) != 0)
+		LM_ERR("cannot register $au, $ad, $ar, $aU");
+}
+
 /* ---- start-up */
 
 static int

@@ -64,7 +64,7 @@ route {
 			sl_send_reply("403", "That is ugly -- use To=id in REGISTERs");
 			exit;
 		}
-		xlog("L_INFO", "registered \$tU email=\$avp(s:email_address)\n");
+		xlog("L_INFO", "registered \$tU email=\$avp(s:email_address) au=\$au ad=\$ad ar=\$ar aU=\$aU\n");
 		sl_send_reply("200", "OK");
 		exit;
 	}
@@ -226,8 +226,8 @@ r = good.login()[1]
 check(r.code == 200, "after all that, alice still registers", r)
 PY
 proxy_alive || fail "proxy died"
-grep -q "registered alice email=alice@example.com" "$TMPD/proxy.log" ||
-	fail "load_credentials: no email_address AVP"
+grep -q "registered alice email=alice@example.com au=alice ad=127.0.0.1 ar=127.0.0.1 aU=alice$" "$TMPD/proxy.log" ||
+	fail "load_credentials: no email_address AVP, or \$au/\$ad/\$ar/\$aU wrong"
 [ "$(db_digest)" = "$before" ] || fail "the database changed"
 # every failure has its line; fail2ban's regex matches the wrong
 # passwords and unknown users (not the replay: a UDP retransmission
