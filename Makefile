@@ -100,8 +100,12 @@ all: $(NAME) modules
 
 modules: $(MOD_SO)
 
+# The archives are linked whole: modules call core functions that nothing
+# in the core itself calls (contact_set_parse for the registrar), which an
+# archive would otherwise leave out ("undefined symbol" at loadmodule).
 $(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter-out force-link,$^) $(LIBS)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/main.o -Wl,--whole-archive \
+		$(B)/libcore.a $(B)/libparse.a -Wl,--no-whole-archive $(LIBS)
 	@echo $(B) > .last-build
 
 $(B)/libcore.a: $(CORE_OBJ)
