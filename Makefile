@@ -162,6 +162,14 @@ $(B)/test/t_auth: test/unit/t_auth.c $(B)/test/unit.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
 
+# t_registrar tests the registrar's rules and usrloc's table, so it links
+# those module sources (not the *_mod.c glue; ul_db.c is usrloc's DB side).
+REG_CORE = registrar/reg_rules usrloc/ul_table usrloc/ul_flow usrloc/ul_db
+$(B)/test/t_registrar: test/unit/t_registrar.c $(B)/test/unit.o \
+    $(REG_CORE:%=$(B)/modules/%.o) $(B)/libcore.a $(B)/libparse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+
 $(B)/test/unit.o: test/unit/unit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<

@@ -82,6 +82,12 @@ aor_hash(const struct str *aor)
 	return h;
 }
 
+void
+ul_domains_forget(void)
+{
+	domains = NULL;
+}
+
 struct ul_domain *
 ul_domain_first(void)
 {

@@ -17,6 +17,9 @@ struct ul_cfg {
 };
 extern struct ul_cfg ul_cfg;
 
+/* Forget every table without freeing (tests, before shm_destroy). */
+void ul_domains_forget(void);
+
 /* Every table (the FIFO walks them), in registration order. */
 struct ul_domain *ul_domain_first(void);
 struct ul_domain *ul_domain_next(const struct ul_domain *d);

@@ -773,7 +773,8 @@ t_defaults_from_rows(void)
 	    "children=3 tcp_children=2 disable_tcp=1 open_files_limit=99 "
 	    "fifo=\"/f\" user=u group=g mpath=\"/m\" tcp_max_connections=5 "
 	    "tcp_connection_lifetime=5 tcp_connect_timeout=5 "
-	    "tcp_send_timeout=5 tcp_accept_aliases=1 tcp_max_msg_size=2000\n";
+	    "tcp_send_timeout=5 tcp_accept_aliases=1 tcp_max_msg_size=2000 "
+	    "server_signature=no server_header=\"Server: x\"\n";
 	const struct param_def *p;
 	struct route_block *r;
 

@@ -210,8 +210,8 @@ t_conn_only(void)
 
 		CHECK_INT(0, load(&m));
 		msg_set_conn(&m, MSG_CONN_GONE);
-		g.send_sock = &si;
 		(void)forward_dest_socket(&m, &g);
+		g.send_sock = &si;       /* the test has no sockets */
 		CHECK(g.conn_only);
 		CHECK_INT(0, g.conn_id);
 		CHECK_INT(E_CLOSED, tcp_send(&g, "x", 1));
