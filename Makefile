@@ -68,9 +68,13 @@ endif
 PARSE_SRC = $(wildcard parser/*.c)
 GEN_SRC = $(B)/cfg.tab.c $(B)/cfg.lex.c
 CORE_DIRS = base mem cfg net sip script cmds ctl
+DB_SRC = $(wildcard db/*.c)
 CORE_SRC = $(filter-out main.c,$(wildcard *.c)) \
-	$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) $(TLS_SRC)
+	$(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) $(DB_SRC) $(TLS_SRC)
 CORE_OBJ = $(CORE_SRC:%.c=$(B)/%.o) $(GEN_SRC:.c=.o)
+# The DB API is linked whole into ./kamailio: nothing in the core calls
+# it, only the modules do.
+DB_OBJ = $(DB_SRC:%.c=$(B)/%.o)
 PARSE_OBJ = $(PARSE_SRC:%.c=$(B)/%.o)
 
 MODULES ?= $(notdir $(patsubst %/,%,$(dir $(wildcard modules/*/*.c))))
@@ -102,7 +106,8 @@ modules: $(MOD_SO)
 
 # The archives are linked whole: modules call core functions that nothing
 # in the core itself calls (contact_set_parse for the registrar), which an
-# archive would otherwise leave out ("undefined symbol" at loadmodule).
+# archive would otherwise leave out ("undefined symbol" at loadmodule);
+# the DB API (db/, in libcore.a) is one of them.
 $(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
 	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/main.o -Wl,--whole-archive \
 		$(B)/libcore.a $(B)/libparse.a -Wl,--no-whole-archive $(LIBS)
@@ -139,6 +144,16 @@ $(B)/cfg.lex.o: $(B)/cfg.lex.c
 # Per-module link libraries:
 MOD_LIBS_tm = -lcares
 MOD_LIBS_auth = -lcrypto
+MOD_LIBS_db_sqlite = -lsqlite3
+MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null || \
+	pkg-config --cflags libmariadb 2>/dev/null || echo -I/usr/include/mariadb)
+MYSQL_LIBS := $(shell mariadb_config --libs 2>/dev/null || echo -lmariadb)
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || \
+	echo -I/usr/include/postgresql)
+MOD_LIBS_mysql = $(MYSQL_LIBS)
+MOD_LIBS_postgres = -lpq
+$(B)/modules/mysql/%.pic.o: CFLAGS += $(MYSQL_CFLAGS)
+$(B)/modules/postgres/%.pic.o: CFLAGS += $(PQ_CFLAGS)
 define MODULE_RULE
 modules/$(1)/$(1).so: $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/$(1)/*.c)) $$(FORCE_LINK)
 	$$(CC) $$(LDFLAGS) -shared -o $$@ $$(filter-out force-link,$$^) $$(MOD_LIBS_$(1))
@@ -174,13 +189,38 @@ $(B)/test/unit.o: test/unit/unit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# t_db also links the SQLite driver's objects (the driver registers
+# itself from a constructor) and test/db/db_cases.c, the conformance
+# cases that test/db/db_conformance runs against every engine.
+SQLITE_DRV_OBJ = $(patsubst %.c,$(B)/%.pic.o,$(wildcard modules/db_sqlite/*.c))
+$(B)/test/t_db: test/unit/t_db.c $(B)/test/unit.o $(B)/test/db/db_cases.o \
+    $(SQLITE_DRV_OBJ) $(B)/libcore.a $(B)/libparse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS) -lsqlite3
+
+# DB tools, built by "make dbtools" (and "make integ"): the conformance
+# suite run against each engine by test/integ/t_db_engines.sh, and the
+# benchmark of bench/db_bench.sh.  They load the driver modules with
+# dlopen, as ./kamailio does.
+DBTOOLS = test/db/db_conformance bench/db_bench
+.PHONY: dbtools
+dbtools: $(DBTOOLS) modules
+test/db/db_conformance: $(B)/test/db/conformance.o $(B)/test/db/db_cases.o \
+    $(B)/test/unit.o $(DB_OBJ) $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter-out force-link,$^) $(LIBS)
+$(B)/bench/db_bench.o: CFLAGS += $(MYSQL_CFLAGS) $(PQ_CFLAGS)
+bench/db_bench: $(B)/bench/db_bench.o $(DB_OBJ) $(B)/libcore.a \
+    $(B)/libparse.a $(FORCE_LINK)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter-out force-link,$^) $(LIBS) \
+	    -lsqlite3 $(MYSQL_LIBS) -lpq
+
 unit: $(UNIT_BIN)
 	@sh test/run_unit.sh $(UNIT_BIN)
 
 cfgtest: all
 	@sh test/cfg/run.sh
 
-integ: all
+integ: all dbtools
 	@sh test/integ/run.sh
 
 test: all unit cfgtest integ fuzz-replay
@@ -205,6 +245,11 @@ install: all
 		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 755 $(NAME) $(DESTDIR)$(BINDIR)/$(NAME)
 	install -m 755 scripts/kamctl $(DESTDIR)$(BINDIR)/kamctl
+	install -m 755 scripts/kamdbctl $(DESTDIR)$(BINDIR)/kamdbctl
+	for e in sqlite mysql postgres; do \
+		install -d $(DESTDIR)$(PREFIX)/share/$(NAME)/$$e && \
+		install -m 644 scripts/$$e/*.sql $(DESTDIR)$(PREFIX)/share/$(NAME)/$$e/; \
+	done
 	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/; done
 	[ -f $(DESTDIR)$(CFGDIR)/kamailio.cfg ] || \
 		install -m 644 $(DEFAULT_CFG) $(DESTDIR)$(CFGDIR)/kamailio.cfg
@@ -215,6 +260,6 @@ install: all
 
 clean:
 	rm -rf build build-tls build-san build-tls-san $(NAME) modules/*/*.so \
-		test/integ/tmp
+		test/integ/tmp $(DBTOOLS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -32,6 +32,7 @@
 #include "script/sr_module_core.h"
 #include "sip/stats.h"
 #include "net/tcp_chan.h"
+#include "net/tcp_conn.h"
 #include "tcp_main.h"
 #include "tcp_read.h"
 #include "base/timer.h"
@@ -302,6 +303,29 @@ add_roles(void)
 	return stats_init(proc_count());
 }
 
+/* Say at start-up when -m is small for what the config allows: the
+ * connection table alone could take more than half of it. */
+static void
+shm_budget_check(void)
+{
+	size_t total = shm_used_bytes() + shm_free_bytes();
+	size_t per = tcp_conn_shm_size(transport_tls_on);
+	size_t conns = (size_t)core_cfg.tcp_max_connections * per;
+
+	if (tcp_readers == 0)
+		return;
+	if (conns > total / 2)
+		LM_WARN("shared memory: %d TCP/TLS connections "
+		    "(tcp_max_connections) take up to %zu MB of the %ld MB of "
+		    "-m (%zu bytes each): raise -m or lower "
+		    "tcp_max_connections", core_cfg.tcp_max_connections,
+		    conns >> 20, core_cfg.shm_mb, per);
+	else
+		LM_INFO("shared memory: %ld MB; %d TCP/TLS connections take "
+		    "up to %zu MB (%zu bytes each)", core_cfg.shm_mb,
+		    core_cfg.tcp_max_connections, conns >> 20, per);
+}
+
 static int
 start(void)
 {
@@ -316,8 +340,13 @@ start(void)
 		fprintf(stderr, "listen: %s\n", err ? err : err_str(rc));
 		return rc;
 	}
-	if (udp_listen == NULL) {
-		fprintf(stderr, "no UDP socket to listen on (check listen=)\n");
+	/* TLS-only and TCP-only edges are fine; fork=no serves one UDP
+	 * socket and nothing else (the guide) */
+	if (udp_listen == NULL && (!core_cfg.fork || core_cfg.disable_tcp ||
+	    (tcp_listen == NULL && tls_listen == NULL))) {
+		fprintf(stderr, "no %ssocket to listen on (check listen=%s)\n",
+		    core_cfg.fork ? "" : "UDP ",
+		    core_cfg.fork ? "" : "; fork=no serves one UDP socket");
 		return E_INVAL;
 	}
 	if ((rc = udp_bind_all(&err)) != 0) {
@@ -334,6 +363,7 @@ start(void)
 		fprintf(stderr, "%s\n", err ? err : err_str(rc));
 		return rc;
 	}
+	shm_budget_check();
 	tcp_read_set_receive(receive_msg);
 	receive_set_script(route_main);
 	if (LOG_ON(L_INFO) || core_cfg.dont_daemonize)

@@ -111,6 +111,8 @@ tcp_scan(void)
 		.send_ms = (uint64_t)core_cfg.tcp_send_timeout * 1000,
 		.tls_handshake_ms = (uint64_t)tls_cfg.handshake_timeout.v * 1000,
 		.tls_send_ms = (uint64_t)tls_cfg.send_timeout.v * 1000,
+		.message_ms = (uint64_t)core_cfg.tcp_message_timeout * 1000,
+		.tls_hello_ms = (uint64_t)tls_cfg.hello_timeout.v * 1000,
 	};
 	struct tcp_conn *c, *next;
 	uint64_t now;

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -63,6 +64,7 @@ struct tcp_rconn {
 	bool read_wants_out;               /* read said WANT_WRITE */
 	bool write_wants_in;               /* write said WANT_READ */
 	bool no_length;                    /* framing found no Content-Length */
+	bool got_bytes;                    /* tcp_conn_got_bytes() done */
 	struct tcp_rconn *next_dead;       /* graveyard list */
 };
 
@@ -359,6 +361,16 @@ rconn_read(struct tcp_rconn *r)
 	int rc, rounds;
 
 	r->read_wants_out = false;
+	if (!r->got_bytes) {
+		/* the peer spoke: no longer a silent handshake (a read is
+		 * also tried when a connection is taken, bytes or not) */
+		int avail = 0;
+
+		if (ioctl(r->fd, FIONREAD, &avail) == 0 && avail > 0) {
+			r->got_bytes = true;
+			tcp_conn_got_bytes(r->c);
+		}
+	}
 	for (rounds = 0; why == NULL; rounds++) {
 		/* a bounded batch, but never leave bytes a transport already
 		 * decrypted behind: the fd will not wake us for them */
@@ -402,6 +414,12 @@ rconn_read(struct tcp_rconn *r)
 		rconn_close(r, why);
 		return;
 	}
+	/* tcp_message_timeout runs from the first byte of a message */
+	if (r->len == 0)
+		__atomic_store_n(&r->c->msg_start_ms, 0, __ATOMIC_RELAXED);
+	else if (__atomic_load_n(&r->c->msg_start_ms, __ATOMIC_RELAXED) == 0)
+		__atomic_store_n(&r->c->msg_start_ms, get_ticks_ms(),
+		    __ATOMIC_RELAXED);
 	if (r->len == 0 && r->buf != NULL) {
 		/* idle between messages: give the buffer back */
 		pkg_free(r->buf);
@@ -789,24 +807,50 @@ ip_hash(const struct ip_addr *ip)
 	return h % TLS_RATE_SLOTS;
 }
 
-/* Whether a new TLS connection from peer may start a handshake; why is
- * set when not.  tcp_conn_lock held. */
+/* Whether a new connection from peer on si may be entered; why is set
+ * when not.  At the global TLS handshake limit, the oldest accepted TLS
+ * connection that sent nothing yet makes room (its owner closes it): a
+ * few silent connections a second from one address must not keep the
+ * pool full for everyone.  tcp_conn_lock held. */
 static bool
-tls_accept_allowed(const union sockaddr_union *peer, const char **why)
+accept_allowed(const struct socket_info *si, const union sockaddr_union *peer,
+    const char **why)
 {
+	const struct tcp_peer *p;
+	struct tcp_conn *victim;
 	struct tls_rate *t;
 	struct ip_addr ip;
 	uint64_t sec = get_ticks_ms() / 1000;
 	int max_hs = tls_cfg.max_handshakes.v;
 	int rate = tls_cfg.handshake_rate_per_ip.v;
+	int per_ip = core_cfg.tcp_max_connections_per_ip;
+	int hs_per_ip = tls_cfg.max_handshakes_per_ip.v;
 
-	if (max_hs > 0 && tcp_conns->tls_handshakes >= max_hs) {
-		*why = "tls_max_handshakes reached";
+	ip_addr_from_su(&ip, peer);
+	p = tcp_peer_get(&ip);
+	if (per_ip > 0 && p != NULL && p->conns >= per_ip) {
+		*why = "tcp_max_connections_per_ip reached";
 		return false;
+	}
+	if (si->proto != PROTO_TLS)
+		return true;
+	if (hs_per_ip > 0 && p != NULL && p->handshakes >= hs_per_ip) {
+		*why = "tls_max_handshakes_per_ip reached";
+		return false;
+	}
+	if (max_hs > 0 && tcp_conns->tls_handshakes >= max_hs) {
+		if ((victim = tcp_conn_silent_take()) == NULL) {
+			*why = "tls_max_handshakes reached";
+			return false;
+		}
+		victim->close_req = true;
+		tls_stats_inc(TLS_STAT_HS_TIMEOUT);
+		LM_LOG_RL(L_INFO, "tls_max_handshakes reached: closing the "
+		    "oldest connection that sent nothing (%d) to make room",
+		    victim->id);
 	}
 	if (rate <= 0)
 		return true;
-	ip_addr_from_su(&ip, peer);
 	t = &tls_rate[ip_hash(&ip)];
 	if (t->sec != sec || !ip_addr_eq(&t->ip, &ip)) {
 		t->ip = ip;
@@ -863,9 +907,12 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 	}
 	owner = tcp_reader_pick(self);
 	tcp_conn_lock();
-	if (si->proto == PROTO_TLS && !tls_accept_allowed(&peer, &why))
+	if (!accept_allowed(si, &peer, &why))
 		rc = E_AGAIN;
-	else if ((rc = tcp_conn_add(&c, si->proto, &peer, si)) == 0) {
+	else if ((rc = tcp_conn_add(&c, si->proto, &peer, si)) == 0 &&
+	    (rc = tcp_conn_peer_attach(c)) != 0)
+		tcp_conn_remove(c);
+	if (rc == 0) {
 		c->created_ms = c->last_ms = get_ticks_ms();
 		c->owner = owner;
 		id = c->id;
@@ -878,9 +925,15 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 		ip_addr_from_su(&pip, &peer);
 		ip_addr_to_str(&pip, a, sizeof(a));
 		if (why != NULL) {
-			LM_INFO("TLS connection from %s:%u refused: %s", a,
-			    su_port(&peer), why);
-			tls_stats_inc(TLS_STAT_HS_REFUSED);
+			LM_LOG_RL(L_INFO, "%s connection from %s:%u refused: "
+			    "%s", proto_name(si->proto), a, su_port(&peer), why);
+			if (si->proto == PROTO_TLS)
+				tls_stats_inc(TLS_STAT_HS_REFUSED);
+		} else if (rc == E_NOMEM) {
+			LM_LOG_RL(L_WARN, "connection from %s:%u refused: out "
+			    "of shared memory (%zu bytes free; raise -m, now "
+			    "%ld MB)", a, su_port(&peer), shm_free_bytes(),
+			    core_cfg.shm_mb);
 		} else {
 			LM_LOG_RL(L_WARN, "connection from %s:%u refused: %s "
 			    "(tcp_max_connections=%d)", a, su_port(&peer),

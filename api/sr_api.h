@@ -28,6 +28,7 @@
  *   timers, clock            base/timer.h
  *   processes                base/proc.h         process_no, watched locks
  *   memory, locks            mem/pkg.h, mem/shm.h, mem/lock.h
+ *   databases                db/db.h             bind by URL, bound values
  *   statistics               base/stat.h
  *   control (FIFO) commands  base/ctl_cmd.h      ctl_cmd_register
  *   logging, errors, strings base/log.h, base/err.h, base/str.h
@@ -52,6 +53,7 @@
 #include "../base/timer.h"
 #include "../base/usr_avp.h"
 #include "../cfg/cfg_param.h"
+#include "../db/db.h"
 #include "../mem/lock.h"
 #include "../mem/pkg.h"
 #include "../mem/shm.h"

@@ -94,7 +94,8 @@ mkcfg() {   # ours|kam PORT UAS
 		echo 'debug=1
 log_stderror=yes
 children=2
-tcp_children=4'
+tcp_children=4
+tcp_max_connections_per_ip=0'
 	else
 		echo "debug=1
 log_stderror=yes

@@ -558,6 +558,10 @@ const struct param_def core_params[] = {
 	    "yes: a ;alias in the top Via of a TCP request makes source IP:Via port another address of its connection"),
 	PARAM_INT("tcp_max_msg_size", &core_cfg.tcp_max_msg_size, 1024, 16777216, 65536, G,
 	    "largest SIP message accepted over TCP, bytes; a peer that sends more is disconnected"),
+	PARAM_INT("tcp_max_connections_per_ip", &core_cfg.tcp_max_connections_per_ip, 0, 1048576, 512, G,
+	    "most TCP and TLS connections accepted from one source IP at once (a NATed office shares one); more are closed at accept; 0: no limit"),
+	PARAM_INT("tcp_message_timeout", &core_cfg.tcp_message_timeout, 0, 3600, 20, G,
+	    "seconds a message over TCP or TLS may take from its first byte to its last; a peer that sends slower is disconnected (slowloris); 0: no limit"),
 	PARAM_END
 };
 /* clang-format on */

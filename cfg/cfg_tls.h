@@ -26,6 +26,19 @@
  * with TLS_NOT_COMPILED_MSG. */
 extern bool cfg_tls_compiled;
 
+/* The TLS 1.2 cipher list when tls_ciphers_list is not set: forward
+ * secrecy (ECDHE) and AEAD only, the "intermediate" profile.  A domain
+ * whose tls_method allows nothing newer than TLS 1.1 (the guide's
+ * tls_method=TLSv1) also gets TLS_DEFAULT_CIPHERS_OLD, still
+ * forward-secret: those versions have no AEAD suite. */
+#define TLS_DEFAULT_CIPHERS                                               \
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"      \
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"      \
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
+#define TLS_DEFAULT_CIPHERS_OLD                                           \
+	"ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:"                    \
+	"ECDHE-ECDSA-AES256-SHA:ECDHE-RSA-AES256-SHA"
+
 enum tls_domain_type {
 	TLS_DOMAIN_SRV = 1,    /* tls_server_domain[ip:port] */
 	TLS_DOMAIN_CLI = 2,    /* tls_client_domain[ip:port] or ["name"] */
@@ -47,6 +60,7 @@ struct tls_settings {
 	struct opt_int verify_server; /* client side */
 	struct opt_int verify_depth;
 	struct opt_int check_server_identity; /* client side */
+	struct opt_int server_cipher_preference; /* server side */
 };
 
 struct tls_domain_cfg {
@@ -73,6 +87,8 @@ struct tls_cfg {
 	struct opt_int server_name_avp;      /* 0: off */
 	struct opt_int max_handshakes;       /* 0: no limit */
 	struct opt_int handshake_rate_per_ip; /* per s, 0: no limit */
+	struct opt_int max_handshakes_per_ip; /* in progress, 0: no limit */
+	struct opt_int hello_timeout;        /* s to the first byte, 0: none */
 	struct opt_str keylog_file;
 	struct tls_settings def;  /* the global (default domain) settings:
 				   * ints hold the table's default until set,

@@ -58,6 +58,8 @@ struct core_cfg {
 	int tcp_send_timeout;         /* s */
 	int tcp_accept_aliases;
 	int tcp_max_msg_size;         /* bytes */
+	int tcp_max_connections_per_ip; /* accepted from one IP, 0: none */
+	int tcp_message_timeout;      /* s, first byte to last, 0: none */
 	/* set by the command line */
 	long shm_mb;
 	long pkg_mb;

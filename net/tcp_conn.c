@@ -2,6 +2,7 @@
  * plain TCP transport ops. */
 #define LOG_MODULE "tcp"
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -230,6 +231,126 @@ tcp_conn_add(struct tcp_conn **out, enum proto proto,
 	return 0;
 }
 
+static unsigned
+peer_hash(const struct ip_addr *ip)
+{
+	return addr_hash(ip, 0);
+}
+
+const struct tcp_peer *
+tcp_peer_get(const struct ip_addr *ip)
+{
+	struct tcp_peer *p;
+
+	for (p = tcp_conns->by_peer[peer_hash(ip)]; p != NULL; p = p->next)
+		if (ip_addr_eq(&p->ip, ip))
+			return p;
+	return NULL;
+}
+
+static void
+silent_unlink(struct tcp_conn *c)
+{
+	struct tcp_conn_table *t = tcp_conns;
+
+	if (!c->silent_linked)
+		return;
+	if (c->hs_prev != NULL)
+		c->hs_prev->hs_next = c->hs_next;
+	else
+		t->silent_head = c->hs_next;
+	if (c->hs_next != NULL)
+		c->hs_next->hs_prev = c->hs_prev;
+	else
+		t->silent_tail = c->hs_prev;
+	c->hs_next = c->hs_prev = NULL;
+	c->silent_linked = false;
+}
+
+int
+tcp_conn_peer_attach(struct tcp_conn *c)
+{
+	struct tcp_conn_table *t = tcp_conns;
+	struct tcp_peer *p;
+	struct ip_addr ip;
+	unsigned h;
+
+	ip_addr_from_su(&ip, &c->peer);
+	if ((p = (struct tcp_peer *)(uintptr_t)tcp_peer_get(&ip)) == NULL) {
+		if ((p = shm_zalloc(sizeof(*p))) == NULL)
+			return E_NOMEM;
+		p->ip = ip;
+		h = peer_hash(&ip);
+		p->next = t->by_peer[h];
+		t->by_peer[h] = p;
+	}
+	p->conns++;
+	c->peer_cnt = p;
+	if (c->tls_hs_pending) {
+		p->handshakes++;
+		c->hs_prev = t->silent_tail;
+		c->hs_next = NULL;
+		if (t->silent_tail != NULL)
+			t->silent_tail->hs_next = c;
+		else
+			t->silent_head = c;
+		t->silent_tail = c;
+		c->silent_linked = true;
+	}
+	return 0;
+}
+
+/* c's TLS handshake is over (done, or the connection goes). */
+static void
+peer_handshake_done(struct tcp_conn *c)
+{
+	if (c->peer_cnt != NULL && c->tls_hs_pending)
+		c->peer_cnt->handshakes--;
+}
+
+static void
+peer_detach(struct tcp_conn *c)
+{
+	struct tcp_peer *p = c->peer_cnt, **pp;
+
+	silent_unlink(c);
+	if (p == NULL)
+		return;
+	peer_handshake_done(c);
+	c->peer_cnt = NULL;
+	if (--p->conns > 0)
+		return;
+	for (pp = &tcp_conns->by_peer[peer_hash(&p->ip)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	shm_free(p);
+}
+
+void
+tcp_conn_got_bytes(struct tcp_conn *c)
+{
+	tcp_conn_lock();
+	c->got_bytes = true;
+	silent_unlink(c);
+	tcp_conn_unlock();
+}
+
+struct tcp_conn *
+tcp_conn_silent_take(void)
+{
+	struct tcp_conn *c;
+
+	for (c = tcp_conns->silent_head; c != NULL; c = c->hs_next)
+		if (!c->close_req && !c->got_bytes)
+			break;
+	if (c != NULL)
+		silent_unlink(c);
+	return c;
+}
+
 void
 tcp_conn_remove(struct tcp_conn *c)
 {
@@ -259,6 +380,7 @@ tcp_conn_remove(struct tcp_conn *c)
 		c->q_head = k->next;
 		shm_free(k);
 	}
+	peer_detach(c);
 	if (c->tls_hs_pending)
 		t->tls_handshakes--;
 	shm_free(c->tls_info);
@@ -341,7 +463,9 @@ void
 tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info)
 {
 	tcp_conn_lock();
+	silent_unlink(c);
 	if (c->tls_hs_pending) {
+		peer_handshake_done(c);
 		c->tls_hs_pending = false;
 		tcp_conns->tls_handshakes--;
 	}
@@ -465,13 +589,26 @@ tcp_conn_expired(const struct tcp_conn *c, uint64_t now,
 		break;
 	case TCP_S_HANDSHAKE:
 		/* TLS: tls_handshake_timeout from the accept (or the start
-		 * of the connect) */
-		if (created > (tls ? l->tls_handshake_ms : l->connect_ms))
+		 * of the connect); an accepted one whose peer sent nothing,
+		 * tls_hello_timeout */
+		if (created > (tls ? l->tls_handshake_ms : l->connect_ms) ||
+		    (tls && !c->outgoing && !c->got_bytes &&
+			l->tls_hello_ms > 0 && created > l->tls_hello_ms))
 			return tls ? TCP_EXP_TLS_HANDSHAKE : TCP_EXP_CLOSE;
 		break;
 	case TCP_S_OPEN:
-		if (c->tls_hs_pending && created > l->tls_handshake_ms)
+		if (c->tls_hs_pending && (created > l->tls_handshake_ms ||
+		    (!c->outgoing && !c->got_bytes && l->tls_hello_ms > 0 &&
+			created > l->tls_hello_ms)))
 			return TCP_EXP_TLS_HANDSHAKE;
+		/* a message that takes too long to complete (slowloris) */
+		if (l->message_ms > 0) {
+			uint64_t ms = __atomic_load_n(&c->msg_start_ms,
+			    __ATOMIC_RELAXED);
+
+			if (ms != 0 && age_ms(now, ms) > l->message_ms)
+				return TCP_EXP_CLOSE;
+		}
 		if (c->q_bytes == 0 && age_ms(now,
 		    __atomic_load_n(&c->last_ms, __ATOMIC_RELAXED)) >
 		    l->life_ms && now >= c->keep_ms)
@@ -484,4 +621,13 @@ tcp_conn_expired(const struct tcp_conn *c, uint64_t now,
 	    (tls ? l->tls_send_ms : l->send_ms))
 		return TCP_EXP_CLOSE;
 	return TCP_EXP_KEEP;
+}
+
+size_t
+tcp_conn_shm_size(bool tls)
+{
+	/* 16: the heap's header of each block; a TLS summary is sized to
+	 * its strings, typically under 200 bytes */
+	return sizeof(struct tcp_conn) + 16 + (tls ? sizeof(struct
+	    tcp_tls_target) + 16 + sizeof(struct tcp_tls_info) + 200 : 0);
 }

@@ -152,12 +152,34 @@ struct tcp_conn {
 					  * freed with the connection); NULL
 					  * for accepted connections */
 	bool tls_hs_pending;             /* counted in tls_handshakes */
+	/* accepted connections: the counts of their source address, and,
+	 * while a TLS one has sent nothing, its place in the table's list
+	 * of silent handshakes (oldest first) */
+	struct tcp_peer *peer_cnt;
+	struct tcp_conn *hs_next, *hs_prev;
+	bool silent_linked;
+	bool got_bytes;                  /* the peer sent something; set once
+					  * by the owner under the lock */
+	uint64_t msg_start_ms;           /* first byte of a message not yet
+					  * complete, 0: none (the owner,
+					  * relaxed atomic, no lock) */
 	struct tcp_tls_info *tls_info;   /* NULL until the handshake is done */
 	struct tcp_conn *id_next;        /* hash chain by id */
 	struct tcp_conn *all_next, *all_prev; /* list of every connection */
 };
 
 #define TCP_HASH_SIZE 4096
+
+/* What the table counts per source address of accepted connections (for
+ * tcp_max_connections_per_ip and tls_max_handshakes_per_ip).  In shm,
+ * made with the first connection from the address and freed with the
+ * last; guarded by tcp_conn_lock. */
+struct tcp_peer {
+	struct ip_addr ip;
+	int conns;                       /* accepted connections open */
+	int handshakes;                  /* of them, TLS handshakes not done */
+	struct tcp_peer *next;           /* hash chain */
+};
 
 /* The table.  In shm; guarded by lock. */
 struct tcp_conn_table {
@@ -170,6 +192,10 @@ struct tcp_conn_table {
 	struct tcp_conn *all;
 	struct tcp_conn *by_id[TCP_HASH_SIZE];
 	struct tcp_alias *by_addr[TCP_HASH_SIZE];
+	struct tcp_peer *by_peer[TCP_HASH_SIZE];
+	/* accepted TLS connections whose peer sent nothing yet, oldest
+	 * first: the first to go when tls_max_handshakes is reached */
+	struct tcp_conn *silent_head, *silent_tail;
 };
 
 extern struct tcp_conn_table *tcp_conns;
@@ -220,14 +246,39 @@ struct tcp_conn *tcp_conn_find_tls(const struct ip_addr *ip,
  * counted as a handshake in progress; info (may be NULL) becomes
  * c->tls_info (ownership moves).  Takes tcp_conn_lock. */
 void tcp_conn_tls_done(struct tcp_conn *c, struct tcp_tls_info *info);
+/* The counts of source address ip, or NULL when no accepted connection
+ * from it is open.  Lock held. */
+const struct tcp_peer *tcp_peer_get(const struct ip_addr *ip);
+/* Count accepted connection c under its source address (and, for TLS,
+ * as a handshake in progress of that address, in the list of silent
+ * handshakes until tcp_conn_got_bytes()).  Once, right after
+ * tcp_conn_add() of an accepted connection.  Lock held.  0 or E_NOMEM
+ * (then c is not counted; the caller removes it). */
+int tcp_conn_peer_attach(struct tcp_conn *c);
+/* The peer of c sent its first bytes: it leaves the silent list.  Takes
+ * the lock; the owner, once. */
+void tcp_conn_got_bytes(struct tcp_conn *c);
+/* The oldest accepted TLS connection whose peer sent nothing yet and
+ * that no one asked to close, or NULL; taken off the silent list (the
+ * caller closes it).  Lock held. */
+struct tcp_conn *tcp_conn_silent_take(void);
+
 /* Make ip:port another name of c.  0, E_TOOBIG (no free slot) or E_INVAL
  * (port 0).  An alias already held by c is fine; one held by another
  * connection moves to c (the newer connection wins). */
 int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
     unsigned short port);
+/* Shared memory one connection takes at most (its entry, and for TLS
+ * its target or summary), for start-up budget checks and the docs. */
+size_t tcp_conn_shm_size(bool tls);
+
 /* The limits the supervisor's scan applies, in ms. */
 struct tcp_limits {
 	uint64_t life_ms;           /* tcp_connection_lifetime: idle */
+	uint64_t message_ms;        /* tcp_message_timeout: a message from
+				     * its first byte to its last, 0: none */
+	uint64_t tls_hello_ms;      /* tls_hello_timeout: an accepted TLS
+				     * connection's first byte, 0: none */
 	uint64_t connect_ms;        /* tcp_connect_timeout */
 	uint64_t send_ms;           /* tcp_send_timeout: a queue not drained */
 	uint64_t tls_handshake_ms;  /* tls_handshake_timeout */

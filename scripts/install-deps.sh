@@ -3,9 +3,11 @@
 # needs to build ("build") or to build and run every test ("test").
 # Does nothing when they are all present already.
 set -e
-BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev"
+BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev
+	libsqlite3-dev libmariadb-dev libpq-dev"
 TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
-	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base"
+	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base
+	testssl.sh sqlite3 mariadb-server mariadb-client postgresql"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
 test) pkgs=$TEST_PKGS ;;
@@ -25,10 +27,12 @@ fi
 echo "installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
-# kamailio's package starts a service on install; keep it from doing so.
-# (dnsmasq-base is the dnsmasq binary without the system service: the
-# tests run their own instance on loopback.)
-if echo "$missing" | grep -q -e kamailio -e dnsmasq &&
+# kamailio's, mariadb-server's and postgresql's packages start a service
+# on install; keep them from doing so: the tests run their own servers on
+# loopback.  (dnsmasq-base is the dnsmasq binary without the system
+# service: the tests run their own instance on loopback.)
+if echo "$missing" | grep -q -e kamailio -e dnsmasq -e mariadb-server \
+    -e postgresql &&
     [ ! -e /usr/sbin/policy-rc.d ]; then
 	printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
 	$SUDO chmod 755 /usr/sbin/policy-rc.d

@@ -192,11 +192,33 @@ via_name_matches(const struct str *host, const struct ip_addr *src)
 	return found;
 }
 
-/* RFC 3581 / RFC 3261 §18.2.1: note where the request really came from. */
+/* Delete a Via parameter, with its ';', from the outgoing copy. */
+static int
+via_param_delete(struct sip_msg *msg, const struct param *p)
+{
+	const char *s = p->name.s;
+	const char *e = p->body.len ? p->body.s + p->body.len
+				    : p->name.s + p->name.len;
+
+	if (e < msg->buf + msg->len && *e == '"')
+		e++;    /* a quoted value's closing quote */
+	while (s > msg->buf && s[-1] != ';')
+		s--;
+	if (s > msg->buf)
+		s--;
+	return lump_delete(msg, (size_t)(s - msg->buf), (size_t)(e - s));
+}
+
+/* RFC 3581 / RFC 3261 §18.2.1: note where the request really came from.
+ * Only we write received, rport and i: a value the sender wrote is
+ * replaced, or replies (ours and relayed ones) would go where the sender
+ * says (reflection and amplification against third parties), and the
+ * forged values would travel downstream as if we had written them. */
 static int
 via_add_received(struct sip_msg *msg, struct via_body *v)
 {
-	char ipbuf[64], tmp[128], *q;
+	char ipbuf[64], tmp[160], *q;
+	const struct param *p;
 	struct ip_addr via_ip;
 	size_t hl = v->host.len, n;
 	const char *hs = v->host.s;
@@ -211,20 +233,18 @@ via_add_received(struct sip_msg *msg, struct via_body *v)
 		need = !ip_addr_eq(&via_ip, &msg->rcv.src_ip);
 	else
 		need = !via_name_matches(&v->host, &msg->rcv.src_ip);
-	need = need || v->rport != NULL;
-	if (v->rport != NULL && v->rport->body.len == 0) {
-		q = tmp;
-		*q++ = '=';
-		q = put_num(q, msg->rcv.src_port, 10);
-		rc = lump_insert(msg,
-		    (size_t)(v->rport->name.s + v->rport->name.len - msg->buf),
-		    tmp, (size_t)(q - tmp));
-		if (rc != 0)
-			return rc;
-	}
-	if (v->received != NULL)
-		need = false;
+	need = need || v->rport != NULL || v->received != NULL;
+	for (p = v->param_lst; p != NULL; p = p->next)
+		if (p == v->received || p == v->rport ||
+		    (p->name.len == 1 && (p->name.s[0] == 'i' ||
+			p->name.s[0] == 'I')))
+			if ((rc = via_param_delete(msg, p)) != 0)
+				return rc;
 	q = tmp;
+	if (v->rport != NULL) {
+		q = put_mem(q, ";rport=", 7);
+		q = put_num(q, msg->rcv.src_port, 10);
+	}
 	if (need) {
 		n = ip_addr_to_str(&msg->rcv.src_ip, ipbuf, sizeof(ipbuf));
 		q = put_mem(q, ";received=", 10);

@@ -118,6 +118,8 @@ resolve(struct tls_domain *d, const struct tls_settings *own, char *err,
 	d->verify_depth = tls_setting_int(own, S(verify_depth));
 	d->check_server_identity = tls_setting_int(own,
 	    S(check_server_identity));
+	d->server_cipher_preference = tls_setting_int(own,
+	    S(server_cipher_preference));
 	return 0;
 }
 

@@ -48,13 +48,14 @@ struct tls_domain {
 	char *private_key;
 	char *ca_list;             /* NULL or "" = none */
 	char *crl;
-	char *ciphers_list;        /* NULL = OpenSSL's default */
+	char *ciphers_list;        /* TLS <= 1.2 */
 	char *cipher_suites;       /* TLS 1.3; NULL = OpenSSL's default */
 	int verify_client;         /* server side */
 	int require_client_certificate; /* server side */
 	int verify_server;         /* client side */
 	int verify_depth;
 	int check_server_identity; /* client side */
+	int server_cipher_preference; /* server side */
 
 	struct ssl_ctx_st *ctx;    /* built by init_tls */
 	struct tls_domain *next;

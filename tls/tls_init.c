@@ -163,6 +163,18 @@ ctx_set_method(struct tls_domain *d, SSL_CTX *ctx)
 	return 0;
 }
 
+/* The default list has no suite TLS 1.0/1.1 can use (they have no AEAD
+ * ones): a domain whose tls_method allows them gets forward-secret CBC
+ * suites after the AEAD ones (which server preference keeps first). */
+static const char *
+ciphers_for(const struct tls_domain *d)
+{
+	if (d->method_min != 0 && d->method_min < TLS1_2_VERSION &&
+	    strcmp(d->ciphers_list, TLS_DEFAULT_CIPHERS) == 0)
+		return TLS_DEFAULT_CIPHERS ":" TLS_DEFAULT_CIPHERS_OLD;
+	return d->ciphers_list;
+}
+
 #define FAIL(...)                                                      \
 	do {                                                           \
 		int n_ = snprintf(err, errsize, __VA_ARGS__);          \
@@ -298,6 +310,8 @@ ctx_server_setup(struct tls_domain *d, SSL_CTX *ctx)
 	    SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb) != 1)
 		return E_TLS;
 	SSL_CTX_set_tlsext_servername_callback(ctx, tls_sni_cb);
+	if (d->server_cipher_preference)
+		SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
 	return 0;
 }
 
@@ -318,7 +332,7 @@ ctx_setup(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 	SSL_CTX_set_read_ahead(ctx, 1);
 	SSL_CTX_set_default_passwd_cb(ctx, no_passwd_cb);
 	if (d->ciphers_list != NULL &&
-	    SSL_CTX_set_cipher_list(ctx, d->ciphers_list) != 1)
+	    SSL_CTX_set_cipher_list(ctx, ciphers_for(d)) != 1)
 		FAIL("%s: bad tls_ciphers_list \"%s\": ", d->desc,
 		    d->ciphers_list);
 	if (d->cipher_suites != NULL &&

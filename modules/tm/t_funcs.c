@@ -1107,9 +1107,10 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		lock_release(&c->lock);
 		return 0;
 	}
-	if (rc == E_NOTFOUND && i == tl->n)
-		LM_ERR_RL("no socket to forward from for any target of %.*s",
-		    STR_FMT(dhost));
+	if (rc == E_NOTFOUND && i == tl->n && tl->n > 0)
+		LM_ERR_RL("no %s socket to forward from for any target of %.*s "
+		    "(listen=%s:...)", proto_name(tl->t[tl->n - 1].proto),
+		    STR_FMT(dhost), proto_name(tl->t[tl->n - 1].proto));
 	lock_get(&c->lock);
 	br->state = BR_FINAL;
 	/* E_CLOSED: the connection the UA registered on is gone */
@@ -1213,6 +1214,36 @@ relay_cancel(struct sip_msg *msg, struct tm_cell *inv)
 	return 1;
 }
 
+/* Out of shared memory for a new transaction: answer 503 with
+ * Retry-After at once, statelessly (the caller would otherwise
+ * retransmit into a full proxy until it times out), count it, and say
+ * so once per interval with the sizes.  Script value 0: the request is
+ * answered, stop. */
+static int
+shm_short(struct sip_msg *msg)
+{
+	static uint64_t last_log;
+	static unsigned since;
+	uint64_t now = get_ticks_ms();
+
+	stat_add(tm_stat_shm_refused, 1);
+	since++;
+	if (last_log == 0 || now - last_log >= TM_SHM_LOG_MS) {
+		LM_ERR("out of shared memory: a transaction needs %zu bytes "
+		    "and its request %zu, %zu of %zu bytes are free; new "
+		    "transactions get 503 until memory frees (%u refused "
+		    "here since the last report; raise -m)",
+		    tm_cell_size(), msg->len, shm_free_bytes(),
+		    shm_used_bytes() + shm_free_bytes(), since);
+		last_log = now;
+		since = 0;
+	}
+	if (msg->first.method_id != METHOD_ACK &&
+	    lump_reply_add(msg, "Retry-After: 5\r\n", 15) == 0)
+		reply_local(msg, 503, "Out Of Memory");
+	return 0;
+}
+
 int
 tm_newtran(struct sip_msg *msg)
 {
@@ -1226,6 +1257,8 @@ tm_newtran(struct sip_msg *msg)
 	    METHOD_ACK)
 		return -1;
 	if ((c = tm_cell_new(msg, &found, &err)) == NULL) {
+		if (err == E_NOMEM)
+			return shm_short(msg);
 		if (err != E_PARSE)
 			LM_ERR("cannot create a transaction: %s", err_str(err));
 		return -1;

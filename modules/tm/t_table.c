@@ -161,6 +161,12 @@ cell_alloc(struct sip_msg *msg, struct via_body *v)
 	return c;
 }
 
+size_t
+tm_cell_size(void)
+{
+	return sizeof(struct tm_cell);
+}
+
 struct tm_cell *
 tm_cell_new(struct sip_msg *msg, bool *found, int *err)
 {

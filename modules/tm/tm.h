@@ -147,7 +147,14 @@ struct tm_cell {
 	struct tm_branch br[TM_MAX_BRANCHES];
 };
 
+/* statistics (tm_mod.c) */
+extern struct stat_var *tm_stat_shm_refused;
+/* shm_short() logs at most this often */
+#define TM_SHM_LOG_MS 10000
+
 /* ---- t_table.c */
+/* Bytes of shm one transaction takes, besides its request. */
+size_t tm_cell_size(void);
 /* Allocate the table (main process, before fork).  0 or E_NOMEM. */
 int tm_table_init(void);
 void tm_table_destroy(void);

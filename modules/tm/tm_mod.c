@@ -153,16 +153,39 @@ w_t_was_cancelled(struct sip_msg *msg, const struct cmd_args *a)
 	return tm_was_cancelled(msg);
 }
 
+struct stat_var *tm_stat_shm_refused;
+
+/* At 1000 calls/s about this many transactions are alive at once
+ * (INVITE, its wait time, BYE...): below, say that -m is small. */
+#define TM_SHM_WANT_CELLS 10000
+
+static void
+shm_budget(void)
+{
+	size_t per = tm_cell_size() + 1536;   /* with a typical request */
+	size_t room = shm_free_bytes() / per;
+
+	if (room < TM_SHM_WANT_CELLS)
+		LM_WARN("shared memory left for transactions: about %zu of "
+		    "%zu bytes each (with a 1.5 KB request); a busy proxy "
+		    "keeps %d alive at once: raise -m", room, per,
+		    TM_SHM_WANT_CELLS);
+}
+
 static int
 tm_init(void)
 {
 	int rc;
 
+	if ((rc = stat_register("tm", "refused_no_shm",
+	    &tm_stat_shm_refused)) != 0)
+		return rc;
 	if ((rc = tm_table_init()) != 0 || (rc = tm_timer_init()) != 0 ||
 	    (rc = tm_conn_fail_init()) != 0) {
 		LM_ERR("cannot initialise: %s", err_str(rc));
 		return rc;
 	}
+	shm_budget();
 	if (receive_request_hook_add(tm_request_hook) != 0 ||
 	    receive_reply_hook_add(tm_reply_hook) != 0 ||
 	    receive_done_hook_add(tm_done_hook) != 0)

@@ -18,7 +18,7 @@ if [ ! -f build/cfg.lex.c ] || [ cfg.lex -nt build/cfg.lex.c ]; then
 fi
 SRC="test/cfg/cfgcheck.c cfg/cfg.c cfg/cfg_param.c cfg/cfg_tls.c cfg/route_struct.c
 	build/cfg.tab.c build/cfg.lex.c base/log.c base/err.c mem/pkg.c"
-FL="-g -std=gnu11 -D_GNU_SOURCE -I. -Ibuild"
+FL="-g -std=gnu11 -D_GNU_SOURCE -DNAME=\"kamailio\" -DVERSION=\"test\" -I. -Ibuild"
 $CC $FL -DUSE_TLS -o $out/cfgcheck $SRC || exit 1
 $CC $FL -o $out/cfgcheck-notls $SRC || exit 1
 pass=0; fail=0

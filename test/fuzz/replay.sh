@@ -19,7 +19,7 @@ pass=0; fail=0
 for f in test/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)
 	srcs=$(sed -n 's/.*FUZZ_SOURCES: *\(.*\)\*\/.*/\1/p;s/.*FUZZ_SOURCES: *\([^*]*\)$/\1/p' "$f" | head -n 1)
-	if ! $CC -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=address,undefined \
+	if ! $CC -g -O1 -std=gnu11 -D_GNU_SOURCE -DNAME=\"kamailio\" -DVERSION=\"test\" -fsanitize=address,undefined \
 		-fno-sanitize-recover=undefined -I. -Ibuild -o "$out/$name" \
 		test/fuzz/replay_main.c "$f" $srcs; then
 		echo "FAIL $name: build"; fail=$((fail + 1)); continue

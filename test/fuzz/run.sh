@@ -20,7 +20,7 @@ for f in test/fuzz/fuzz_*.c; do
 	name=$(basename "$f" .c)
 	srcs=$(sed -n 's/.*FUZZ_SOURCES: *\(.*\)\*\/.*/\1/p;s/.*FUZZ_SOURCES: *\([^*]*\)$/\1/p' "$f" | head -n 1)
 	echo "== $name: building"
-	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNAME=\"kamailio\" -DVERSION=\"test\" -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I. -Ibuild -o "$out/$name" "$f" $srcs
 	mkdir -p "$out/$name.work"
 	corpus=test/fuzz/corpus/${name#fuzz_}

@@ -9,6 +9,7 @@ PROXY_PORT=$(free_port)
 N=${N:-1000}
 sl_tcp_cfg "$TMPD/k.cfg" 4 "open_files_limit=8192
 tcp_max_connections=4096
+tcp_max_connections_per_ip=0
 tcp_connection_lifetime=2"
 start_proxy "$TMPD/k.cfg"
 wait_tcp "$PROXY_PORT" || fail "no TCP listener"

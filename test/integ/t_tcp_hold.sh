@@ -13,6 +13,7 @@ HOLD=${HOLD:-60}
 BUSY=${BUSY:-300}
 sl_tcp_cfg "$TMPD/k.cfg" 4 "open_files_limit=$((N + 1024))
 tcp_max_connections=$((N + 512))
+tcp_max_connections_per_ip=0
 tcp_connection_lifetime=3600"
 start_proxy "$TMPD/k.cfg" -m 256
 wait_tcp "$PROXY_PORT" || fail "no TCP listener"

@@ -62,7 +62,10 @@ note "tls_list shows the connection (text and JSON)"
 printf 'garbage\n' > "$TMPD/live/cert.pem"
 kam tls_reload && { cat "$TMPD/out"; fail "tls_reload accepted a bad certificate"; }
 cat "$TMPD/out"
-grep -q "500 tls_reload failed: default server domain.*$TMPD/live/cert.pem" "$TMPD/out" ||
+# (the status line may be cut to its maximum length: the file name is
+# checked in the whole answer)
+grep -q "500 tls_reload failed: default server domain" "$TMPD/out" &&
+    grep -q "$TMPD/live/cert.pem" "$TMPD/out" ||
 	fail "tls_reload error does not name the domain and file"
 [ "$(server_cn "$PT")" = first ] || fail "a refused reload changed the running certificate"
 cp "$C/second/cert.pem" "$C/second/privkey.pem" "$TMPD/live/"

@@ -774,7 +774,8 @@ t_defaults_from_rows(void)
 	    "fifo=\"/f\" user=u group=g mpath=\"/m\" tcp_max_connections=5 "
 	    "tcp_connection_lifetime=5 tcp_connect_timeout=5 "
 	    "tcp_send_timeout=5 tcp_accept_aliases=1 tcp_max_msg_size=2000 "
-	    "server_signature=no server_header=\"Server: x\"\n";
+	    "server_signature=no server_header=\"X-Server: t\" "
+	    "tcp_max_connections_per_ip=7 tcp_message_timeout=7\n";
 	const struct param_def *p;
 	struct route_block *r;
 

@@ -278,8 +278,101 @@ t_expiry(void)
 	return 0;
 }
 
+/* Per source address counts of accepted connections, and the list of
+ * silent TLS handshakes (oldest first) that tls_max_handshakes evicts
+ * from. */
+static int
+t_peers(void)
+{
+	union sockaddr_union a = su_of("10.0.0.1", 1000);
+	union sockaddr_union a2 = su_of("10.0.0.1", 1001);
+	union sockaddr_union b = su_of("10.0.0.2", 1000);
+	struct ip_addr ia = ip_of("10.0.0.1"), ib = ip_of("10.0.0.2");
+	struct tcp_conn *c1, *c2, *c3;
+	const struct tcp_peer *p;
+
+	CHECK(setup(16) == 0);
+	tcp_conn_lock();
+	CHECK_INT(0, tcp_conn_add(&c1, PROTO_TLS, &a, NULL));
+	CHECK_INT(0, tcp_conn_peer_attach(c1));
+	CHECK_INT(0, tcp_conn_add(&c2, PROTO_TLS, &a2, NULL));
+	CHECK_INT(0, tcp_conn_peer_attach(c2));
+	CHECK_INT(0, tcp_conn_add(&c3, PROTO_TCP, &b, NULL));
+	CHECK_INT(0, tcp_conn_peer_attach(c3));
+	CHECK((p = tcp_peer_get(&ia)) != NULL);
+	CHECK_INT(2, p->conns);
+	CHECK_INT(2, p->handshakes);
+	CHECK((p = tcp_peer_get(&ib)) != NULL);
+	CHECK_INT(1, p->conns);
+	CHECK_INT(0, p->handshakes);
+	tcp_conn_unlock();
+	/* c1 spoke: c2 is the oldest silent one */
+	tcp_conn_got_bytes(c1);
+	tcp_conn_lock();
+	CHECK(tcp_conn_silent_take() == c2);
+	CHECK(tcp_conn_silent_take() == NULL);   /* taken off the list */
+	tcp_conn_unlock();
+	/* a handshake done leaves the address's count */
+	tcp_conn_tls_done(c1, NULL);
+	tcp_conn_lock();
+	CHECK_INT(1, tcp_peer_get(&ia)->handshakes);
+	tcp_conn_remove(c2);
+	CHECK_INT(1, tcp_peer_get(&ia)->conns);
+	CHECK_INT(0, tcp_peer_get(&ia)->handshakes);
+	CHECK_INT(0, tcp_conns->tls_handshakes);
+	tcp_conn_remove(c1);
+	CHECK(tcp_peer_get(&ia) == NULL);        /* freed with the last */
+	tcp_conn_remove(c3);
+	CHECK(tcp_peer_get(&ib) == NULL);
+	tcp_conn_unlock();
+	teardown();
+	return 0;
+}
+
+/* A silent TLS connection and a message that never completes time out
+ * (tls_hello_timeout, tcp_message_timeout). */
+static int
+t_expiry_abuse(void)
+{
+	const struct tcp_limits l = { .life_ms = 120000, .connect_ms = 10000,
+		.send_ms = 10000, .tls_handshake_ms = 30000,
+		.tls_send_ms = 3000, .message_ms = 20000,
+		.tls_hello_ms = 3000 };
+	struct tcp_conn c;
+	uint64_t now = 1000000;
+
+	memset(&c, 0, sizeof(c));
+	c.proto = PROTO_TLS;
+	c.state = TCP_S_HANDSHAKE;
+	c.tls_hs_pending = true;
+	c.created_ms = now - 3001;
+	c.last_ms = now;
+	CHECK_INT(TCP_EXP_TLS_HANDSHAKE, tcp_conn_expired(&c, now, &l));
+	c.got_bytes = true;      /* it spoke: the handshake timeout only */
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	c.got_bytes = false;
+	c.outgoing = true;       /* ours: the server speaks second */
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	c.outgoing = false;
+	c.state = TCP_S_OPEN;    /* taken, its init not run yet */
+	CHECK_INT(TCP_EXP_TLS_HANDSHAKE, tcp_conn_expired(&c, now, &l));
+	/* a message trickling in, a byte now and then */
+	c.proto = PROTO_TCP;
+	c.tls_hs_pending = false;
+	c.got_bytes = true;
+	c.msg_start_ms = now - 20001;
+	CHECK_INT(TCP_EXP_CLOSE, tcp_conn_expired(&c, now, &l));
+	c.msg_start_ms = now - 19000;
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	c.msg_start_ms = now + 2;  /* stamped during the scan */
+	CHECK_INT(TCP_EXP_KEEP, tcp_conn_expired(&c, now, &l));
+	return 0;
+}
+
 /* clang-format off */
 static const struct unit_test tests[] = {
+	{ "peers",           t_peers },
+	{ "expiry_abuse",    t_expiry_abuse },
 	{ "expiry",          t_expiry },
 	{ "add_find_remove", t_add_find_remove },
 	{ "aliases",         t_aliases },
