@@ -22,6 +22,9 @@ extern struct ul_columns ul_col;
 /* Main process: bind the driver of db_url, check the tables' version.
  * tables: the names registered so far.  0 or E_INVAL (logged). */
 int ul_db_init(void);
+/* A table registered after ul_db_init (a script's save("other")):
+ * checked, and loaded in db_mode 1 and 2.  Main process. */
+int ul_db_domain_added(struct ul_domain *d);
 /* Every process that uses the database: its own handle. */
 int ul_db_child_init(void);
 void ul_db_destroy(void);

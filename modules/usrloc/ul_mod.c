@@ -116,7 +116,8 @@ static const struct module_api apis[] = {
 	"name of the location table's column that holds " what)
 static const struct param_def params[] = {
 	PARAM_STR("db_url", &ul_cfg.db_url, NULL, M,
-	    "database URL for db_mode 1-3 (doc/db.md), e.g. \"sqlite:///var/lib/kamailio/kamailio.db\""),
+	    "database URL for db_mode 1-3 (doc/db.md), e.g. \"sqlite:///var/lib/kamailio/kamailio.db\"; its driver's loadmodule comes first",
+	    .set = db_param_url),
 	PARAM_INT("db_mode", &ul_cfg.db_mode, 0, 3, 0, M,
 	    "0: memory only; 1: write-through (every change written at once); 2: write-back every timer_interval; 3: the database only (proxies sharing it see every registration)"),
 	PARAM_INT("timer_interval", &ul_cfg.timer_interval, 1, 3600, 60, M,

@@ -185,7 +185,7 @@ ul_domain_register(const char *name, struct ul_domain **out)
 		;
 	*tail = d;
 	*out = d;
-	return 0;
+	return ul_cfg.db_mode != 0 ? ul_db_domain_added(d) : 0;
 }
 
 /* ------------------------------------------------------------ contacts */
