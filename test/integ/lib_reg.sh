@@ -36,6 +36,7 @@ loadmodule "sl"
 loadmodule "tm"
 loadmodule "rr"
 loadmodule "maxfwd"
+loadmodule "textops"
 ${DB_LOAD:-}
 loadmodule "usrloc"
 loadmodule "registrar"
@@ -47,15 +48,19 @@ route {
 		sl_send_reply("483", "Too Many Hops");
 		exit;
 	}
-	if (!(method == "REGISTER"))
-		record_route();
-	if (loose_route()) {
-		if (!t_relay())
-			sl_reply_error();
-		exit;
-	}
+	# before loose_route(): a phone with an outbound proxy preloads a
+	# Route to us, which loose_route() would follow back to us
 	if (method == "REGISTER") {
 		${SAVE:-if (!save("location")) sl_reply_error();}
+		exit;
+	}
+	record_route();
+	# in-dialog: follow the Route; an initial request whose only Route
+	# is the one its phone preloads to us (an outbound proxy) goes on
+	# to lookup()
+	if (loose_route() && search("^(To|t)[ \\t]*:[^\\r\\n]*;[ \\t]*tag=")) {
+		if (!t_relay())
+			sl_reply_error();
 		exit;
 	}
 	if (\$rU == "registered") {
