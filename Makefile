@@ -104,8 +104,13 @@ all: $(NAME) modules
 
 modules: $(MOD_SO)
 
-$(NAME): $(B)/main.o $(DB_OBJ) $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(filter-out force-link,$^) $(LIBS)
+# The archives are linked whole: modules call core functions that nothing
+# in the core itself calls (contact_set_parse for the registrar), which an
+# archive would otherwise leave out ("undefined symbol" at loadmodule);
+# the DB API (db/, in libcore.a) is one of them.
+$(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/main.o -Wl,--whole-archive \
+		$(B)/libcore.a $(B)/libparse.a -Wl,--no-whole-archive $(LIBS)
 	@echo $(B) > .last-build
 
 $(B)/libcore.a: $(CORE_OBJ)
@@ -169,6 +174,14 @@ $(B)/test/%: test/unit/%.c $(B)/test/unit.o $(B)/libcore.a $(B)/libparse.a
 AUTH_CORE = digest nonce nc_table auth_limit
 $(B)/test/t_auth: test/unit/t_auth.c $(B)/test/unit.o \
     $(AUTH_CORE:%=$(B)/modules/auth/%.o) $(B)/libcore.a $(B)/libparse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+
+# t_registrar tests the registrar's rules and usrloc's table, so it links
+# those module sources (not the *_mod.c glue; ul_db.c is usrloc's DB side).
+REG_CORE = registrar/reg_rules usrloc/ul_table usrloc/ul_flow usrloc/ul_db
+$(B)/test/t_registrar: test/unit/t_registrar.c $(B)/test/unit.o \
+    $(REG_CORE:%=$(B)/modules/%.o) $(B)/libcore.a $(B)/libparse.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
 

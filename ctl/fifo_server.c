@@ -60,20 +60,39 @@ struct fifo_req {
 
 static struct fifo_cmd cmds[FIFO_MAX_CMDS];
 static int ncmds = -1;            /* -1: not yet copied from the core table */
+static int nmod;                  /* module commands (ctl_cmd.h) copied */
 static char *fifo_path;           /* main process: the FIFO it made (pkg) */
 
 /* ------------------------------------------------------------ registry */
+
+static const struct fifo_cmd *fifo_cmd_find_in(const char *name);
 
 static void
 cmds_load(void)
 {
 	int i;
 
-	if (ncmds >= 0)
+	if (ncmds >= 0 && nmod == ctl_cmd_count())
 		return;
-	for (i = 0; fifo_core_cmds[i].name != NULL && i < FIFO_MAX_CMDS; i++)
-		cmds[i] = fifo_core_cmds[i];
-	ncmds = i;
+	if (ncmds < 0) {
+		for (i = 0; fifo_core_cmds[i].name != NULL &&
+		    i < FIFO_MAX_CMDS; i++)
+			cmds[i] = fifo_core_cmds[i];
+		ncmds = i;
+	}
+	/* the modules' commands, registered in their init: copied when
+	 * first looked at (before fork, or in the FIFO process) */
+	for (; nmod < ctl_cmd_count() && ncmds < FIFO_MAX_CMDS; nmod++) {
+		const struct ctl_cmd *m = ctl_cmd_get(nmod);
+
+		if (fifo_cmd_find_in(m->name) != NULL) {
+			LM_ERR("FIFO command %s exists: a module's is not added",
+			    m->name);
+			continue;
+		}
+		cmds[ncmds++] = (struct fifo_cmd){ .name = m->name,
+			.mod_fn = m->fn, .doc = m->doc };
+	}
 }
 
 static bool
@@ -112,6 +131,17 @@ name_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+static const struct fifo_cmd *
+fifo_cmd_find_in(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ncmds; i++)
+		if (name_eq(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
 const struct fifo_cmd *
 fifo_cmd_find(const char *name)
 {
@@ -132,7 +162,7 @@ fifo_register(const char *name, fifo_cmd_fn fn, const char *doc)
 	if (name == NULL || fn == NULL || !name_ok(name, FIFO_CMD_NAME_MAX))
 		return E_INVAL;
 	if ((c = (struct fifo_cmd *)fifo_cmd_find(name)) != NULL) {
-		if (c->fn != NULL)
+		if (c->fn != NULL || c->mod_fn != NULL)
 			return E_INVAL;
 		c->fn = fn;
 		if (doc != NULL)
@@ -358,6 +388,28 @@ req_fail(struct fifo_req *q, int code, const char *text)
 	snprintf(q->err_text, sizeof(q->err_text), "%s", text);
 }
 
+/* A module's command writes a struct ctl_out; its status and body
+ * become the reply. */
+static void
+run_module_cmd(const struct fifo_cmd *c, struct fifo_reply *r, int argc,
+    char **argv)
+{
+	struct ctl_out o = { .json = r->json };
+	int rc = c->mod_fn(&o, argc, argv);
+
+	if (o.too_big)
+		fifo_reply_status(r, 500, "reply too large");
+	else if (o.code != 0)
+		fifo_reply_status(r, o.code, "%s", o.reason);
+	else if (rc != 0)
+		fifo_reply_status(r, 500, "%s", err_str(rc));
+	else
+		fifo_reply_status(r, 200, "OK");
+	if (o.len > 0 && !o.too_big)
+		fifo_reply_printf(r, "%.*s", (int)o.len, o.body);
+	ctl_out_free(&o);
+}
+
 static void
 req_run(struct fifo_req *q)
 {
@@ -373,6 +425,9 @@ req_run(struct fifo_req *q)
 	}
 	if ((c = fifo_cmd_find(q->cmd)) == NULL) {
 		fifo_reply_status(&r, 500, "unknown command %s", q->cmd);
+	} else if (c->mod_fn != NULL) {
+		LM_DBG("running %s (%d args)", q->cmd, argc);
+		run_module_cmd(c, &r, argc, argv);
 	} else if (c->fn == NULL) {
 		fifo_reply_status(&r, 500, "%s", tls_compiled()
 		    ? "command not available" : "TLS is not part of this build");

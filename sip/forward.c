@@ -466,8 +466,9 @@ forward_next_uri(struct sip_msg *msg, struct str *uri)
 int
 forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
 {
-	if (msg->fwd_conn_id > 0 && proto_is_stream(d->proto)) {
-		d->conn_id = msg->fwd_conn_id;
+	if (msg->fwd_conn_id != 0 && proto_is_stream(d->proto)) {
+		/* MSG_CONN_GONE: conn_id 0 with conn_only matches nothing */
+		d->conn_id = msg->fwd_conn_id > 0 ? msg->fwd_conn_id : 0;
 		d->conn_only = true;
 	}
 	d->send_sock = msg->force_send_socket &&

@@ -202,6 +202,26 @@ t_conn_only(void)
 	d.conn_id = id + 100;
 	d.conn_only = true;
 	CHECK_INT(E_CLOSED, tcp_send(&d, "x", 1));
+	/* a target whose connection is known to be gone (MSG_CONN_GONE):
+	 * the stream send is conn-only with no id, and fails at once */
+	{
+		struct sip_msg m;
+		struct dest_info g = { .proto = PROTO_TCP, .to = peer };
+
+		CHECK_INT(0, load(&m));
+		msg_set_conn(&m, MSG_CONN_GONE);
+		(void)forward_dest_socket(&m, &g);
+		g.send_sock = &si;       /* the test has no sockets */
+		CHECK(g.conn_only);
+		CHECK_INT(0, g.conn_id);
+		CHECK_INT(E_CLOSED, tcp_send(&g, "x", 1));
+		/* UDP targets ignore it */
+		memset(&g, 0, sizeof(g));
+		g.proto = PROTO_UDP;
+		(void)forward_dest_socket(&m, &g);
+		CHECK(!g.conn_only);
+		done(&m);
+	}
 	/* the one it is bound to takes the bytes (queued for its owner) */
 	d.conn_id = id;
 	CHECK_INT(0, tcp_send(&d, "x", 1));
