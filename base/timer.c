@@ -41,6 +41,12 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+uint64_t
+timer_now_ms(void)
+{
+	return (uint64_t)(mono_ns() / 1000000);
+}
+
 int
 timer_init(void)
 {

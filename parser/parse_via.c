@@ -8,6 +8,7 @@
 #include "../base/err.h"
 #include "../mem/pkg.h"
 #include "hdr.h"
+#include "msg_parser.h"
 #include "parse_util.h"
 #include "parse_via.h"
 
@@ -228,6 +229,16 @@ parse_via_hf(struct hdr_field *h)
 		return rc;
 	h->parsed = v;
 	return 0;
+}
+
+struct via_body *
+parse_via_top(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_VIA];
+
+	if (h == NULL || parse_via_hf(h) != 0)
+		return NULL;
+	return h->parsed;
 }
 
 void
