@@ -6,6 +6,8 @@
 #   make test           unit, config and integration tests
 #   make unit           unit tests only;  make SAN=address,undefined unit
 #   make fuzz           libFuzzer targets, each for FUZZ_SECONDS (clang)
+#   make fuzz-replay    every fuzz corpus through its target (ASan+UBSan)
+#   make cfgtest        config golden tests (test/cfg/)
 #   make install PREFIX=/usr/local
 #
 # TLS must be given to every make command (all, clean, install, test).
@@ -30,9 +32,15 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE \
 	-DNAME='"$(NAME)"' -DVERSION='"$(VERSION)"' \
 	-DDEFAULT_CFG_DIR='"$(CFGDIR)"' -DDEFAULT_MOD_DIR='"$(MODDIR)"'
+# SAN=address,undefined: a sanitizer flavour.  SAN=fuzzer,... is the
+# libFuzzer flavour (make fuzz, clang only): objects get libFuzzer's
+# coverage hooks (fuzzer-no-link); only the fuzz targets link libFuzzer.
+ifneq ($(findstring fuzzer,$(SAN)),)
+CC = clang
+endif
 ifneq ($(SAN),)
-CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=$(SAN)
+CFLAGS += -fsanitize=$(subst fuzzer,fuzzer-no-link,$(SAN)) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(subst fuzzer,fuzzer-no-link,$(SAN))
 endif
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
@@ -60,7 +68,9 @@ B = build-tls
 else
 B = build
 endif
-ifneq ($(SAN),)
+ifneq ($(findstring fuzzer,$(SAN)),)
+B := $(B)-fuzz
+else ifneq ($(SAN),)
 B := $(B)-san
 endif
 
@@ -114,8 +124,9 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-# The config grammar: bison + flex.
-$(B)/cfg.tab.c $(B)/cfg.tab.h: cfg.y
+# The config grammar: bison + flex (&: one bison run makes both files,
+# also under -j).
+$(B)/cfg.tab.c $(B)/cfg.tab.h &: cfg.y
 	@mkdir -p $(B)
 	bison -Wall -d -o $(B)/cfg.tab.c cfg.y
 
@@ -154,20 +165,14 @@ $(B)/test/unit.o: test/unit/unit.c
 unit: $(UNIT_BIN)
 	@sh test/run_unit.sh $(UNIT_BIN)
 
-cfgtest: all
-	@sh test/cfg/run.sh
+# cfgtest, fuzz and fuzz-replay: their binaries link the objects built
+# here, described next to their sources.
+include test/cfg/cfg.mk test/fuzz/fuzz.mk
 
 integ: all
 	@sh test/integ/run.sh
 
 test: all unit cfgtest integ fuzz-replay
-
-FUZZ_SRC = $(wildcard test/fuzz/fuzz_*.c)
-fuzz:
-	@sh test/fuzz/run.sh $(FUZZ_SECONDS)
-
-fuzz-replay:
-	@sh test/fuzz/replay.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \
@@ -183,7 +188,8 @@ install: all
 	for m in doc/man/*.8; do [ -f $$m ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 
 clean:
-	rm -rf build build-tls build-san build-tls-san $(NAME) modules/*/*.so \
+	rm -rf build build-tls build-san build-tls-san build-fuzz build-tls-fuzz \
+		$(NAME) modules/*/*.so \
 		test/integ/tmp
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

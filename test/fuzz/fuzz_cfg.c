@@ -1,7 +1,6 @@
 /* fuzz_cfg.c: the config parser on arbitrary input, with hooks that
- * accept everything; everything built is freed again.
- * Needs build/cfg.tab.c and build/cfg.lex.c (run.sh/replay.sh make them).
- * FUZZ_SOURCES: cfg/cfg.c cfg/cfg_param.c cfg/cfg_tls.c cfg/route_struct.c build/cfg.tab.c build/cfg.lex.c base/log.c base/err.c mem/pkg.c */
+ * accept everything; everything built is freed again.  Links libcore.a
+ * (the generated grammar included) like every target: test/fuzz/fuzz.mk. */
 #include <stdint.h>
 #include <stdio.h>
 
