@@ -8,6 +8,7 @@
 #   make fuzz           libFuzzer targets, each for FUZZ_SECONDS (clang)
 #   make fuzz-replay    every fuzz corpus through its target (ASan+UBSan)
 #   make cfgtest        config golden tests (test/cfg/)
+#   make check-layers   include layering (scripts/check-layers) + self-test
 #   make install PREFIX=/usr/local
 #
 # TLS must be given to every make command (all, clean, install, test).
@@ -102,7 +103,8 @@ force-link:
 %.c: %.y
 %.c: %.l
 
-.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
+.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags \
+	check-layers
 
 all: $(NAME) modules
 
@@ -173,6 +175,12 @@ integ: all
 	@sh test/integ/run.sh
 
 test: all unit cfgtest integ fuzz-replay
+
+# The layering of #include lines (scripts/check-layers), after the
+# checker's own self-test.
+check-layers:
+	@python3 scripts/check-layers-test
+	@python3 scripts/check-layers
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \
