@@ -9,6 +9,7 @@
 #   make fuzz-replay    every fuzz corpus through its target (ASan+UBSan)
 #   make cfgtest        config golden tests (test/cfg/)
 #   make check-layers   include layering (scripts/check-layers) + self-test
+#   make format-check   clang-format ratchet (doc/development.md)
 #   make install PREFIX=/usr/local
 #
 # TLS must be given to every make command (all, clean, install, test).
@@ -104,7 +105,7 @@ force-link:
 %.c: %.l
 
 .PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags \
-	check-layers
+	check-layers format-check
 
 all: $(NAME) modules
 
@@ -176,11 +177,15 @@ integ: all
 
 test: all unit cfgtest integ fuzz-replay
 
-# The layering of #include lines (scripts/check-layers), after the
-# checker's own self-test.
+# Tooling checks (doc/development.md): the layering of #include lines
+# (scripts/check-layers, after its own self-test) and the clang-format
+# ratchet (scripts/format-check, list in scripts/format-todo).
 check-layers:
 	@python3 scripts/check-layers-test
 	@python3 scripts/check-layers
+
+format-check:
+	@sh scripts/format-check
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \

@@ -161,8 +161,10 @@ log_rate_ok(unsigned *window, unsigned *count, unsigned *dropped)
 
 	if (*window != now) {
 		if (*dropped)
-			log_emit(L_WARN, "log", "rate", "%u similar log lines "
-			    "suppressed in the last second(s)", *dropped);
+			log_emit(L_WARN, "log", "rate",
+			    "%u similar log lines "
+			    "suppressed in the last second(s)",
+			    *dropped);
 		*window = now;
 		*count = 0;
 		*dropped = 0;

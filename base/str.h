@@ -28,7 +28,8 @@ str_from(const char *s)
 static inline bool
 str_eq(const struct str *a, const struct str *b)
 {
-	return a->len == b->len && (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
+	return a->len == b->len &&
+	    (a->len == 0 || memcmp(a->s, b->s, a->len) == 0);
 }
 
 static inline bool

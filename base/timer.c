@@ -107,8 +107,9 @@ get_ticks(void)
 uint64_t
 timer_last_run_ms(void)
 {
-	return shared != NULL ? __atomic_load_n(&shared->last_run_ms,
-	    __ATOMIC_RELAXED) : 0;
+	return shared != NULL
+	    ? __atomic_load_n(&shared->last_run_ms, __ATOMIC_RELAXED)
+	    : 0;
 }
 
 /* Sleep until get_ticks_ms() reaches due (or a signal arrives). */

@@ -10,7 +10,7 @@
 
 struct fifo_cmd {
 	const char *name;
-	fifo_cmd_fn fn;       /* NULL: a placeholder until fifo_register() */
+	fifo_cmd_fn fn; /* NULL: a placeholder until fifo_register() */
 	const char *doc;
 };
 

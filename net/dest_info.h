@@ -12,8 +12,8 @@ struct dest_info {
 	enum proto proto;
 	union sockaddr_union to;
 	struct socket_info *send_sock;
-	int conn_id;              /* stream connection to use, 0 = any */
-	struct str host;          /* target host as written (for TLS SNI and
+	int conn_id;     /* stream connection to use, 0 = any */
+	struct str host; /* target host as written (for TLS SNI and
 				   * identity checks), may be empty */
 };
 

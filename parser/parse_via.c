@@ -16,6 +16,7 @@ static enum proto
 via_proto(const struct str *t)
 {
 	/* lower case for pu_is_name() */
+	/* clang-format off */
 	static const struct {
 		const char *name;
 		size_t len;
@@ -25,6 +26,7 @@ via_proto(const struct str *t)
 		{ "tls", 3, PROTO_TLS }, { "sctp", 4, PROTO_SCTP },
 		{ "ws", 2, PROTO_WS }, { "wss", 3, PROTO_WSS },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
@@ -66,8 +68,8 @@ via_host(const char *p, const char *end, struct via_body *v)
 			return NULL;
 		q++;
 	} else {
-		while (q < end && (pu_is_alnum(*q) || *q == '-' || *q == '.' ||
-		    *q == '_'))
+		while (q < end &&
+		    (pu_is_alnum(*q) || *q == '-' || *q == '.' || *q == '_'))
 			q++;
 	}
 	if (q == p)

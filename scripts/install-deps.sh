@@ -4,7 +4,7 @@
 # Does nothing when they are all present already.
 set -e
 BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev"
-TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
+TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev clang-format python3 sip-tester sipsak
 	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;

@@ -49,8 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct route_block *r = NULL;
 	int nerr = 0;
 
-	if (h.err_file == NULL && (h.err_file = fopen("/dev/null", "w")) ==
-	    NULL)
+	if (h.err_file == NULL &&
+	    (h.err_file = fopen("/dev/null", "w")) == NULL)
 		return 0;
 	cfg_parse_buffer("fuzz.cfg", (const char *)data, size, &h, &r, &nerr);
 	cfg_print_routes(h.err_file, r);
