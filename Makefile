@@ -6,6 +6,10 @@
 #   make test           unit, config and integration tests
 #   make unit           unit tests only;  make SAN=address,undefined unit
 #   make fuzz           libFuzzer targets, each for FUZZ_SECONDS (clang)
+#   make fuzz-replay    every fuzz corpus through its target (ASan+UBSan)
+#   make cfgtest        config golden tests (test/cfg/)
+#   make check-layers   include layering (scripts/check-layers) + self-test
+#   make format-check   clang-format ratchet (doc/development.md)
 #   make docs           regenerate doc/params.md, functions.md, fifo-commands.md
 #   make install PREFIX=/usr/local
 #
@@ -31,9 +35,15 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE \
 	-DNAME='"$(NAME)"' -DVERSION='"$(VERSION)"' \
 	-DDEFAULT_CFG_DIR='"$(CFGDIR)"' -DDEFAULT_MOD_DIR='"$(MODDIR)"'
+# SAN=address,undefined: a sanitizer flavour.  SAN=fuzzer,... is the
+# libFuzzer flavour (make fuzz, clang only): objects get libFuzzer's
+# coverage hooks (fuzzer-no-link); only the fuzz targets link libFuzzer.
+ifneq ($(findstring fuzzer,$(SAN)),)
+CC = clang
+endif
 ifneq ($(SAN),)
-CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=$(SAN)
+CFLAGS += -fsanitize=$(subst fuzzer,fuzzer-no-link,$(SAN)) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(subst fuzzer,fuzzer-no-link,$(SAN))
 endif
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
@@ -61,7 +71,9 @@ B = build-tls
 else
 B = build
 endif
-ifneq ($(SAN),)
+ifneq ($(findstring fuzzer,$(SAN)),)
+B := $(B)-fuzz
+else ifneq ($(SAN),)
 B := $(B)-san
 endif
 
@@ -97,8 +109,8 @@ force-link:
 %.c: %.y
 %.c: %.l
 
-.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
-.PHONY: docs docs-check
+.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags \
+	check-layers format-check docs docs-check
 
 all: $(NAME) modules
 
@@ -125,8 +137,9 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-# The config grammar: bison + flex.
-$(B)/cfg.tab.c $(B)/cfg.tab.h: cfg.y
+# The config grammar: bison + flex (&: one bison run makes both files,
+# also under -j).
+$(B)/cfg.tab.c $(B)/cfg.tab.h &: cfg.y
 	@mkdir -p $(B)
 	bison -Wall -d -o $(B)/cfg.tab.c cfg.y
 
@@ -217,8 +230,9 @@ bench/db_bench: $(B)/bench/db_bench.o $(DB_OBJ) $(B)/libcore.a \
 unit: $(UNIT_BIN)
 	@sh test/run_unit.sh $(UNIT_BIN)
 
-cfgtest: all
-	@sh test/cfg/run.sh
+# cfgtest, fuzz and fuzz-replay: their binaries link the objects built
+# here, described next to their sources.
+include test/cfg/cfg.mk test/fuzz/fuzz.mk
 
 integ: all dbtools
 	@sh test/integ/run.sh
@@ -233,12 +247,15 @@ docs:
 docs-check: all
 	sh scripts/gen-docs --check
 
-FUZZ_SRC = $(wildcard test/fuzz/fuzz_*.c)
-fuzz:
-	@sh test/fuzz/run.sh $(FUZZ_SECONDS)
+# Tooling checks (doc/development.md): the layering of #include lines
+# (scripts/check-layers, after its own self-test) and the clang-format
+# ratchet (scripts/format-check, list in scripts/format-todo).
+check-layers:
+	@python3 scripts/check-layers-test
+	@python3 scripts/check-layers
 
-fuzz-replay:
-	@sh test/fuzz/replay.sh
+format-check:
+	@sh scripts/format-check
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \
@@ -259,7 +276,7 @@ install: all
 	for m in doc/man/*.8; do [ -f $$m ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 
 clean:
-	rm -rf build build-tls build-san build-tls-san $(NAME) modules/*/*.so \
-		test/integ/tmp $(DBTOOLS)
+	rm -rf build build-tls build-san build-tls-san build-fuzz build-tls-fuzz \
+		$(NAME) modules/*/*.so test/integ/tmp $(DBTOOLS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -20,8 +20,9 @@ ctl_cmd_register(const char *name, ctl_cmd_fn fn, const char *doc)
 
 	if (name == NULL || fn == NULL)
 		return E_INVAL;
-	n = strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			 "0123456789._-");
+	n = strspn(name,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._-");
 	if (n == 0 || n > 31 || name[n] != '\0')
 		return E_INVAL;
 	for (i = 0; i < ncmds; i++)
@@ -29,7 +30,8 @@ ctl_cmd_register(const char *name, ctl_cmd_fn fn, const char *doc)
 			return E_INVAL;
 	if (ncmds == CTL_CMD_MAX)
 		return E_TOOBIG;
-	cmds[ncmds++] = (struct ctl_cmd){ .name = name, .fn = fn,
+	cmds[ncmds++] = (struct ctl_cmd){ .name = name,
+		.fn = fn,
 		.doc = doc != NULL ? doc : "" };
 	return 0;
 }

@@ -26,12 +26,12 @@
 /* The answer being written (pkg of the process that serves the command,
  * the FIFO server). */
 struct ctl_out {
-	int code;              /* 0: not set (200 on success) */
+	int code; /* 0: not set (200 on success) */
 	char reason[128];
-	char *body;            /* pkg, NUL-terminated when len > 0 */
+	char *body; /* pkg, NUL-terminated when len > 0 */
 	size_t len, cap;
-	bool json;             /* the client asked for JSON ("json" first) */
-	bool too_big;          /* the body passed CTL_OUT_MAX: 500 */
+	bool json;    /* the client asked for JSON ("json" first) */
+	bool too_big; /* the body passed CTL_OUT_MAX: 500 */
 };
 
 #define CTL_OUT_MAX (1024 * 1024)
@@ -43,9 +43,9 @@ struct ctl_out {
 typedef int (*ctl_cmd_fn)(struct ctl_out *o, int argc, char *argv[]);
 
 struct ctl_cmd {
-	const char *name;      /* [A-Za-z0-9._-], at most 31 chars */
+	const char *name; /* [A-Za-z0-9._-], at most 31 chars */
 	ctl_cmd_fn fn;
-	const char *doc;       /* one line for the reference */
+	const char *doc; /* one line for the reference */
 };
 
 #define CTL_CMD_MAX 32

@@ -11,8 +11,8 @@
 
 struct fifo_cmd {
 	const char *name;
-	fifo_cmd_fn fn;       /* NULL: a placeholder until fifo_register() */
-	ctl_cmd_fn mod_fn;    /* a module's command (base/ctl_cmd.h), when
+	fifo_cmd_fn fn;    /* NULL: a placeholder until fifo_register() */
+	ctl_cmd_fn mod_fn; /* a module's command (base/ctl_cmd.h), when
 			       * fn is NULL */
 	const char *doc;
 };

@@ -18,6 +18,7 @@
 #include "fifo_cmds.h"
 #include "fifo_server.h"
 #include "../base/log.h"
+#include "../base/timer.h"
 #include "../mem/pkg.h"
 #include "../tls/tls.h"
 
@@ -290,15 +291,6 @@ reply_open(const char *name)
 	return fd;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Write all of buf, waiting (bounded by deadline) while the pipe is full. */
 static int
 write_all(int fd, const char *buf, size_t len, uint64_t deadline)
@@ -318,7 +310,7 @@ write_all(int fd, const char *buf, size_t len, uint64_t deadline)
 			continue;
 		if (n == -1 && errno != EAGAIN)
 			return E_IO;
-		if ((now = now_ms()) >= deadline)
+		if ((now = timer_now_ms()) >= deadline)
 			return E_TIMEOUT;
 		poll(&pfd, 1, (int)(deadline - now));
 	}
@@ -341,7 +333,7 @@ reply_send(const char *name, struct fifo_reply *r)
 	if ((fd = reply_open(name)) == -1)
 		return;
 	n = snprintf(status, sizeof(status), "%d %s\n", r->code, r->text);
-	deadline = now_ms() + FIFO_WRITE_REPLY_MS;
+	deadline = timer_now_ms() + FIFO_WRITE_REPLY_MS;
 	rc = write_all(fd, status, (size_t)n, deadline);
 	if (rc == 0 && r->len > 0)
 		rc = write_all(fd, r->body, r->len, deadline);
@@ -668,7 +660,7 @@ fifo_server_run(int rank, void *arg)
 			LM_ERRNO(L_ERR, errno, "poll on FIFO %s", path);
 			return E_IO;
 		}
-		in_expire(&q, &in, now_ms());
+		in_expire(&q, &in, timer_now_ms());
 		if (!(pfd.revents & POLLIN))
 			continue;
 		n = read(rfd, in.buf + in.len, sizeof(in.buf) - in.len);
@@ -680,7 +672,7 @@ fifo_server_run(int rank, void *arg)
 		}
 		in.len += (size_t)n;
 		if (q.started_ms == 0)
-			q.started_ms = now_ms();
+			q.started_ms = timer_now_ms();
 		in_process(&q, &in);
 	}
 }

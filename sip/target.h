@@ -23,15 +23,15 @@ struct socket_info;
 struct branch {
 	const char *uri;
 	size_t uri_len;
-	const char *dst_uri;          /* next hop override */
+	const char *dst_uri; /* next hop override */
 	size_t dst_uri_len;
-	const char *path;             /* "<sip:a;lr>,<sip:b;lr>" */
+	const char *path; /* "<sip:a;lr>,<sip:b;lr>" */
 	size_t path_len;
-	int q;                        /* 0..1000, -1: none */
-	int conn_id;                  /* stream connection only, 0: any,
+	int q;                    /* 0..1000, -1: none */
+	int conn_id;              /* stream connection only, 0: any,
 				       * MSG_CONN_GONE: one that is gone */
-	struct socket_info *sock;     /* send from, NULL: any */
-	unsigned flags;               /* branch flags, for the script */
+	struct socket_info *sock; /* send from, NULL: any */
+	unsigned flags;           /* branch flags, for the script */
 };
 
 /* The most targets a destination set holds (tm's branch limit). */

@@ -12,8 +12,8 @@ struct reg_params {
 	int case_sensitive;
 	char *received_avp;
 	int use_path;
-	int path_mode;         /* 0 off, 1 lazy, 2 strict */
-	int outbound;          /* RFC 5626 processing as the first hop */
+	int path_mode; /* 0 off, 1 lazy, 2 strict */
+	int outbound;  /* RFC 5626 processing as the first hop */
 	int method_filtering;
 };
 extern struct reg_params reg_p;
@@ -22,9 +22,9 @@ extern struct pv_spec *reg_received_pv;
 extern struct stat_var *reg_st_accepted, *reg_st_rejected;
 
 /* save() flags */
-#define REG_SAVE_MEMORY 0x01   /* in memory only, never the database */
-#define REG_SAVE_NOREPLY 0x02  /* the script replies */
-#define REG_SAVE_SINGLE 0x04   /* one binding per AOR */
+#define REG_SAVE_MEMORY 0x01  /* in memory only, never the database */
+#define REG_SAVE_NOREPLY 0x02 /* the script replies */
+#define REG_SAVE_SINGLE 0x04  /* one binding per AOR */
 
 /* A table named in the script, bound to usrloc's at init. */
 struct reg_table {

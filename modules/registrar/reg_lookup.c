@@ -17,7 +17,7 @@
 
 struct lookup_ctx {
 	struct sip_msg *msg;
-	int rc;                  /* the script value */
+	int rc; /* the script value */
 };
 
 /* $du for b: its source when it matters.  A view into b or empty. */
@@ -144,7 +144,7 @@ lookup_report(const struct ul_binding *all, int n, void *arg)
 	for (i = 1; reg_p.append_branches && i < m; i++) {
 		branch_of(&all[order[i]], &br);
 		if (branch_append(msg, &br) != 0)
-			break;   /* BRANCH_MAX: the best ones are in */
+			break; /* BRANCH_MAX: the best ones are in */
 	}
 }
 

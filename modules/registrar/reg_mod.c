@@ -32,7 +32,8 @@ reg_aor(const struct str *uri, char *buf)
 	if (u.user.len + 1 + u.host.len > UL_AOR_MAX)
 		return 0;
 	for (i = 0; i < u.user.len; i++)
-		buf[n++] = reg_p.case_sensitive ? u.user.s[i]
+		buf[n++] = reg_p.case_sensitive
+		    ? u.user.s[i]
 		    : (char)tolower((unsigned char)u.user.s[i]);
 	if (reg_ul->use_domain()) {
 		buf[n++] = '@';
@@ -108,19 +109,20 @@ reg_init(void)
 	}
 	for (i = 0; i < ntables; i++)
 		if ((rc = reg_ul->domain_register(tables[i].name,
-		    &tables[i].d)) != 0) {
+		         &tables[i].d)) != 0) {
 			LM_ERR("location table '%s': %s", tables[i].name,
 			    rc == E_INVAL ? "not a valid table name"
-					  : err_str(rc));
+			                  : err_str(rc));
 			return rc;
 		}
 	if (reg_p.received_avp != NULL && reg_p.received_avp[0] != '\0') {
 		const char *s = reg_p.received_avp;
 
-		if (pv_parse(s, strlen(s), &reg_received_pv, &used, &err) != 0 ||
+		if (pv_parse(s, strlen(s), &reg_received_pv, &used, &err) !=
+		        0 ||
 		    used != strlen(s)) {
-			LM_ERR("received_avp '%s': %s", s, err ? err
-			    : "not one pseudo-variable");
+			LM_ERR("received_avp '%s': %s", s,
+			    err ? err : "not one pseudo-variable");
 			pkg_free(err);
 			return E_INVAL;
 		}
@@ -134,11 +136,11 @@ reg_init(void)
 	if (stat_register("registrar", "accepted_regs", &reg_st_accepted) ||
 	    stat_register("registrar", "rejected_regs", &reg_st_rejected) ||
 	    stat_register_fn("registrar", "max_expires", st_param,
-	    &reg_p.rules.max_expires) ||
+	        &reg_p.rules.max_expires) ||
 	    stat_register_fn("registrar", "max_contacts", st_param,
-	    &reg_p.rules.max_contacts) ||
+	        &reg_p.rules.max_contacts) ||
 	    stat_register_fn("registrar", "default_expire", st_param,
-	    &reg_p.rules.default_expires))
+	        &reg_p.rules.default_expires))
 		LM_WARN("statistics not registered");
 	return 0;
 }

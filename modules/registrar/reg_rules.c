@@ -24,7 +24,7 @@ reg_expiry(const struct reg_cfg *cfg, const struct reg_request *rq,
 		x = rq->expires_hdr;
 	else
 		x = cfg->default_expires > 0 ? (uint32_t)cfg->default_expires
-					     : 0;
+		                             : 0;
 	if (x != 0 && cfg->min_expires > 0 && x < (uint32_t)cfg->min_expires) {
 		/* §10.3 step 7: too brief: the UA retries with Min-Expires */
 		e->code = 423;
@@ -77,16 +77,16 @@ enum cur_fate {
 	CUR_KEEP,
 	CUR_UPDATE,
 	CUR_DELETE,
-	CUR_REPEAT,            /* its own REGISTER again: left as it is */
+	CUR_REPEAT, /* its own REGISTER again: left as it is */
 };
 
 struct plan {
 	enum cur_fate fate[UL_CHANGES_MAX];
-	int cur_contact[UL_CHANGES_MAX];  /* contact index per update */
+	int cur_contact[UL_CHANGES_MAX]; /* contact index per update */
 	uint32_t cur_exp[UL_CHANGES_MAX];
-	int ins_contact[UL_CHANGES_MAX];  /* new bindings, contact index */
+	int ins_contact[UL_CHANGES_MAX]; /* new bindings, contact index */
 	uint32_t ins_exp[UL_CHANGES_MAX];
-	bool ins_dead[UL_CHANGES_MAX];    /* removed again by a later one */
+	bool ins_dead[UL_CHANGES_MAX]; /* removed again by a later one */
 	int nins;
 };
 
@@ -104,7 +104,7 @@ decide_star(const struct reg_request *rq, const struct ul_binding *cur,
 	for (i = 0; i < ncur; i++) {
 		if (str_eq(&cur[i].callid, &rq->callid) &&
 		    rq->cseq == cur[i].cseq)
-			continue;   /* a retransmission */
+			continue; /* a retransmission */
 		ch[n].op = UL_DELETE;
 		ch[n++].idx = i;
 	}
@@ -139,18 +139,19 @@ plan_contact(const struct reg_request *rq, const struct ul_binding *cur,
 	/* the same contact twice in one request: the later one counts */
 	for (k = 0; k < p->nins; k++)
 		if (!p->ins_dead[k] &&
-		    same_binding(rq, c, &(struct ul_binding){
-			.contact = rq->c[p->ins_contact[k]].uri,
-			.instance = rq->c[p->ins_contact[k]].instance,
-			.reg_id = rq->c[p->ins_contact[k]].reg_id,
-			.flags = UL_FL_OUTBOUND })) {
+		    same_binding(rq, c,
+		        &(struct ul_binding){
+		            .contact = rq->c[p->ins_contact[k]].uri,
+		            .instance = rq->c[p->ins_contact[k]].instance,
+		            .reg_id = rq->c[p->ins_contact[k]].reg_id,
+		            .flags = UL_FL_OUTBOUND })) {
 			p->ins_dead[k] = exp == 0;
 			p->ins_contact[k] = ci;
 			p->ins_exp[k] = exp;
 			return 0;
 		}
 	if (exp == 0)
-		return 0;   /* removing what is not there */
+		return 0; /* removing what is not there */
 	if (p->nins == UL_CHANGES_MAX)
 		return fail(e, 403, "Too many registered contacts");
 	p->ins_contact[p->nins] = ci;
@@ -198,7 +199,8 @@ reg_decide(const struct reg_cfg *cfg, const struct reg_request *rq,
 	for (i = 0; i < p.nins; i++)
 		live += !p.ins_dead[i];
 	max = cfg->max_contacts > 0 && cfg->max_contacts < UL_CHANGES_MAX
-	    ? cfg->max_contacts : UL_CHANGES_MAX;
+	    ? cfg->max_contacts
+	    : UL_CHANGES_MAX;
 	if (live > max && live > ncur)
 		return fail(e, 403, "Too many registered contacts");
 	for (i = 0; i < ncur; i++) {

@@ -13,22 +13,22 @@
 #include "../usrloc/usrloc.h"
 
 struct reg_cfg {
-	int default_expires;   /* s, for a contact with no expiry given */
-	int min_expires;       /* s; a shorter non-zero expiry: 423 */
-	int max_expires;       /* s, 0: no limit; longer ones are cut */
-	int max_contacts;      /* per AOR, 0: no limit but UL_CHANGES_MAX */
-	int default_q;         /* 0..1000, -1: none */
+	int default_expires; /* s, for a contact with no expiry given */
+	int min_expires;     /* s; a shorter non-zero expiry: 423 */
+	int max_expires;     /* s, 0: no limit; longer ones are cut */
+	int max_contacts;    /* per AOR, 0: no limit but UL_CHANGES_MAX */
+	int default_q;       /* 0..1000, -1: none */
 };
 
 /* One Contact of the REGISTER (views into the message or the caller's
  * buffers). */
 struct reg_contact {
 	struct str uri;
-	struct str raw;        /* as written, without its expires param */
+	struct str raw; /* as written, without its expires param */
 	bool has_expires;
 	uint32_t expires;
-	int q;                 /* 0..1000, -1: none */
-	struct str instance;   /* +sip.instance, "<urn:...>" or empty */
+	int q;               /* 0..1000, -1: none */
+	struct str instance; /* +sip.instance, "<urn:...>" or empty */
 	bool has_reg_id;
 	uint32_t reg_id;
 };
@@ -36,15 +36,15 @@ struct reg_contact {
 struct reg_request {
 	const struct reg_contact *c;
 	int n;
-	bool star;             /* Contact: * */
+	bool star; /* Contact: * */
 	bool has_expires_hdr;
 	uint32_t expires_hdr;
 	struct str callid;
 	uint32_t cseq;
-	int64_t now;           /* UTC epoch s */
-	bool outbound;         /* RFC 5626 applies: flows by instance and
+	int64_t now;   /* UTC epoch s */
+	bool outbound; /* RFC 5626 applies: flows by instance and
 				* reg-id (we are the first hop) */
-	bool single;           /* one binding per AOR: the others go */
+	bool single;   /* one binding per AOR: the others go */
 	/* what every binding this request makes carries besides its
 	 * contact: received, path, socket, proto, conn_id, user_agent,
 	 * methods, flags, cflags */
@@ -53,9 +53,9 @@ struct reg_request {
 
 /* The answer when the request fails. */
 struct reg_error {
-	int code;              /* 400, 403, 423 */
-	const char *reason;    /* static */
-	uint32_t min_expires;  /* for the 423's Min-Expires */
+	int code;             /* 400, 403, 423 */
+	const char *reason;   /* static */
+	uint32_t min_expires; /* for the 423's Min-Expires */
 };
 
 /* The expiry (s) granted to contact c of rq: its expires param, else

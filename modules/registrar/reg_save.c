@@ -10,17 +10,17 @@
 #include "../../api/sr_api.h"
 #include "reg.h"
 
-#define REPLY_CONTACTS_MAX (56 * 1024)  /* the 200 must fit 64 KB */
+#define REPLY_CONTACTS_MAX (56 * 1024) /* the 200 must fit 64 KB */
 
 /* Everything one save() works with (pkg, this process). */
 struct save_ctx {
 	struct sip_msg *msg;
 	struct reg_request rq;
 	struct reg_contact c[UL_CHANGES_MAX];
-	char *raw_mem[UL_CHANGES_MAX];   /* stripped raw contacts (pkg) */
+	char *raw_mem[UL_CHANGES_MAX]; /* stripped raw contacts (pkg) */
 	struct ul_binding tmpl;
 	char received[UL_RECEIVED_MAX + 1];
-	char *path;                      /* pkg: the Path values joined */
+	char *path; /* pkg: the Path values joined */
 	struct reg_error err;
 	bool decided_error;
 	bool echo_path;
@@ -90,9 +90,11 @@ add_date(struct sip_msg *msg)
 	 * names follow the locale) */
 	if (gmtime_r(&t, &tm) == NULL)
 		return E_INVAL;
-	n = snprintf(buf, sizeof(buf), "Date: %s, %02d %s %04d %02d:%02d:%02d "
-	    "GMT\r\n", wd[tm.tm_wday], tm.tm_mday, mo[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	n = snprintf(buf, sizeof(buf),
+	    "Date: %s, %02d %s %04d %02d:%02d:%02d "
+	    "GMT\r\n",
+	    wd[tm.tm_wday], tm.tm_mday, mo[tm.tm_mon], tm.tm_year + 1900,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
 	return lump_reply_add(msg, buf, (size_t)n);
 }
 
@@ -141,7 +143,8 @@ save_report(const struct ul_binding *all, int n, void *arg)
 		else
 			k = snprintf(tail, sizeof(tail), ";expires=%lld\r\n",
 			    (long long)(b->expires > x->rq.now
-			    ? b->expires - x->rq.now : 0));
+			            ? b->expires - x->rq.now
+			            : 0));
 		contacts_put(x, tail, (size_t)k);
 	}
 }
@@ -174,13 +177,16 @@ has_tag(const struct hdr_field *h, const char *tag)
 		while (p < end) {
 			const char *q;
 
-			while (p < end && (*p == ' ' || *p == '\t' ||
-			    *p == ',' || *p == '\r' || *p == '\n'))
+			while (p < end &&
+			    (*p == ' ' || *p == '\t' || *p == ',' ||
+			        *p == '\r' || *p == '\n'))
 				p++;
 			for (q = p; q < end && *q != ',' && *q != ' ' &&
-			    *q != '\t' && *q != '\r'; q++)
+			     *q != '\t' && *q != '\r';
+			     q++)
 				;
-			if ((size_t)(q - p) == tl && strncasecmp(p, tag, tl) == 0)
+			if ((size_t)(q - p) == tl &&
+			    strncasecmp(p, tag, tl) == 0)
 				return true;
 			p = q;
 		}
@@ -199,15 +205,17 @@ unsupported_tag(const struct hdr_field *h, struct str *tag)
 		while (p < end) {
 			const char *q;
 
-			while (p < end && (*p == ' ' || *p == '\t' ||
-			    *p == ',' || *p == '\r' || *p == '\n'))
+			while (p < end &&
+			    (*p == ' ' || *p == '\t' || *p == ',' ||
+			        *p == '\r' || *p == '\n'))
 				p++;
 			for (q = p; q < end && *q != ',' && *q != ' ' &&
-			    *q != '\t' && *q != '\r'; q++)
+			     *q != '\t' && *q != '\r';
+			     q++)
 				;
 			*tag = (struct str){ p, (size_t)(q - p) };
-			if (q > p && !(reg_p.use_path &&
-			    str_caseeq_c(tag, "path")) &&
+			if (q > p &&
+			    !(reg_p.use_path && str_caseeq_c(tag, "path")) &&
 			    !(reg_p.outbound && str_caseeq_c(tag, "outbound")))
 				return true;
 			p = q;
@@ -247,11 +255,13 @@ allow_methods(const struct hdr_field *h)
 			struct str tok;
 			const char *q;
 
-			while (p < end && (*p == ' ' || *p == '\t' ||
-			    *p == ',' || *p == '\r' || *p == '\n'))
+			while (p < end &&
+			    (*p == ' ' || *p == '\t' || *p == ',' ||
+			        *p == '\r' || *p == '\n'))
 				p++;
 			for (q = p; q < end && *q != ',' && *q != ' ' &&
-			    *q != '\t' && *q != '\r'; q++)
+			     *q != '\t' && *q != '\r';
+			     q++)
 				;
 			tok = (struct str){ p, (size_t)(q - p) };
 			if (tok.len > 0)
@@ -275,7 +285,8 @@ strip_expires(const struct contact *c, char **mem, struct str *out)
 	*mem = NULL;
 	*out = c->raw;
 	for (p = c->param_lst; p != NULL; p = p->next)
-		if (p->name.len == 7 && strncasecmp(p->name.s, "expires", 7) == 0)
+		if (p->name.len == 7 &&
+		    strncasecmp(p->name.s, "expires", 7) == 0)
 			break;
 	if (p == NULL || p->name.s < c->raw.s ||
 	    p->name.s >= c->raw.s + c->raw.len)
@@ -284,8 +295,9 @@ strip_expires(const struct contact *c, char **mem, struct str *out)
 	while (start > c->raw.s && start[-1] != ';')
 		start--;
 	if (start > c->raw.s)
-		start--;   /* the ';' */
-	end = p->body.len > 0 ? p->body.s + p->body.len : p->name.s + p->name.len;
+		start--; /* the ';' */
+	end = p->body.len > 0 ? p->body.s + p->body.len
+	                      : p->name.s + p->name.len;
 	if (end > c->raw.s + c->raw.len || end < start)
 		return 0;
 	n = c->raw.len - (size_t)(end - start);
@@ -363,13 +375,14 @@ path_of(struct save_ctx *x, bool *ob, const char **reason)
 	*ob = false;
 	if (!reg_p.use_path || x->msg->h[HDR_PATH] == NULL)
 		return 0;
-	if (reg_p.path_mode == 2 && !has_tag(x->msg->h[HDR_SUPPORTED], "path")) {
+	if (reg_p.path_mode == 2 &&
+	    !has_tag(x->msg->h[HDR_SUPPORTED], "path")) {
 		*reason = "Bad Extension";
 		return 420;
 	}
 	if ((rc = path_parse(x->msg->h[HDR_PATH], 16, &list, &n, NULL)) != 0) {
 		*reason = rc == E_NOMEM ? "Server Internal Error"
-					: "Bad Path header";
+		                        : "Bad Path header";
 		return rc == E_NOMEM ? 500 : 400;
 	}
 	for (na = list; na != NULL; na = na->next)
@@ -377,7 +390,7 @@ path_of(struct save_ctx *x, bool *ob, const char **reason)
 	if (len > UL_PATH_MAX + 1 || (x->path = pkg_malloc(len)) == NULL) {
 		path_free(list);
 		*reason = len > UL_PATH_MAX + 1 ? "Path too long"
-						: "Server Internal Error";
+		                                : "Server Internal Error";
 		return len > UL_PATH_MAX + 1 ? 400 : 500;
 	}
 	for (p = x->path, na = list; na != NULL; na = na->next) {
@@ -391,8 +404,8 @@ path_of(struct save_ctx *x, bool *ob, const char **reason)
 	    uri_has_param(&u.params, "ob");
 	path_free(list);
 	x->tmpl.path = (struct str){ x->path, (size_t)(p - x->path) };
-	x->echo_path = reg_p.path_mode == 2 || (reg_p.path_mode == 1 &&
-	    has_tag(x->msg->h[HDR_SUPPORTED], "path"));
+	x->echo_path = reg_p.path_mode == 2 ||
+	    (reg_p.path_mode == 1 && has_tag(x->msg->h[HDR_SUPPORTED], "path"));
 	return 0;
 }
 
@@ -406,7 +419,8 @@ contacts_of(struct save_ctx *x, const struct contact_set *set,
 	struct sip_uri u;
 	int i = 0;
 
-	for (c = set->first; c != NULL && i < UL_CHANGES_MAX; c = c->next, i++) {
+	for (c = set->first; c != NULL && i < UL_CHANGES_MAX;
+	     c = c->next, i++) {
 		struct reg_contact *rc = &x->c[i];
 
 		if (c->uri.len > UL_URI_MAX) {
@@ -495,7 +509,7 @@ template_of(struct save_ctx *x, unsigned flags)
 	/* a stream binding is reached over its own connection, unless an
 	 * edge proxy (Path) stands in between */
 	x->tmpl.conn_id = proto_is_stream(msg->rcv.proto) ? msg->rcv.conn_id
-							  : 0;
+	                                                  : 0;
 	if (ua != NULL)
 		x->tmpl.user_agent = (struct str){ ua->body.s,
 			ua->body.len > UL_UA_MAX ? UL_UA_MAX : ua->body.len };
@@ -568,10 +582,13 @@ answer_200(struct save_ctx *x)
 	}
 	if ((x->clen > 0 && lump_reply_add(msg, x->contacts, x->clen) != 0) ||
 	    add_date(msg) != 0 ||
-	    (x->rq.outbound && lump_reply_add(msg, "Require: outbound\r\n"
-	    "Supported: outbound\r\n", 41) != 0) ||
+	    (x->rq.outbound &&
+	        lump_reply_add(msg,
+	            "Require: outbound\r\n"
+	            "Supported: outbound\r\n",
+	            41) != 0) ||
 	    (x->echo_path && x->tmpl.path.len > 0 &&
-	    add_hdr(msg, "Path", x->path) != 0)) {
+	        add_hdr(msg, "Path", x->path) != 0)) {
 		reply(x, 500, "Server Internal Error");
 		return -1;
 	}
@@ -616,8 +633,9 @@ reg_save(struct sip_msg *msg, struct reg_table *t, unsigned flags)
 	if (rc != 0) {
 		ret = rc == E_TOOBIG
 		    ? refuse(x, flags, 403, "Too many registered contacts")
-		    : refuse(x, flags, rc == E_NOMEM ? 500 : 400, rc == E_NOMEM
-		    ? "Server Internal Error" : "Bad Contact header");
+		    : refuse(x, flags, rc == E_NOMEM ? 500 : 400,
+		          rc == E_NOMEM ? "Server Internal Error"
+		                        : "Bad Contact header");
 		goto out;
 	}
 	template_of(x, flags);
@@ -642,9 +660,9 @@ reg_save(struct sip_msg *msg, struct reg_table *t, unsigned flags)
 		} else {
 			code = rc == E_TOOBIG ? 403 : rc == E_INVAL ? 400 : 500;
 			reason = rc == E_TOOBIG ? "Too many registered contacts"
-			    : rc == E_INVAL ? "Contact value too long"
+			    : rc == E_INVAL     ? "Contact value too long"
 			    : rc == E_IO ? "Location database unavailable"
-					 : "Server Internal Error";
+			                 : "Server Internal Error";
 			LM_ERR_RL("%.*s: not saved in %s: %s", STR_FMT(&aor),
 			    t->name, err_str(rc));
 		}

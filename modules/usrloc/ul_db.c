@@ -21,15 +21,33 @@
 struct ul_columns ul_col;
 
 static struct db_func dbf;
-static struct db_handle *dbh;     /* this process's */
+static struct db_handle *dbh; /* this process's */
 static bool bound;
-static int64_t started;           /* UTC epoch s of this run */
+static int64_t started; /* UTC epoch s of this run */
 
 /* The columns in the order every write and read uses. */
 enum {
-	C_RUID, C_USER, C_DOMAIN, C_CONTACT, C_RECEIVED, C_PATH, C_EXPIRES,
-	C_Q, C_CALLID, C_CSEQ, C_LASTMOD, C_FLAGS, C_CFLAGS, C_UA, C_SOCKET,
-	C_METHODS, C_INSTANCE, C_REGID, C_CONNID, C_SERVERID, C_N
+	C_RUID,
+	C_USER,
+	C_DOMAIN,
+	C_CONTACT,
+	C_RECEIVED,
+	C_PATH,
+	C_EXPIRES,
+	C_Q,
+	C_CALLID,
+	C_CSEQ,
+	C_LASTMOD,
+	C_FLAGS,
+	C_CFLAGS,
+	C_UA,
+	C_SOCKET,
+	C_METHODS,
+	C_INSTANCE,
+	C_REGID,
+	C_CONNID,
+	C_SERVERID,
+	C_N
 };
 
 static void
@@ -72,7 +90,7 @@ check_tables(struct db_handle *h)
 
 	for (d = ul_domain_first(); d != NULL; d = ul_domain_next(d))
 		if ((rc = db_check_table_version(&dbf, h, ul_domain_name(d),
-		    TABLE_VERSION, &err)) != 0) {
+		         TABLE_VERSION, &err)) != 0) {
 			LM_ERR("%s", err ? err : err_str(rc));
 			pkg_free(err);
 			return E_INVAL;
@@ -114,7 +132,7 @@ ul_db_domain_added(struct ul_domain *d)
 	if ((dbh = dbf.init(ul_cfg.db_url)) == NULL)
 		return E_INVAL;
 	if ((rc = db_check_table_version(&dbf, dbh, ul_domain_name(d),
-	    TABLE_VERSION, &err)) != 0) {
+	         TABLE_VERSION, &err)) != 0) {
 		LM_ERR("%s", err ? err : err_str(rc));
 		pkg_free(err);
 		rc = E_INVAL;
@@ -149,7 +167,7 @@ static void
 aor_split(const struct str *aor, struct db_val *user, struct db_val *dom)
 {
 	const char *at = ul_cfg.use_domain ? memchr(aor->s, '@', aor->len)
-					   : NULL;
+	                                   : NULL;
 
 	if (at == NULL) {
 		*user = db_val_str(aor->s, aor->len);
@@ -173,8 +191,8 @@ socket_str(const struct socket_info *si, char *buf, size_t size)
 
 	if (si == NULL)
 		return 0;
-	n = snprintf(buf, size, "%s:%s:%u", proto_name(si->proto),
-	    si->via_host, si->port);
+	n = snprintf(buf, size, "%s:%s:%u", proto_name(si->proto), si->via_host,
+	    si->port);
 	return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 
@@ -238,7 +256,8 @@ ul_db_upsert(const char *table, const struct str *aor,
 	v[C_UA] = db_val_str(b->user_agent.s ? b->user_agent.s : "",
 	    b->user_agent.len);
 	v[C_SOCKET] = sl > 0 ? db_val_str(sock, sl) : db_val_null(DB_STR);
-	v[C_METHODS] = b->methods == UL_METHODS_ALL ? db_val_null(DB_INT)
+	v[C_METHODS] = b->methods == UL_METHODS_ALL
+	    ? db_val_null(DB_INT)
 	    : db_val_int((int)b->methods);
 	v[C_INSTANCE] = str_or_null(&b->instance);
 	v[C_REGID] = db_val_int((int)b->reg_id);
@@ -273,8 +292,8 @@ ul_db_delete_expired(const char *table, int64_t now)
 	if (dbh == NULL || dbf.use_table(dbh, table) != 0)
 		return E_IO;
 	/* db_mode 3: every proxy cleans every row; 1, 2: its own */
-	return db_rc(dbf.delete(dbh, keys, ops, v,
-	    ul_cfg.db_mode == 3 ? 2 : 3));
+	return db_rc(
+	    dbf.delete(dbh, keys, ops, v, ul_cfg.db_mode == 3 ? 2 : 3));
 }
 
 /* ------------------------------------------------------------ rows */
@@ -294,10 +313,11 @@ row_binding(const struct db_row *r, int64_t now, bool restore,
 	b->ruid = db_val_get_str(&v[C_RUID]);
 	b->contact = db_val_get_str(&v[C_CONTACT]);
 	b->received = v[C_RECEIVED].nul ? STR_NULL
-					: db_val_get_str(&v[C_RECEIVED]);
+	                                : db_val_get_str(&v[C_RECEIVED]);
 	b->path = v[C_PATH].nul ? STR_NULL : db_val_get_str(&v[C_PATH]);
 	b->expires = db_val_get_int(&v[C_EXPIRES]);
-	q = v[C_Q].type == DB_DOUBLE ? v[C_Q].v.d : (double)db_val_get_int(&v[C_Q]);
+	q = v[C_Q].type == DB_DOUBLE ? v[C_Q].v.d
+	                             : (double)db_val_get_int(&v[C_Q]);
 	b->q = q < 0 ? -1 : (int)(q * 1000.0 + 0.5);
 	b->callid = db_val_get_str(&v[C_CALLID]);
 	b->cseq = (uint32_t)db_val_get_int(&v[C_CSEQ]);
@@ -305,14 +325,15 @@ row_binding(const struct db_row *r, int64_t now, bool restore,
 	b->flags = (unsigned)db_val_get_int(&v[C_FLAGS]);
 	b->cflags = (unsigned)db_val_get_int(&v[C_CFLAGS]);
 	b->user_agent = db_val_get_str(&v[C_UA]);
-	b->sock = v[C_SOCKET].nul ? NULL
+	b->sock = v[C_SOCKET].nul
+	    ? NULL
 	    : socket_parse(&(struct str){ db_val_get_str(&v[C_SOCKET]).s,
-		db_val_get_str(&v[C_SOCKET]).len });
+	          db_val_get_str(&v[C_SOCKET]).len });
 	b->proto = b->sock != NULL ? b->sock->proto : PROTO_UDP;
 	b->methods = v[C_METHODS].nul ? UL_METHODS_ALL
-				      : (unsigned)db_val_get_int(&v[C_METHODS]);
+	                              : (unsigned)db_val_get_int(&v[C_METHODS]);
 	b->instance = v[C_INSTANCE].nul ? STR_NULL
-					: db_val_get_str(&v[C_INSTANCE]);
+	                                : db_val_get_str(&v[C_INSTANCE]);
 	b->reg_id = (uint32_t)db_val_get_int(&v[C_REGID]);
 	b->conn_id = (int)db_val_get_int(&v[C_CONNID]);
 	b->server_id = (int)db_val_get_int(&v[C_SERVERID]);
@@ -321,8 +342,9 @@ row_binding(const struct db_row *r, int64_t now, bool restore,
 	if (b->contact.len == 0 || b->ruid.len == 0)
 		return false;
 	/* a connection id of another proxy, or of an earlier run */
-	if (b->conn_id > 0 && (restore || b->server_id != ul_cfg.server_id ||
-	    b->last_modified < started))
+	if (b->conn_id > 0 &&
+	    (restore || b->server_id != ul_cfg.server_id ||
+	        b->last_modified < started))
 		b->conn_id = -1;
 	/* the Contact as the 200 echoes it: what the row keeps of it */
 	n = snprintf(raw, rawsize, "<%.*s>", STR_FMT(&b->contact));
@@ -336,13 +358,13 @@ row_binding(const struct db_row *r, int64_t now, bool restore,
 		n += snprintf(raw + n, rawsize - (size_t)n, ";reg-id=%u",
 		    b->reg_id);
 	b->raw = n > 0 && (size_t)n < rawsize ? (struct str){ raw, (size_t)n }
-					      : STR_NULL;
+	                                      : STR_NULL;
 	return true;
 }
 
 static int
-query(const char *table, const char *const *keys, const struct db_val *v,
-    int n, struct db_res **res)
+query(const char *table, const char *const *keys, const struct db_val *v, int n,
+    struct db_res **res)
 {
 	const char *cols[C_N];
 
@@ -368,7 +390,7 @@ ul_db_aor(const char *table, const struct str *aor, int64_t now,
 		return rc;
 	for (i = 0; i < res->n_rows && n < UL_CHANGES_MAX; i++)
 		if (row_binding(&res->rows[i], now, false, &b[n], raw[n],
-		    sizeof(raw[n])))
+		        sizeof(raw[n])))
 			n++;
 	fn(b, n, arg);
 	dbf.free_result(dbh, res);
@@ -421,7 +443,8 @@ ul_db_load(struct ul_domain *d)
 		struct str a;
 		int k;
 
-		if (!row_binding(&res->rows[i], now, true, &b, raw, sizeof(raw)))
+		if (!row_binding(&res->rows[i], now, true, &b, raw,
+		        sizeof(raw)))
 			continue;
 		if (!rv[C_DOMAIN].nul)
 			dm = db_val_get_str(&rv[C_DOMAIN]);

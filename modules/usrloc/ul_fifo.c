@@ -46,8 +46,7 @@ dump_binding_json(struct ctl_out *o, const struct ul_binding *b, int64_t now,
 	ctl_out_printf(o, "%s\n      {\"contact\": ", first ? "" : ",");
 	ctl_out_json_str(o, b->contact.s, b->contact.len);
 	ctl_out_printf(o, ", \"expires\": %" PRId64 ", \"q\": %d",
-	    (b->flags & UL_FL_PERMANENT) ? (int64_t)0 : b->expires - now,
-	    b->q);
+	    (b->flags & UL_FL_PERMANENT) ? (int64_t)0 : b->expires - now, b->q);
 	json_field(o, "callid", &b->callid);
 	ctl_out_printf(o, ", \"cseq\": %u", b->cseq);
 	json_field(o, "user_agent", &b->user_agent);
@@ -59,8 +58,10 @@ dump_binding_json(struct ctl_out *o, const struct ul_binding *b, int64_t now,
 	json_field(o, "instance", &b->instance);
 	ctl_out_printf(o, ", \"reg_id\": %u", b->reg_id);
 	json_field(o, "ruid", &b->ruid);
-	ctl_out_printf(o, ", \"flags\": %u, \"cflags\": %u, \"methods\": %u, "
-	    "\"state\": \"%s\"}", b->flags, b->cflags, b->methods,
+	ctl_out_printf(o,
+	    ", \"flags\": %u, \"cflags\": %u, \"methods\": %u, "
+	    "\"state\": \"%s\"}",
+	    b->flags, b->cflags, b->methods,
 	    b->unreachable ? "unreachable" : "reachable");
 }
 
@@ -95,9 +96,11 @@ dump_binding_text(struct ctl_out *o, const struct ul_binding *b, int64_t now)
 		ctl_out_printf(o, "\t\t\tInstance:: %.*s\n\t\t\tReg-Id:: %u\n",
 		    STR_FMT(&b->instance), b->reg_id);
 	ctl_out_printf(o, "\t\t\tRuid:: %.*s\n", STR_FMT(&b->ruid));
-	ctl_out_printf(o, "\t\t\tFlags:: %u\n\t\t\tCflags:: %u\n"
-	    "\t\t\tMethods:: %u\n\t\t\tState:: %s\n", b->flags, b->cflags,
-	    b->methods, b->unreachable ? "unreachable" : "reachable");
+	ctl_out_printf(o,
+	    "\t\t\tFlags:: %u\n\t\t\tCflags:: %u\n"
+	    "\t\t\tMethods:: %u\n\t\t\tState:: %s\n",
+	    b->flags, b->cflags, b->methods,
+	    b->unreachable ? "unreachable" : "reachable");
 }
 
 static int
@@ -136,7 +139,8 @@ cmd_ul_dump(struct ctl_out *o, int argc, char *argv[])
 		return E_INVAL;
 	}
 	if (ul_cfg.db_mode == 3) {
-		ctl_out_status(o, 500, "db_mode 3: the bindings are in the "
+		ctl_out_status(o, 500,
+		    "db_mode 3: the bindings are in the "
 		    "database only (query it)");
 		return E_INVAL;
 	}
@@ -146,7 +150,8 @@ cmd_ul_dump(struct ctl_out *o, int argc, char *argv[])
 		struct dump_ctx x = { .o = o, .json = json };
 
 		if (json) {
-			ctl_out_printf(o, "%s\n  {\"name\": \"%s\", \"aors\": [",
+			ctl_out_printf(o,
+			    "%s\n  {\"name\": \"%s\", \"aors\": [",
 			    nd ? "," : "", ul_domain_name(d));
 		} else {
 			ctl_out_printf(o, "Domain:: %s\n", ul_domain_name(d));
@@ -236,8 +241,8 @@ rm(struct ctl_out *o, const char *table, const char *aor_s,
 		contact = str_from(contact_s);
 	rc = ul_remove(d, &aor, contact_s != NULL ? &contact : NULL);
 	if (rc == E_NOTFOUND)
-		ctl_out_status(o, 404, contact_s ? "contact not found"
-						 : "AOR not found");
+		ctl_out_status(o, 404,
+		    contact_s ? "contact not found" : "AOR not found");
 	else if (rc != 0)
 		ctl_out_status(o, 500, "cannot remove: %s", err_str(rc));
 	return rc;
@@ -257,7 +262,8 @@ static int
 cmd_ul_rm_contact(struct ctl_out *o, int argc, char *argv[])
 {
 	if (argc != 3) {
-		ctl_out_status(o, 400, "usage: ul_rm_contact TABLE AOR CONTACT");
+		ctl_out_status(o, 400,
+		    "usage: ul_rm_contact TABLE AOR CONTACT");
 		return E_INVAL;
 	}
 	return rm(o, argv[0], argv[1], argv[2]);
@@ -270,8 +276,7 @@ struct add_ctx {
 };
 
 static int
-add_decide(const struct ul_binding *cur, int n, struct ul_change *ch,
-    void *arg)
+add_decide(const struct ul_binding *cur, int n, struct ul_change *ch, void *arg)
 {
 	struct add_ctx *x = arg;
 	int i;
@@ -311,7 +316,8 @@ cmd_ul_add(struct ctl_out *o, int argc, char *argv[])
 	int rc;
 
 	if (argc < 4 || argc > 6) {
-		ctl_out_status(o, 400, "usage: ul_add TABLE AOR CONTACT EXPIRES "
+		ctl_out_status(o, 400,
+		    "usage: ul_add TABLE AOR CONTACT EXPIRES "
 		    "[Q [FLAGS]]");
 		return E_INVAL;
 	}
@@ -327,7 +333,8 @@ cmd_ul_add(struct ctl_out *o, int argc, char *argv[])
 	if (!parse_long(argv[3], 0, 0x7fffffffL, &exp) ||
 	    (argc > 4 && !parse_long(argv[4], -1, 1000, &q)) ||
 	    (argc > 5 && !parse_long(argv[5], 0, 0xffffL, &flags))) {
-		ctl_out_status(o, 400, "bad EXPIRES (s, 0: permanent), Q "
+		ctl_out_status(o, 400,
+		    "bad EXPIRES (s, 0: permanent), Q "
 		    "(0..1000, -1: none) or FLAGS");
 		return E_INVAL;
 	}
@@ -343,7 +350,7 @@ cmd_ul_add(struct ctl_out *o, int argc, char *argv[])
 	x.b.user_agent = STR_LIT("kamctl");
 	x.b.proto = u.proto != PROTO_NONE ? u.proto : PROTO_UDP;
 	if (proto_is_stream(x.b.proto))
-		x.b.conn_id = -1;   /* no connection of its own */
+		x.b.conn_id = -1; /* no connection of its own */
 	if ((rc = ul_update(d, &aor, add_decide, NULL, &x)) != 0) {
 		ctl_out_status(o, 500, "cannot add: %s", err_str(rc));
 		return rc;
@@ -357,16 +364,16 @@ ul_fifo_register(void)
 	int rc;
 
 	if ((rc = ctl_cmd_register("ul_dump", cmd_ul_dump,
-	    "every binding of every location table (json: as JSON)")) ||
+	         "every binding of every location table (json: as JSON)")) ||
 	    (rc = ctl_cmd_register("ul_show_contact", cmd_ul_show_contact,
-	    "TABLE AOR: the bindings of one AOR")) ||
+	         "TABLE AOR: the bindings of one AOR")) ||
 	    (rc = ctl_cmd_register("ul_rm", cmd_ul_rm,
-	    "TABLE AOR [CONTACT]: remove an AOR's bindings, or one of them")) ||
+	         "TABLE AOR [CONTACT]: remove an AOR's bindings, or one of them")) ||
 	    (rc = ctl_cmd_register("ul_rm_contact", cmd_ul_rm_contact,
-	    "TABLE AOR CONTACT: remove one binding")) ||
+	         "TABLE AOR CONTACT: remove one binding")) ||
 	    (rc = ctl_cmd_register("ul_add", cmd_ul_add,
-	    "TABLE AOR CONTACT EXPIRES [Q [FLAGS]]: add or refresh a binding "
-	    "(EXPIRES 0: permanent; Q in 0..1000)")))
+	         "TABLE AOR CONTACT EXPIRES [Q [FLAGS]]: add or refresh a binding "
+	         "(EXPIRES 0: permanent; Q in 0..1000)")))
 		LM_ERR("cannot register the FIFO commands: %s", err_str(rc));
 	return rc;
 }

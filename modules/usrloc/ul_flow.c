@@ -24,13 +24,13 @@ struct ul_flow {
 	struct ul_flow *next;
 	int conn_id;
 	bool dead;
-	int64_t until;             /* epoch s: the last binding's expiry */
+	int64_t until; /* epoch s: the last binding's expiry */
 };
 
 /* shm */
 struct ul_flows {
 	struct gen_lock lock;
-	unsigned long closed;      /* flows that died under a binding */
+	unsigned long closed; /* flows that died under a binding */
 	struct ul_flow *b[FLOW_BUCKETS];
 };
 
@@ -163,6 +163,6 @@ ul_flows_expire(int64_t now)
 unsigned long
 ul_flows_closed_count(void)
 {
-	return flows != NULL ? __atomic_load_n(&flows->closed,
-	    __ATOMIC_RELAXED) : 0;
+	return flows != NULL ? __atomic_load_n(&flows->closed, __ATOMIC_RELAXED)
+	                     : 0;
 }

@@ -62,22 +62,22 @@ ul_init(void)
 	struct ul_domain *d;
 	int rc;
 
-	if (ul_cfg.db_mode != 0 && (ul_cfg.db_url == NULL ||
-	    ul_cfg.db_url[0] == '\0')) {
+	if (ul_cfg.db_mode != 0 &&
+	    (ul_cfg.db_url == NULL || ul_cfg.db_url[0] == '\0')) {
 		LM_ERR("db_mode %d needs db_url", ul_cfg.db_mode);
 		return E_INVAL;
 	}
 	if ((rc = ul_flows_init()) != 0 ||
 	    (rc = tcp_closed_hook_add(ul_flow_closed)) != 0 ||
 	    (rc = timer_register(ul_timer, NULL,
-	    (unsigned)ul_cfg.timer_interval * 1000u)) != 0) {
+	         (unsigned)ul_cfg.timer_interval * 1000u)) != 0) {
 		LM_ERR("cannot initialise: %s", err_str(rc));
 		return rc;
 	}
 	if (stat_register_fn("usrloc", "registered_users", st_registered,
-	    NULL) != 0 ||
-	    stat_register_fn("usrloc", "flows_closed", st_flows_closed,
-	    NULL) != 0)
+	        NULL) != 0 ||
+	    stat_register_fn("usrloc", "flows_closed", st_flows_closed, NULL) !=
+	        0)
 		LM_WARN("statistics not registered");
 	if ((rc = ul_fifo_register()) != 0)
 		return rc;

@@ -25,8 +25,8 @@
 /* shm; one block with the strings; guarded by its slot's lock */
 struct ul_contact {
 	struct ul_contact *next;
-	struct ul_binding b;       /* strings point into buf */
-	bool dirty;                /* db_mode 2: not written back yet */
+	struct ul_binding b; /* strings point into buf */
+	bool dirty;          /* db_mode 2: not written back yet */
 	char buf[];
 };
 
@@ -34,7 +34,7 @@ struct ul_contact {
 struct ul_record {
 	struct ul_record *next;
 	unsigned hash;
-	int n;                     /* contacts, expired ones included */
+	int n; /* contacts, expired ones included */
 	struct ul_contact *contacts;
 	size_t aor_len;
 	char aor[];
@@ -56,14 +56,14 @@ struct ul_slot {
 struct ul_domain {
 	struct ul_domain *next;
 	char name[64];
-	unsigned mask;             /* slots - 1 */
+	unsigned mask; /* slots - 1 */
 	struct ul_slot *slots;
-	long users, contacts;      /* atomic */
+	long users, contacts; /* atomic */
 	struct stat_var *expired;
 	char st_users[80], st_contacts[80], st_expires[80];
 };
 
-static struct ul_domain *domains;  /* shm list, set up before fork */
+static struct ul_domain *domains; /* shm list, set up before fork */
 
 int64_t
 ul_now(void)
@@ -143,7 +143,7 @@ domain_stats(struct ul_domain *d)
 	snprintf(d->st_expires, sizeof(d->st_expires), "%s-expires", d->name);
 	if ((rc = stat_register_fn("usrloc", d->st_users, stat_users, d)) ||
 	    (rc = stat_register_fn("usrloc", d->st_contacts, stat_contacts,
-	    d)) ||
+	         d)) ||
 	    (rc = stat_register("usrloc", d->st_expires, &d->expired)))
 		return rc;
 	return 0;
@@ -161,9 +161,10 @@ ul_domain_register(const char *name, struct ul_domain **out)
 		return 0;
 	}
 	if (len == 0 || len >= sizeof(d->name) ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			 "0123456789_") != len)
-		return E_INVAL;   /* a table name: an SQL identifier */
+	    strspn(name,
+	        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "0123456789_") != len)
+		return E_INVAL; /* a table name: an SQL identifier */
 	n = 1u << ul_cfg.hash_size;
 	if ((d = shm_zalloc(sizeof(*d))) == NULL)
 		return E_NOMEM;
@@ -217,9 +218,8 @@ contact_new(const struct ul_binding *b)
 	char *p;
 
 	n = str_size(&b->ruid) + str_size(&b->contact) + str_size(&b->raw) +
-	    str_size(&b->received) + str_size(&b->path) +
-	    str_size(&b->callid) + str_size(&b->user_agent) +
-	    str_size(&b->instance);
+	    str_size(&b->received) + str_size(&b->path) + str_size(&b->callid) +
+	    str_size(&b->user_agent) + str_size(&b->instance);
 	if ((c = shm_malloc(sizeof(*c) + n)) == NULL)
 		return NULL;
 	c->next = NULL;
@@ -262,8 +262,7 @@ check_sizes(const struct ul_binding *b)
 {
 	return b->contact.len > 0 && b->contact.len <= UL_URI_MAX &&
 	    b->raw.len <= UL_RAW_MAX && b->path.len <= UL_PATH_MAX &&
-	    b->callid.len <= UL_CALLID_MAX &&
-	    b->user_agent.len <= UL_UA_MAX &&
+	    b->callid.len <= UL_CALLID_MAX && b->user_agent.len <= UL_UA_MAX &&
 	    b->received.len <= UL_RECEIVED_MAX &&
 	    b->instance.len <= UL_INSTANCE_MAX && b->ruid.len <= UL_RUID_MAX;
 }
@@ -399,8 +398,8 @@ record_views(struct ul_record *r)
 	struct ul_contact *c;
 	int n = 0;
 
-	for (c = r != NULL ? r->contacts : NULL; c != NULL &&
-	    n < UL_CHANGES_MAX; c = c->next) {
+	for (c = r != NULL ? r->contacts : NULL;
+	     c != NULL && n < UL_CHANGES_MAX; c = c->next) {
 		view_src[n] = c;
 		view_fill(&views[n++], &c->b);
 	}
@@ -412,7 +411,7 @@ record_views(struct ul_record *r)
 struct commit {
 	struct ul_change *ch;
 	int nch;
-	struct ul_contact *made[UL_CHANGES_MAX];  /* per change, or NULL */
+	struct ul_contact *made[UL_CHANGES_MAX]; /* per change, or NULL */
 	char ruids[UL_CHANGES_MAX][UL_RUID_MAX + 1];
 };
 
@@ -493,14 +492,16 @@ db_undo(struct ul_domain *d, const struct str *aor, const struct commit *cm,
 		const struct ul_change *c = &cm->ch[i];
 
 		if (c->op == UL_INSERT)
-			rc |= db_writes(&c->b) ? ul_db_delete(d->name,
-			    &c->b.ruid) : 0;
+			rc |= db_writes(&c->b)
+			    ? ul_db_delete(d->name, &c->b.ruid)
+			    : 0;
 		else if (db_writes(&cur[c->idx]))
 			rc |= ul_db_upsert(d->name, aor, &cur[c->idx]);
 	}
 	if (rc != 0)
 		LM_ERR("table %s, %.*s: a failed commit could not be undone in "
-		       "the database", d->name, STR_FMT(aor));
+		       "the database",
+		    d->name, STR_FMT(aor));
 }
 
 /* db_mode 1 and 3: the rows first; on a failure, the ones written are
@@ -547,7 +548,7 @@ commit_memory(struct ul_domain *d, struct ul_slot *s, struct ul_record *r,
 			    !(m->b.flags & UL_FL_MEM_ONLY);
 		if (c->op == UL_INSERT) {
 			for (tail = &r->contacts; *tail != NULL;
-			    tail = &(*tail)->next)
+			     tail = &(*tail)->next)
 				;
 			*tail = m;
 			r->n++;
@@ -555,10 +556,10 @@ commit_memory(struct ul_domain *d, struct ul_slot *s, struct ul_record *r,
 			continue;
 		}
 		for (pp = &r->contacts; *pp != NULL && *pp != old[c->idx];
-		    pp = &(*pp)->next)
+		     pp = &(*pp)->next)
 			;
 		if (*pp == NULL)
-			continue;   /* deleted twice by one decision */
+			continue; /* deleted twice by one decision */
 		if (c->op == UL_DELETE) {
 			contact_drop(d, s, r, pp);
 			continue;
@@ -584,8 +585,9 @@ note_flows(const struct commit *cm)
 
 		if (cm->ch[i].op != UL_DELETE && proto_is_stream(b->proto) &&
 		    b->conn_id > 0)
-			ul_flow_note(b->conn_id, (b->flags & UL_FL_PERMANENT)
-			    ? INT64_MAX : b->expires);
+			ul_flow_note(b->conn_id,
+			    (b->flags & UL_FL_PERMANENT) ? INT64_MAX
+			                                 : b->expires);
 	}
 }
 
@@ -676,8 +678,11 @@ ul_update(struct ul_domain *d, const struct str *aor, ul_decide_fn decide,
 	s = slot_of(d, aor, &hash);
 	lock_get(&s->lock);
 	if (ul_cfg.db_mode == 3) {
-		struct db3_ctx x = { .d = d, .aor = aor, .decide = decide,
-			.report = report, .arg = arg };
+		struct db3_ctx x = { .d = d,
+			.aor = aor,
+			.decide = decide,
+			.report = report,
+			.arg = arg };
 
 		rc = ul_db_aor(d->name, aor, now, db3_update_rows, &x);
 		lock_release(&s->lock);
@@ -691,7 +696,7 @@ ul_update(struct ul_domain *d, const struct str *aor, ul_decide_fn decide,
 	cm.nch = rc;
 	if ((rc = commit_prepare(&cm, views, n, now)) != 0 ||
 	    (r == NULL && (r = record_new(d, s, aor, hash)) == NULL &&
-	    (rc = E_NOMEM) != 0) ||
+	        (rc = E_NOMEM) != 0) ||
 	    (rc = commit_db(d, aor, &cm, views)) != 0) {
 		commit_abort(&cm);
 		goto out;
@@ -728,7 +733,9 @@ ul_get(struct ul_domain *d, const struct str *aor, ul_report_fn report,
 	s = slot_of(d, aor, &hash);
 	lock_get(&s->lock);
 	if (ul_cfg.db_mode == 3) {
-		struct db3_ctx x = { .d = d, .aor = aor, .report = report,
+		struct db3_ctx x = { .d = d,
+			.aor = aor,
+			.report = report,
 			.arg = arg };
 
 		rc = ul_db_aor(d->name, aor, now, db3_get_rows, &x);
@@ -747,8 +754,7 @@ ul_get(struct ul_domain *d, const struct str *aor, ul_report_fn report,
 }
 
 int
-ul_remove(struct ul_domain *d, const struct str *aor,
-    const struct str *contact)
+ul_remove(struct ul_domain *d, const struct str *aor, const struct str *contact)
 {
 	struct ul_contact **pp;
 	struct ul_record *r;
@@ -856,7 +862,7 @@ ul_restore(struct ul_domain *d, const struct str *aor,
 struct flush_item {
 	struct str aor;
 	struct ul_binding b;
-	char *mem;                 /* pkg copy of aor and the strings */
+	char *mem; /* pkg copy of aor and the strings */
 };
 
 static char *
@@ -875,8 +881,8 @@ flush_copy(struct flush_item *it, const struct ul_record *r,
     const struct ul_binding *b)
 {
 	size_t n = r->aor_len + b->ruid.len + b->contact.len + b->raw.len +
-	    b->received.len + b->path.len + b->callid.len +
-	    b->user_agent.len + b->instance.len + 1;
+	    b->received.len + b->path.len + b->callid.len + b->user_agent.len +
+	    b->instance.len + 1;
 	char *p;
 
 	if ((it->mem = pkg_malloc(n)) == NULL)

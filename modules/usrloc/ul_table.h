@@ -7,10 +7,10 @@
 
 /* The module's settings (ul_mod.c), read-only after the config. */
 struct ul_cfg {
-	int db_mode;          /* 0 memory, 1 write-through, 2 write-back,
+	int db_mode;        /* 0 memory, 1 write-through, 2 write-back,
 			       * 3 database only */
-	int timer_interval;   /* s */
-	int hash_size;        /* log2 of the slots per table */
+	int timer_interval; /* s */
+	int hash_size;      /* log2 of the slots per table */
 	int use_domain;
 	int server_id;
 	char *db_url;
@@ -28,8 +28,8 @@ struct ul_domain *ul_domain_find(const char *name);
 
 /* The usrloc_api functions (usrloc.h has the contracts). */
 int ul_domain_register(const char *name, struct ul_domain **out);
-int ul_update(struct ul_domain *d, const struct str *aor,
-    ul_decide_fn decide, ul_report_fn report, void *arg);
+int ul_update(struct ul_domain *d, const struct str *aor, ul_decide_fn decide,
+    ul_report_fn report, void *arg);
 int ul_get(struct ul_domain *d, const struct str *aor, ul_report_fn report,
     void *arg);
 int ul_remove(struct ul_domain *d, const struct str *aor,

@@ -27,22 +27,24 @@
 #define USRLOC_API_NAME "usrloc"
 
 /* binding flags (ul_binding.flags) */
-#define UL_FL_OUTBOUND 0x01   /* an RFC 5626 flow (instance + reg-id) */
-#define UL_FL_MEM_ONLY 0x02   /* never written to the database (save
+#define UL_FL_OUTBOUND 0x01 /* an RFC 5626 flow (instance + reg-id) */
+#define UL_FL_MEM_ONLY                                                         \
+	0x02                 /* never written to the database (save
 			       * flag 0x01) */
-#define UL_FL_PERMANENT 0x04  /* never expires (ul_add with expires 0) */
+#define UL_FL_PERMANENT 0x04 /* never expires (ul_add with expires 0) */
 
 /* every method: no Allow header in the REGISTER */
 #define UL_METHODS_ALL 0xffffffffu
 
 /* Longest values, as the location table's columns hold them. */
-#define UL_AOR_MAX 129        /* username 64 + '@' + domain 64 */
-#define UL_URI_MAX 512        /* contact */
-#define UL_RAW_MAX 768        /* the Contact as the UA wrote it (64 of
+#define UL_AOR_MAX 129 /* username 64 + '@' + domain 64 */
+#define UL_URI_MAX 512 /* contact */
+#define UL_RAW_MAX                                                             \
+	768 /* the Contact as the UA wrote it (64 of
 			       * them fit a 64 KB reply) */
 #define UL_PATH_MAX 512
 #define UL_CALLID_MAX 255
-#define UL_UA_MAX 255         /* longer User-Agent values are cut */
+#define UL_UA_MAX 255 /* longer User-Agent values are cut */
 #define UL_RECEIVED_MAX 128
 #define UL_INSTANCE_MAX 255
 #define UL_RUID_MAX 64
@@ -51,18 +53,18 @@ struct socket_info;
 
 /* One binding.  Strings are views (see above); empty: absent. */
 struct ul_binding {
-	struct str ruid;          /* unique id, set by usrloc on insert */
-	struct str contact;       /* the contact URI: the R-URI to use */
-	struct str raw;           /* the Contact value as the UA wrote it,
+	struct str ruid;     /* unique id, set by usrloc on insert */
+	struct str contact;  /* the contact URI: the R-URI to use */
+	struct str raw;      /* the Contact value as the UA wrote it,
 				   * without its expires param: what a 200
 				   * echoes (params kept verbatim) */
-	struct str received;      /* "sip:ip:port;transport=x": the source
+	struct str received; /* "sip:ip:port;transport=x": the source
 				   * the REGISTER came from */
-	struct str path;          /* RFC 3327 route set, "<a>,<b>" */
+	struct str path;     /* RFC 3327 route set, "<a>,<b>" */
 	struct str callid;
 	struct str user_agent;
-	struct str instance;      /* +sip.instance, "<urn:...>" */
-	uint32_t reg_id;          /* RFC 5626 reg-id, 0: none */
+	struct str instance; /* +sip.instance, "<urn:...>" */
+	uint32_t reg_id;     /* RFC 5626 reg-id, 0: none */
 	uint32_t cseq;
 	int64_t expires;          /* UTC epoch seconds; 0 with
 				   * UL_FL_PERMANENT */
@@ -81,17 +83,17 @@ struct ul_binding {
 
 /* What a REGISTER does to one binding. */
 enum ul_op {
-	UL_INSERT,                /* b is new (usrloc sets its ruid) */
-	UL_UPDATE,                /* replace binding idx of the current set
+	UL_INSERT, /* b is new (usrloc sets its ruid) */
+	UL_UPDATE, /* replace binding idx of the current set
 				   * with b (its ruid is kept) */
-	UL_DELETE,                /* remove binding idx */
+	UL_DELETE, /* remove binding idx */
 };
 
 struct ul_change {
 	enum ul_op op;
-	int idx;                  /* UL_UPDATE / UL_DELETE: index into the
+	int idx;             /* UL_UPDATE / UL_DELETE: index into the
 				   * current set handed to the decide fn */
-	struct ul_binding b;      /* UL_INSERT / UL_UPDATE */
+	struct ul_binding b; /* UL_INSERT / UL_UPDATE */
 };
 
 /* Most changes one call commits, and most bindings an AOR holds. */
@@ -108,7 +110,7 @@ typedef int (*ul_decide_fn)(const struct ul_binding *cur, int n,
  * (the 200 lists them), or from ul_get for lookups. */
 typedef void (*ul_report_fn)(const struct ul_binding *all, int n, void *arg);
 
-struct ul_domain;   /* a location table ("location"), in shm; opaque */
+struct ul_domain; /* a location table ("location"), in shm; opaque */
 
 struct usrloc_api {
 	/* The table named name (created on first use: the table name of

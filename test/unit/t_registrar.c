@@ -17,8 +17,11 @@
 struct ul_cfg ul_cfg = { .db_mode = 0, .timer_interval = 60, .hash_size = 4 };
 
 static const struct reg_cfg cfg = {
-	.default_expires = 3600, .min_expires = 60, .max_expires = 7200,
-	.max_contacts = 3, .default_q = -1,
+	.default_expires = 3600,
+	.min_expires = 60,
+	.max_expires = 7200,
+	.max_contacts = 3,
+	.default_q = -1,
 };
 
 #define NOW 1000000
@@ -29,7 +32,8 @@ static struct ul_binding tmpl = { .proto = PROTO_UDP,
 static struct reg_contact
 ct(const char *uri, int exp, int q)
 {
-	struct reg_contact c = { .uri = str_from(uri), .raw = str_from(uri),
+	struct reg_contact c = { .uri = str_from(uri),
+		.raw = str_from(uri),
 		.q = q };
 
 	if (exp >= 0) {
@@ -42,8 +46,12 @@ ct(const char *uri, int exp, int q)
 static struct reg_request
 req(const struct reg_contact *c, int n, const char *callid, uint32_t cseq)
 {
-	struct reg_request rq = { .c = c, .n = n, .callid = str_from(callid),
-		.cseq = cseq, .now = NOW, .tmpl = &tmpl };
+	struct reg_request rq = { .c = c,
+		.n = n,
+		.callid = str_from(callid),
+		.cseq = cseq,
+		.now = NOW,
+		.tmpl = &tmpl };
 
 	return rq;
 }
@@ -52,8 +60,11 @@ static struct ul_binding
 bd(const char *uri, const char *callid, uint32_t cseq, int64_t expires)
 {
 	struct ul_binding b = { .contact = str_from(uri),
-		.callid = str_from(callid), .cseq = cseq, .expires = expires,
-		.q = -1, .proto = PROTO_UDP };
+		.callid = str_from(callid),
+		.cseq = cseq,
+		.expires = expires,
+		.q = -1,
+		.proto = PROTO_UDP };
 
 	return b;
 }
@@ -68,26 +79,26 @@ t_expiry(void)
 	uint32_t x;
 
 	CHECK(reg_expiry(&cfg, &rq, &c, &x, &e));
-	CHECK_INT(3600, x);                    /* default_expires */
+	CHECK_INT(3600, x); /* default_expires */
 	rq.has_expires_hdr = true;
 	rq.expires_hdr = 120;
 	CHECK(reg_expiry(&cfg, &rq, &c, &x, &e));
-	CHECK_INT(120, x);                     /* the Expires header */
+	CHECK_INT(120, x); /* the Expires header */
 	c = ct("sip:a@h", 300, -1);
 	CHECK(reg_expiry(&cfg, &rq, &c, &x, &e));
-	CHECK_INT(300, x);                     /* the param wins */
+	CHECK_INT(300, x); /* the param wins */
 	c = ct("sip:a@h", 0, -1);
 	CHECK(reg_expiry(&cfg, &rq, &c, &x, &e));
-	CHECK_INT(0, x);                       /* a removal */
+	CHECK_INT(0, x); /* a removal */
 	c = ct("sip:a@h", 59, -1);
 	CHECK(!reg_expiry(&cfg, &rq, &c, &x, &e));
 	CHECK_INT(423, e.code);
 	CHECK_INT(60, e.min_expires);
 	c = ct("sip:a@h", -1, -1);
 	c.has_expires = true;
-	c.expires = 0xffffffffu;               /* 2^40 saturated */
+	c.expires = 0xffffffffu; /* 2^40 saturated */
 	CHECK(reg_expiry(&cfg, &rq, &c, &x, &e));
-	CHECK_INT(7200, x);                    /* cut to max_expires */
+	CHECK_INT(7200, x); /* cut to max_expires */
 	return 0;
 }
 
@@ -150,8 +161,8 @@ t_star(void)
 	struct reg_error e;
 	struct reg_request rq = req(NULL, 0, "other", 1);
 	struct ul_binding cur[3] = { bd("sip:a@h", "c1", 5, NOW + 10),
-		bd("sip:b@h", "c2", 9, NOW + 10), bd("sip:c@h", "c3", 1,
-		NOW + 10) };
+		bd("sip:b@h", "c2", 9, NOW + 10),
+		bd("sip:c@h", "c3", 1, NOW + 10) };
 
 	rq.star = true;
 	CHECK_INT(3, reg_decide(&cfg, &rq, cur, 3, ch, &e));
@@ -178,8 +189,8 @@ t_limits(void)
 		ct("sip:d@h", -1, -1) };
 	struct reg_request rq = req(c, 2, "x", 1);
 	struct ul_binding cur[3] = { bd("sip:1@h", "y", 1, NOW + 10),
-		bd("sip:2@h", "y", 1, NOW + 10), bd("sip:3@h", "y", 1,
-		NOW + 10) };
+		bd("sip:2@h", "y", 1, NOW + 10),
+		bd("sip:3@h", "y", 1, NOW + 10) };
 
 	CHECK_INT(-1, reg_decide(&cfg, &rq, NULL, 0, ch, &e));
 	CHECK_INT(423, e.code);
@@ -256,7 +267,7 @@ t_single_and_repeat(void)
 		bd("sip:2@h", "y", 1, NOW + 10) };
 
 	CHECK_INT(1, reg_decide(&cfg, &rq, NULL, 0, ch, &e));
-	CHECK_INT(NOW + 200, ch[0].b.expires);   /* the later one */
+	CHECK_INT(NOW + 200, ch[0].b.expires); /* the later one */
 	rq.single = true;
 	rq.n = 1;
 	CHECK_INT(3, reg_decide(&cfg, &rq, cur, 2, ch, &e));
@@ -279,15 +290,14 @@ struct decide_arg {
 	struct reg_request rq;
 	struct reg_error e;
 	struct seen s;
-	const struct reg_cfg *cfg;      /* NULL: cfg */
+	const struct reg_cfg *cfg; /* NULL: cfg */
 };
 
 static int
 decide(const struct ul_binding *cur, int n, struct ul_change *ch, void *arg)
 {
 	struct decide_arg *x = arg;
-	int rc = reg_decide(x->cfg ? x->cfg : &cfg, &x->rq, cur, n, ch,
-	    &x->e);
+	int rc = reg_decide(x->cfg ? x->cfg : &cfg, &x->rq, cur, n, ch, &x->e);
 
 	return rc < 0 ? E_INVAL : rc;
 }
@@ -315,7 +325,7 @@ setup(void)
 	struct ul_domain *d = NULL;
 
 	if (up)
-		teardown();   /* a failed test left it */
+		teardown(); /* a failed test left it */
 	up = true;
 	if (shm_init(8 << 20) != 0 || ul_flows_init() != 0 ||
 	    ul_domain_register("location", &d) != 0)
@@ -353,9 +363,9 @@ t_table_commit(void)
 	/* out of shm at each of the two blocks a commit of three changes
 	 * needs (a removal needs none): nothing changes */
 	for (fail = 1; fail <= 2; fail++) {
-		c[0] = ct("sip:a@h", 0, -1);       /* remove a */
-		c[1] = ct("sip:b@h", 120, -1);     /* refresh b */
-		c[2] = ct("sip:new@h", -1, -1);    /* add new */
+		c[0] = ct("sip:a@h", 0, -1);    /* remove a */
+		c[1] = ct("sip:b@h", 120, -1);  /* refresh b */
+		c[2] = ct("sip:new@h", -1, -1); /* add new */
 		x.rq = req(c, 3, "k", (uint32_t)(1 + fail));
 		x.rq.now = ul_now();
 		shm_fail_after(fail);
@@ -372,7 +382,7 @@ t_table_commit(void)
 	CHECK(strcmp(x.s.uri[1], "sip:new@h") == 0);
 	/* the decision's own error comes back, nothing changes */
 	c[0] = ct("sip:b@h", -1, -1);
-	x.rq = req(c, 1, "k", 1);                  /* older CSeq */
+	x.rq = req(c, 1, "k", 1); /* older CSeq */
 	CHECK_INT(E_INVAL, ul_update(d, &aor, decide, NULL, &x));
 	CHECK_INT(400, x.e.code);
 	/* removal of every binding removes the AOR */
@@ -403,7 +413,7 @@ t_table_expiry_and_limit(void)
 	}
 	/* bindings expire: the timer's pass removes them and counts */
 	x.rq = req(c, 2, "e", 1);
-	x.rq.now = ul_now() - 3599;                /* expired a second ago */
+	x.rq.now = ul_now() - 3599; /* expired a second ago */
 	CHECK_INT(0, ul_update(d, &aor, decide, NULL, &x));
 	CHECK_INT(0, ul_get(d, &aor, report, &x));
 	CHECK_INT(2, x.s.n);
@@ -445,7 +455,7 @@ t_flows(void)
 	CHECK_INT(1, x.s.n);
 	CHECK(!x.s.unreachable[0]);
 	CHECK(ul_flow_alive(42));
-	ul_flow_closed(41);                        /* another connection */
+	ul_flow_closed(41); /* another connection */
 	CHECK(ul_flow_alive(42));
 	ul_flow_closed(42);
 	CHECK_INT(0, ul_get(d, &aor, report, &x));
