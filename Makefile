@@ -6,6 +6,10 @@
 #   make test           unit, config and integration tests
 #   make unit           unit tests only;  make SAN=address,undefined unit
 #   make fuzz           libFuzzer targets, each for FUZZ_SECONDS (clang)
+#   make fuzz-replay    every fuzz corpus through its target (ASan+UBSan)
+#   make cfgtest        config golden tests (test/cfg/)
+#   make check-layers   include layering (scripts/check-layers) + self-test
+#   make format-check   clang-format ratchet (doc/development.md)
 #   make docs           regenerate doc/params.md, functions.md, fifo-commands.md
 #   make install PREFIX=/usr/local
 #
@@ -31,9 +35,15 @@ CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE \
 	-DNAME='"$(NAME)"' -DVERSION='"$(VERSION)"' \
 	-DDEFAULT_CFG_DIR='"$(CFGDIR)"' -DDEFAULT_MOD_DIR='"$(MODDIR)"'
+# SAN=address,undefined: a sanitizer flavour.  SAN=fuzzer,... is the
+# libFuzzer flavour (make fuzz, clang only): objects get libFuzzer's
+# coverage hooks (fuzzer-no-link); only the fuzz targets link libFuzzer.
+ifneq ($(findstring fuzzer,$(SAN)),)
+CC = clang
+endif
 ifneq ($(SAN),)
-CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=$(SAN)
+CFLAGS += -fsanitize=$(subst fuzzer,fuzzer-no-link,$(SAN)) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(subst fuzzer,fuzzer-no-link,$(SAN))
 endif
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
@@ -61,7 +71,9 @@ B = build-tls
 else
 B = build
 endif
-ifneq ($(SAN),)
+ifneq ($(findstring fuzzer,$(SAN)),)
+B := $(B)-fuzz
+else ifneq ($(SAN),)
 B := $(B)-san
 endif
 
@@ -97,19 +109,20 @@ force-link:
 %.c: %.y
 %.c: %.l
 
-.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags
-.PHONY: docs docs-check
+.PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags \
+	check-layers format-check docs docs-check
 
 all: $(NAME) modules
 
 modules: $(MOD_SO)
 
-# libparse.a goes in whole: modules call parsers the core itself never
-# does (auth_cred_find for auth), and a function missing from the binary
-# fails the module's dlopen with "undefined symbol".
-$(NAME): $(B)/main.o $(DB_OBJ) $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
-	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/main.o $(DB_OBJ) $(B)/libcore.a \
-	    -Wl,--whole-archive $(B)/libparse.a -Wl,--no-whole-archive $(LIBS)
+# The archives are linked whole: modules call core functions that nothing
+# in the core itself calls (contact_set_parse for the registrar), which an
+# archive would otherwise leave out ("undefined symbol" at loadmodule);
+# the DB API (db/, in libcore.a) is one of them.
+$(NAME): $(B)/main.o $(B)/libcore.a $(B)/libparse.a $(FORCE_LINK)
+	$(CC) $(LDFLAGS) -rdynamic -o $@ $(B)/main.o -Wl,--whole-archive \
+		$(B)/libcore.a $(B)/libparse.a -Wl,--no-whole-archive $(LIBS)
 	@echo $(B) > .last-build
 
 $(B)/libcore.a: $(CORE_OBJ)
@@ -124,8 +137,9 @@ $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-# The config grammar: bison + flex.
-$(B)/cfg.tab.c $(B)/cfg.tab.h: cfg.y
+# The config grammar: bison + flex (&: one bison run makes both files,
+# also under -j).
+$(B)/cfg.tab.c $(B)/cfg.tab.h &: cfg.y
 	@mkdir -p $(B)
 	bison -Wall -d -o $(B)/cfg.tab.c cfg.y
 
@@ -183,6 +197,14 @@ $(B)/test/t_auth_check: test/unit/t_auth_check.c $(B)/test/unit.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
 
+# t_registrar tests the registrar's rules and usrloc's table, so it links
+# those module sources (not the *_mod.c glue; ul_db.c is usrloc's DB side).
+REG_CORE = registrar/reg_rules usrloc/ul_table usrloc/ul_flow usrloc/ul_db
+$(B)/test/t_registrar: test/unit/t_registrar.c $(B)/test/unit.o \
+    $(REG_CORE:%=$(B)/modules/%.o) $(B)/libcore.a $(B)/libparse.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+
 $(B)/test/unit.o: test/unit/unit.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -215,8 +237,9 @@ bench/db_bench: $(B)/bench/db_bench.o $(DB_OBJ) $(B)/libcore.a \
 unit: $(UNIT_BIN)
 	@sh test/run_unit.sh $(UNIT_BIN)
 
-cfgtest: all
-	@sh test/cfg/run.sh
+# cfgtest, fuzz and fuzz-replay: their binaries link the objects built
+# here, described next to their sources.
+include test/cfg/cfg.mk test/fuzz/fuzz.mk
 
 integ: all dbtools
 	@sh test/integ/run.sh
@@ -231,12 +254,15 @@ docs:
 docs-check: all
 	sh scripts/gen-docs --check
 
-FUZZ_SRC = $(wildcard test/fuzz/fuzz_*.c)
-fuzz:
-	@sh test/fuzz/run.sh $(FUZZ_SECONDS)
+# Tooling checks (doc/development.md): the layering of #include lines
+# (scripts/check-layers, after its own self-test) and the clang-format
+# ratchet (scripts/format-check, list in scripts/format-todo).
+check-layers:
+	@python3 scripts/check-layers-test
+	@python3 scripts/check-layers
 
-fuzz-replay:
-	@sh test/fuzz/replay.sh
+format-check:
+	@sh scripts/format-check
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \
@@ -259,7 +285,7 @@ install: all
 	for m in doc/man/*.8; do [ -f $$m ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
 
 clean:
-	rm -rf build build-tls build-san build-tls-san $(NAME) modules/*/*.so \
-		test/integ/tmp $(DBTOOLS)
+	rm -rf build build-tls build-san build-tls-san build-fuzz build-tls-fuzz \
+		$(NAME) modules/*/*.so test/integ/tmp $(DBTOOLS)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

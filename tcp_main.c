@@ -5,8 +5,9 @@
  * channels (net/tcp_chan.c).  The readers accept (tcp_read.c); the
  * supervisor never does (a hand-off per connection cost a process
  * wake-up and five system calls, most of a cheap TLS handshake's
- * overhead; see doc/architecture.md, "TCP"): once a second it scans the
- * table and asks owners to close what exceeded tcp_connection_lifetime,
+ * overhead; see doc/architecture.md, "TCP"): every 100 ms it works
+ * through the connections whose deadline came (a timing wheel in the
+ * table) and asks owners to close what exceeded tcp_connection_lifetime,
  * tcp_connect_timeout, tls_handshake_timeout or tcp_send_timeout.  It
  * never reads or writes a connection, so no peer can block it. */
 #define LOG_MODULE "tcp"
@@ -33,6 +34,8 @@
 #include "tls/tls_stats.h"
 
 #define TCP_BACKLOG 4096
+/* most readers the supervisor wakes (tcp_children is at most 1024) */
+#define TCP_WAKE_MAX 1024
 
 static int
 tcp_bind_one(struct socket_info *si, char **err)
@@ -74,6 +77,22 @@ fail:
 	return E_IO;
 }
 
+static void
+tcp_limits_set(void)
+{
+	struct tcp_limits l = {
+		.life_ms = (uint64_t)core_cfg.tcp_connection_lifetime * 1000,
+		.connect_ms = (uint64_t)core_cfg.tcp_connect_timeout * 1000,
+		.send_ms = (uint64_t)core_cfg.tcp_send_timeout * 1000,
+		.tls_handshake_ms = (uint64_t)tls_cfg.handshake_timeout.v * 1000,
+		.tls_send_ms = (uint64_t)tls_cfg.send_timeout.v * 1000,
+		.message_ms = (uint64_t)core_cfg.tcp_message_timeout * 1000,
+		.tls_hello_ms = (uint64_t)tls_cfg.hello_timeout.v * 1000,
+	};
+
+	tcp_conn_set_limits(&l);
+}
+
 int
 tcp_init(char **err)
 {
@@ -100,45 +119,32 @@ tcp_init(char **err)
 		readers = 1;
 	if ((rc = tcp_accept_init()) != 0)
 		return rc;
+	tcp_limits_set();
 	return tcp_chan_init(readers, err);
 }
 
-/* Ask owners to close what timed out; drop entries nobody took. */
+/* Ask owners to close what timed out; drop entries nobody took.  The
+ * work is per connection that comes due on the wheel (its deadline, or
+ * a recheck every tcp_message_timeout), not per connection and second,
+ * and the lock is held for a batch at a time. */
 static void
-tcp_scan(void)
+tcp_expire(void)
 {
-	struct tcp_limits l = {
-		.life_ms = (uint64_t)core_cfg.tcp_connection_lifetime * 1000,
-		.connect_ms = (uint64_t)core_cfg.tcp_connect_timeout * 1000,
-		.send_ms = (uint64_t)core_cfg.tcp_send_timeout * 1000,
-		.tls_handshake_ms = (uint64_t)tls_cfg.handshake_timeout.v * 1000,
-		.tls_send_ms = (uint64_t)tls_cfg.send_timeout.v * 1000,
-		.message_ms = (uint64_t)core_cfg.tcp_message_timeout * 1000,
-		.tls_hello_ms = (uint64_t)tls_cfg.hello_timeout.v * 1000,
-	};
-	struct tcp_conn *c, *next;
-	uint64_t now;
+	enum { BATCH = 256 };
+	bool more, wake[TCP_WAKE_MAX];
+	int r, hs = 0;
 
-	tcp_conn_lock();
-	now = get_ticks_ms();   /* after the lock: entries are not newer */
-	for (c = tcp_conns->all; c != NULL; c = next) {
-		next = c->all_next;
-		switch (tcp_conn_expired(c, now, &l)) {
-		case TCP_EXP_KEEP:
-			break;
-		case TCP_EXP_REMOVE:
-			tcp_conn_remove(c);
-			break;
-		case TCP_EXP_CLOSE:
-			c->close_req = true;
-			break;
-		case TCP_EXP_TLS_HANDSHAKE:
-			c->close_req = true;
-			tls_stats_inc(TLS_STAT_HS_TIMEOUT);
-			break;
-		}
-	}
-	tcp_conn_unlock();
+	memset(wake, 0, sizeof(wake));
+	do {
+		tcp_conn_lock();
+		tcp_conn_wheel_step(get_ticks_ms(), BATCH, &more, wake, &hs);
+		tcp_conn_unlock();
+	} while (more);
+	for (r = 0; r < tcp_readers && r < TCP_WAKE_MAX; r++)
+		if (wake[r])
+			tcp_wake(r);
+	while (hs-- > 0)
+		tls_stats_inc(TLS_STAT_HS_TIMEOUT);
 }
 
 int
@@ -147,7 +153,7 @@ tcp_main_loop(int rank, void *arg)
 	(void)rank;
 	(void)arg;
 	for (;;) {
-		poll(NULL, 0, 1000);
-		tcp_scan();
+		poll(NULL, 0, TCP_WHEEL_TICK_MS);
+		tcp_expire();
 	}
 }

@@ -12,7 +12,7 @@
  * E_* with a message in *err (static buffer). */
 int tcp_init(char **err);
 
-/* The supervisor role (proc_run_fn): once a second, ask owners to close
+/* The supervisor role (proc_run_fn): every 100 ms, ask owners to close
  * what outlived its limits.  Never returns. */
 int tcp_main_loop(int rank, void *arg);
 

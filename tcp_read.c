@@ -45,6 +45,8 @@
 
 #define RBUF_MIN 4096
 #define TICK_MS 200
+/* the safety sweep over every owned connection */
+#define TCP_SWEEP_MS 5000
 
 /* what every message read is handed to (tcp_read_set_receive) */
 static receive_fn rcv_fn;
@@ -680,12 +682,16 @@ tcp_commands(int cfd)
 	}
 }
 
-/* Every tick: close what the supervisor marked, flush queues whose
- * wake-up was lost (channel full), finish connects that take long. */
+/* Every tick: give memory back after connections came or went; every
+ * TCP_SWEEP_MS, a sweep over the connections this reader owns for what
+ * no wake-up announced (the supervisor asks owners to close through the
+ * pending list, senders announce queued bytes the same way; a full list
+ * makes tcp_pending() look at all of them at once).  An idle connection
+ * costs nothing between sweeps. */
 static void
 tcp_tick(void)
 {
-	static uint64_t last_trim;
+	static uint64_t last_trim, last_sweep;
 	uint64_t now = get_ticks_ms();
 	struct tcp_rconn *r;
 	int fd, rc;
@@ -699,6 +705,9 @@ tcp_tick(void)
 		last_trim = now;
 		malloc_trim(0);
 	}
+	if (now - last_sweep < TCP_SWEEP_MS)
+		return;
+	last_sweep = now;
 	for (fd = 0; fd < by_fd_top; fd++) {
 		if ((r = by_fd[fd]) == NULL)
 			continue;
@@ -814,7 +823,7 @@ ip_hash(const struct ip_addr *ip)
  * pool full for everyone.  tcp_conn_lock held. */
 static bool
 accept_allowed(const struct socket_info *si, const union sockaddr_union *peer,
-    const char **why)
+    const char **why, int *wake_owner)
 {
 	const struct tcp_peer *p;
 	struct tcp_conn *victim;
@@ -844,7 +853,11 @@ accept_allowed(const struct socket_info *si, const union sockaddr_union *peer,
 			return false;
 		}
 		victim->close_req = true;
-		tls_stats_inc(TLS_STAT_HS_TIMEOUT);
+		if (victim->owner >= 0) {
+			tcp_pending_add(victim->owner, victim->id);
+			*wake_owner = victim->owner;
+		}
+		tls_stats_inc(TLS_STAT_HS_REFUSED);
 		LM_LOG_RL(L_INFO, "tls_max_handshakes reached: closing the "
 		    "oldest connection that sent nothing (%d) to make room",
 		    victim->id);
@@ -878,7 +891,7 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 	socklen_t l = sizeof(peer);
 	struct tcp_conn *c;
 	const char *why = NULL;
-	int fd, rc = 0, id = 0, owner;
+	int fd, rc = 0, id = 0, owner, wake_owner = -1;
 
 	if (spare_fd == -2)
 		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -907,7 +920,7 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 	}
 	owner = tcp_reader_pick(self);
 	tcp_conn_lock();
-	if (!accept_allowed(si, &peer, &why))
+	if (!accept_allowed(si, &peer, &why, &wake_owner))
 		rc = E_AGAIN;
 	else if ((rc = tcp_conn_add(&c, si->proto, &peer, si)) == 0 &&
 	    (rc = tcp_conn_peer_attach(c)) != 0)
@@ -918,6 +931,8 @@ tcp_accept(struct socket_info *si, int self, int *id_out, int *fd_out)
 		id = c->id;
 	}
 	tcp_conn_unlock();
+	if (wake_owner >= 0)
+		tcp_wake(wake_owner);   /* ourselves too: the next loop */
 	if (rc != 0) {
 		char a[IP_ADDR_STR_MAX];
 		struct ip_addr pip;
@@ -972,17 +987,26 @@ tcp_pending(void)
 	struct tcp_rconn *r;
 
 	n = tcp_pending_take(tcp_reader_self, ids, 64, &overflow);
-	for (i = 0; i < n; i++)
-		if ((r = rconn_by_id(ids[i])) != NULL && !r->connecting &&
-		    (rc = rconn_flush(r)) != 0)
+	for (i = 0; i < n; i++) {
+		if ((r = rconn_by_id(ids[i])) == NULL || r->closed)
+			continue;
+		if (__atomic_load_n(&r->c->close_req, __ATOMIC_RELAXED))
+			rconn_close(r, "timeout");
+		else if (!r->connecting && (rc = rconn_flush(r)) != 0)
 			rconn_close(r, err_str(rc));
+	}
 	if (!overflow)
 		return;
-	for (fd = 0; fd < by_fd_top; fd++)
-		if ((r = by_fd[fd]) != NULL && !r->closed && !r->connecting &&
+	for (fd = 0; fd < by_fd_top; fd++) {
+		if ((r = by_fd[fd]) == NULL || r->closed)
+			continue;
+		if (__atomic_load_n(&r->c->close_req, __ATOMIC_RELAXED))
+			rconn_close(r, "timeout");
+		else if (!r->connecting &&
 		    __atomic_load_n(&r->c->q_bytes, __ATOMIC_RELAXED) > 0 &&
 		    (rc = rconn_flush(r)) != 0)
 			rconn_close(r, err_str(rc));
+	}
 }
 
 /* A listening socket is readable: accept a bounded batch (epoll is

@@ -16,7 +16,9 @@
  *   script functions         script/cmd.h        CMD() rows, fixups
  *   pseudo-variables, AVPs   script/pv.h, base/usr_avp.h
  *   running route blocks     script/route.h      route_get, run_actions
- *   the message              parser/ headers     lazy header parsers
+ *   the message              parser/ headers     lazy header parsers;
+ *                            parse_contact.h, parse_expires.h,
+ *                            parse_path.h (the registrar's headers)
  *   credentials              parser/parse_auth.h Authorization headers
  *   editing it               sip/data_lump.h     lumps
  *   replies, relaying        sip/forward.h, sip/route_set.h, sip/ruri.h,
@@ -29,6 +31,7 @@
  *   memory, locks            mem/pkg.h, mem/shm.h, mem/lock.h
  *   databases                db/db.h             bind by URL, bound values
  *   statistics               base/stat.h
+ *   control (FIFO) commands  base/ctl_cmd.h      ctl_cmd_register
  *   logging, errors, strings base/log.h, base/err.h, base/str.h
  *   digests (ids, not auth)  base/hash.h
  *
@@ -39,6 +42,7 @@
 #ifndef API_SR_API_H
 #define API_SR_API_H
 
+#include "../base/ctl_cmd.h"
 #include "../base/err.h"
 #include "../base/hash.h"
 #include "../base/ip_addr.h"
@@ -60,7 +64,10 @@
 #include "../parser/msg_parser.h"
 #include "../parser/parse_addr.h"
 #include "../parser/parse_auth.h"
+#include "../parser/parse_contact.h"
+#include "../parser/parse_expires.h"
 #include "../parser/parse_param.h"
+#include "../parser/parse_path.h"
 #include "../parser/parse_uri.h"
 #include "../parser/parse_via.h"
 #include "../script/cmd.h"

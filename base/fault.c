@@ -12,8 +12,8 @@
 bool fault_armed;
 static char point_name[64];
 static long point_n;
-static long passes;        /* this process's passes through the point */
-static int *fired;         /* shm: once per run */
+static long passes; /* this process's passes through the point */
+static int *fired;  /* shm: once per run */
 
 void
 fault_init(void)

@@ -21,8 +21,8 @@ enum proto {
 };
 
 struct ip_addr {
-	int af;          /* AF_INET or AF_INET6 */
-	unsigned len;    /* 4 or 16 */
+	int af;       /* AF_INET or AF_INET6 */
+	unsigned len; /* 4 or 16 */
 	union {
 		uint8_t b[16];
 		uint32_t w[4];
@@ -45,10 +45,10 @@ struct receive_info {
 	unsigned short src_port;
 	unsigned short dst_port;
 	enum proto proto;
-	int conn_id;                    /* TCP/TLS connection id, 0 for UDP */
-	union sockaddr_union src_su;    /* for replies over UDP */
-	struct socket_info *bind;       /* socket it arrived on */
-	unsigned flags;                 /* RCV_* */
+	int conn_id;                 /* TCP/TLS connection id, 0 for UDP */
+	union sockaddr_union src_su; /* for replies over UDP */
+	struct socket_info *bind;    /* socket it arrived on */
+	unsigned flags;              /* RCV_* */
 };
 
 /* The stream framing failed: buf is only the header block of a message

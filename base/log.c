@@ -33,7 +33,7 @@ static const int facility_values[] = {
 };
 /* clang-format on */
 _Static_assert(sizeof(log_facility_names) / sizeof(log_facility_names[0]) ==
-    sizeof(facility_values) / sizeof(facility_values[0]) + 1,
+        sizeof(facility_values) / sizeof(facility_values[0]) + 1,
     "one value per facility name");
 
 bool
@@ -192,8 +192,10 @@ log_rate_ok(unsigned *window, unsigned *count, unsigned *dropped)
 
 	if (*window != now) {
 		if (*dropped)
-			log_emit(L_WARN, "log", "rate", "%u similar log lines "
-			    "suppressed in the last second(s)", *dropped);
+			log_emit(L_WARN, "log", "rate",
+			    "%u similar log lines "
+			    "suppressed in the last second(s)",
+			    *dropped);
 		*window = now;
 		*count = 0;
 		*dropped = 0;

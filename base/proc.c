@@ -21,6 +21,7 @@
 #include "../mem/pkg.h"
 #include "../mem/shm.h"
 #include "proc.h"
+#include "timer.h"
 
 #define MAX_ROLES 32
 
@@ -71,15 +72,6 @@ struct watched {
 
 static struct watched watched[MAX_WATCHED];
 static int nwatched;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 proc_table_init(int max_procs)
@@ -327,7 +319,7 @@ static int
 restart_slot(int slot, pid_t dead)
 {
 	struct restart_hist *h = &hist[slot];
-	int64_t now = now_ms(), oldest;
+	int64_t now = (int64_t)timer_now_ms(), oldest;
 	const char *what;
 
 	if (shm_lock_owner() == dead) {
@@ -421,7 +413,7 @@ reap_all_blocking(void)
 static void
 stop_children(void)
 {
-	int64_t deadline = now_ms() + proc_kill_grace_ms, left;
+	int64_t deadline = (int64_t)timer_now_ms() + proc_kill_grace_ms, left;
 	struct timespec ts;
 	sigset_t chld;
 
@@ -429,7 +421,8 @@ stop_children(void)
 	sigaddset(&chld, SIGCHLD);
 	signal_all(SIGTERM);
 	reap(false);
-	while (alive_count() > 0 && (left = deadline - now_ms()) > 0) {
+	while (alive_count() > 0 &&
+	    (left = deadline - (int64_t)timer_now_ms()) > 0) {
 		ts.tv_sec = left / 1000;
 		ts.tv_nsec = (left % 1000) * 1000000;
 		sigtimedwait(&chld, NULL, &ts);

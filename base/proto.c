@@ -56,3 +56,9 @@ proto_is_stream(enum proto p)
 	return p == PROTO_TCP || p == PROTO_TLS || p == PROTO_WS ||
 	    p == PROTO_WSS;
 }
+
+unsigned short
+proto_default_port(enum proto p)
+{
+	return p == PROTO_TLS ? 5061 : 5060;
+}

@@ -15,5 +15,8 @@ const char *proto_via_name(enum proto p);
 enum proto proto_parse(const char *s, size_t len);
 /* Reliable (stream) transports. */
 bool proto_is_stream(enum proto p);
+/* The port a SIP target without one gets (RFC 3261 §19.1.2, §18.2.1):
+ * 5061 for TLS, 5060 for every other transport (and PROTO_NONE). */
+unsigned short proto_default_port(enum proto p);
 
 #endif

@@ -41,6 +41,12 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+uint64_t
+timer_now_ms(void)
+{
+	return (uint64_t)(mono_ns() / 1000000);
+}
+
 int
 timer_init(void)
 {
@@ -101,8 +107,9 @@ get_ticks(void)
 uint64_t
 timer_last_run_ms(void)
 {
-	return shared != NULL ? __atomic_load_n(&shared->last_run_ms,
-	    __ATOMIC_RELAXED) : 0;
+	return shared != NULL
+	    ? __atomic_load_n(&shared->last_run_ms, __ATOMIC_RELAXED)
+	    : 0;
 }
 
 /* Sleep until get_ticks_ms() reaches due (or a signal arrives). */

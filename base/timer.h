@@ -39,6 +39,10 @@ int timer_register(timer_fn fn, void *arg, unsigned interval_ms);
  * process, no lock. */
 unsigned get_ticks(void);
 uint64_t get_ticks_ms(void);
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines and intervals within one
+ * process (it needs no timer_init(), and its origin is not the one of
+ * get_ticks_ms()).  Any process, no lock. */
+uint64_t timer_now_ms(void);
 /* get_ticks_ms() when the timer process last woke up (0: never); a
  * watchdog can compare it with get_ticks_ms(). */
 uint64_t timer_last_run_ms(void);

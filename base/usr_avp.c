@@ -9,7 +9,7 @@ struct avp {
 	struct avp_name name;
 	struct avp_value val;
 	struct avp *next;
-	char data[];        /* name text then value text */
+	char data[]; /* name text then value text */
 };
 
 static struct avp *avps;

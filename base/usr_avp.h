@@ -12,14 +12,14 @@
 
 struct avp_name {
 	bool is_str;
-	long id;          /* i:N */
-	struct str name;  /* s:name (the spec's own copy) */
+	long id;         /* i:N */
+	struct str name; /* s:name (the spec's own copy) */
 };
 
 struct avp_value {
 	bool is_str;
 	long n;
-	struct str s;     /* points into the AVP (valid until avp_reset) */
+	struct str s; /* points into the AVP (valid until avp_reset) */
 };
 
 /* Add a value (copied).  0 or E_NOMEM. */

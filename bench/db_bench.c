@@ -96,14 +96,16 @@ fill(struct db_func *f, struct db_handle *h)
 	int i;
 
 	if (f->use_table(h, "location") != 0 ||
-	    f->delete(h, NULL, NULL, NULL, 0) != 0 ||
+	    f->delete (h, NULL, NULL, NULL, 0) != 0 ||
 	    f->raw_query(h, "BEGIN", NULL, 0, NULL) != 0)
 		return 1;
 	for (i = 0; i < rows; i++) {
 		user_of((unsigned)i, user, sizeof(user));
 		snprintf(ruid, sizeof(ruid), "uloc-%08x", (unsigned)i);
-		snprintf(contact, sizeof(contact), "sip:%s@192.0.2.%d:%d;"
-		    "transport=tls", user, i % 250 + 1, 1024 + i % 60000);
+		snprintf(contact, sizeof(contact),
+		    "sip:%s@192.0.2.%d:%d;"
+		    "transport=tls",
+		    user, i % 250 + 1, 1024 + i % 60000);
 		v[0] = db_val_string(ruid);
 		v[1] = db_val_string(user);
 		v[2] = db_val_string(domain);
@@ -147,11 +149,11 @@ api_round(struct db_func *f, struct db_handle *h, unsigned *seed, int n)
 /* ---- the engines' own libraries ---- */
 
 static const char sel_q[] = "SELECT contact, expires, q, callid, cseq, "
-			    "flags, received, path FROM location WHERE "
-			    "username = ? AND domain = ?";
+                            "flags, received, path FROM location WHERE "
+                            "username = ? AND domain = ?";
 static const char sel_pg[] = "SELECT contact, expires, q, callid, cseq, "
-			     "flags, received, path FROM location WHERE "
-			     "username = $1 AND domain = $2";
+                             "flags, received, path FROM location WHERE "
+                             "username = $1 AND domain = $2";
 
 struct direct {
 	int (*round)(struct direct *d, unsigned *seed, int n);
@@ -188,8 +190,9 @@ sq_round(struct direct *d, unsigned *seed, int n)
 				const void *p = sqlite3_column_blob(d->sqs,
 				    text[j]);
 
-				keep_text(text[j], p, (size_t)
-				    sqlite3_column_bytes(d->sqs, text[j]));
+				keep_text(text[j], p,
+				    (size_t)sqlite3_column_bytes(d->sqs,
+				        text[j]));
 			}
 			sink += (long)sqlite3_column_int64(d->sqs, 1);
 			sink += (long)sqlite3_column_double(d->sqs, 2);
@@ -206,8 +209,9 @@ sq_round(struct direct *d, unsigned *seed, int n)
 static int
 sq_open(struct direct *d, const struct db_url *u)
 {
-	if (sqlite3_open_v2(u->database, &d->sq, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+	if (sqlite3_open_v2(u->database, &d->sq,
+	        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	        NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(d->sq, sel_q, -1, &d->sqs, NULL) != SQLITE_OK)
 		return 1;
 	d->round = sq_round;
@@ -253,7 +257,7 @@ my_open(struct direct *d, const struct db_url *u)
 
 	if ((d->my = mysql_init(NULL)) == NULL ||
 	    mysql_real_connect(d->my, u->host, u->user, u->password,
-	    u->database, u->port, NULL, CLIENT_FOUND_ROWS) == NULL ||
+	        u->database, u->port, NULL, CLIENT_FOUND_ROWS) == NULL ||
 	    (d->mys = mysql_stmt_init(d->my)) == NULL ||
 	    mysql_stmt_prepare(d->mys, sel_q, strlen(sel_q)) != 0)
 		return 1;
@@ -359,7 +363,8 @@ main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--only") == 0) {
 			only = argv[++i];
 		} else {
-			fprintf(stderr, "usage: db_bench -m MODULE.so "
+			fprintf(stderr,
+			    "usage: db_bench -m MODULE.so "
 			    "[-r ROWS] [-n LOOKUPS] [--fill] [--only api|"
 			    "direct] URL\n");
 			return 2;
@@ -377,9 +382,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "fill: %s\n", f.last_error(h));
 		return 1;
 	}
-	if ((strcmp(u.scheme, "sqlite") == 0 ? sq_open(&d, &u) :
-	    strcmp(u.scheme, "mysql") == 0 ? my_open(&d, &u) :
-	    pg_open(&d, &u)) != 0) {
+	if ((strcmp(u.scheme, "sqlite") == 0         ? sq_open(&d, &u)
+	            : strcmp(u.scheme, "mysql") == 0 ? my_open(&d, &u)
+	                                             : pg_open(&d, &u)) != 0) {
 		fprintf(stderr, "direct connection failed\n");
 		return 1;
 	}
@@ -409,9 +414,9 @@ main(int argc, char **argv)
 	}
 	n = per * ROUNDS;
 	printf("engine=%s rows=%d lookups=%d api_us=%.2f direct_us=%.2f "
-	    "api_per_s=%.0f direct_per_s=%.0f api_cpu_us=%.2f "
-	    "direct_cpu_us=%.2f overhead_cpu=%.1f%%\n", u.scheme, rows, n,
-	    api / n, direct / n, api ? n / api * 1e6 : 0,
+	       "api_per_s=%.0f direct_per_s=%.0f api_cpu_us=%.2f "
+	       "direct_cpu_us=%.2f overhead_cpu=%.1f%%\n",
+	    u.scheme, rows, n, api / n, direct / n, api ? n / api * 1e6 : 0,
 	    direct ? n / direct * 1e6 : 0, api_cpu / n, direct_cpu / n,
 	    direct_cpu ? (api_cpu - direct_cpu) / direct_cpu * 100 : 0);
 	f.close(h);

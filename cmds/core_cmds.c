@@ -302,11 +302,9 @@ w_force_tcp_alias(struct sip_msg *msg, const struct cmd_args *a)
 	if (a->n == 1) {
 		port = (unsigned short)(intptr_t)a->fixed[0];
 	} else {
-		if (msg->h[HDR_VIA] == NULL || parse_via_hf(msg->h[HDR_VIA]))
+		if ((v = parse_via_top(msg)) == NULL)
 			return -1;
-		v = msg->h[HDR_VIA]->parsed;
-		port = v->port ? v->port
-		    : (msg->rcv.proto == PROTO_TLS ? 5061 : 5060);
+		port = v->port ? v->port : proto_default_port(msg->rcv.proto);
 	}
 	if (tcp_alias_add(msg->rcv.conn_id, &msg->rcv.src_ip, port) != 0)
 		return -1;

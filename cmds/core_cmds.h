@@ -14,7 +14,7 @@ int core_cmds_register(void);
 /* For the reference (kamailio --dump-functions): call fn with each table
  * of core functions, whatever this build and config can run; tls: the
  * table needs a TLS=1 build (and TLS on). */
-void core_cmds_tables(void (*fn)(const struct cmd_export *table, bool tls,
-    void *arg), void *arg);
+void core_cmds_tables(
+    void (*fn)(const struct cmd_export *table, bool tls, void *arg), void *arg);
 
 #endif

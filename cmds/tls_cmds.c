@@ -1,5 +1,4 @@
 /* cmds/tls_cmds.c: $tls_* and is_peer_verified() (see tls_cmds.h). */
-#include <stdio.h>
 #include <string.h>
 
 #include "../base/err.h"
@@ -30,18 +29,6 @@ set_str(struct pv_value *out, const char *s)
 }
 
 static int
-set_int(struct pv_value *out, long n)
-{
-	int k = snprintf(out->buf, sizeof(out->buf), "%ld", n);
-
-	out->flags = PV_INT | PV_STR;
-	out->n = n;
-	out->s.s = out->buf;
-	out->s.len = (size_t)k;
-	return 0;
-}
-
-static int
 tls_pv_get(struct sip_msg *msg, const struct pv_spec *sp,
     struct pv_value *out)
 {
@@ -54,7 +41,7 @@ tls_pv_get(struct sip_msg *msg, const struct pv_spec *sp,
 	if (!tls_conn_info(msg_conn(msg), f, &s, &n))
 		return 0;
 	if (f == TLS_INFO_CIPHER_BITS || f == TLS_INFO_PEER_VERIFIED)
-		return set_int(out, n);
+		return pv_value_set_int(out, n);
 	return set_str(out, s);
 }
 

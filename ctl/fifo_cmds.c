@@ -417,7 +417,7 @@ cmd_which(struct fifo_reply *r, int argc, char *argv[])
 		fifo_reply_printf(r, ", \"doc\": ");
 		fifo_reply_json_str(r, c->doc);
 		fifo_reply_printf(r, ", \"available\": %s}",
-		    c->fn ? "true" : "false");
+		    c->fn || c->mod_fn ? "true" : "false");
 	}
 	if (json)
 		fifo_reply_printf(r, "\n]}\n");
@@ -443,7 +443,7 @@ cmd_help(struct fifo_reply *r, int argc, char *argv[])
 	}
 	for (i = 0; (c = fifo_cmd_get(i)) != NULL; i++)
 		fifo_reply_printf(r, "%-16s %s%s\n", c->name, c->doc,
-		    c->fn ? "" : " (not available)");
+		    c->fn || c->mod_fn ? "" : " (not available)");
 	return 0;
 }
 

@@ -4,13 +4,16 @@
 #ifndef FIFO_CMDS_H
 #define FIFO_CMDS_H
 
+#include "../base/ctl_cmd.h"
 #include "fifo_server.h"
 
 #define FIFO_CMD_NAME_MAX 31
 
 struct fifo_cmd {
 	const char *name;
-	fifo_cmd_fn fn;       /* NULL: a placeholder until fifo_register() */
+	fifo_cmd_fn fn;    /* NULL: a placeholder until fifo_register() */
+	ctl_cmd_fn mod_fn; /* a module's command (base/ctl_cmd.h), when
+			       * fn is NULL */
 	const char *doc;
 };
 

@@ -18,6 +18,7 @@
 #include "fifo_cmds.h"
 #include "fifo_server.h"
 #include "../base/log.h"
+#include "../base/timer.h"
 #include "../mem/pkg.h"
 #include "../tls/tls.h"
 
@@ -60,20 +61,39 @@ struct fifo_req {
 
 static struct fifo_cmd cmds[FIFO_MAX_CMDS];
 static int ncmds = -1;            /* -1: not yet copied from the core table */
+static int nmod;                  /* module commands (ctl_cmd.h) copied */
 static char *fifo_path;           /* main process: the FIFO it made (pkg) */
 
 /* ------------------------------------------------------------ registry */
+
+static const struct fifo_cmd *fifo_cmd_find_in(const char *name);
 
 static void
 cmds_load(void)
 {
 	int i;
 
-	if (ncmds >= 0)
+	if (ncmds >= 0 && nmod == ctl_cmd_count())
 		return;
-	for (i = 0; fifo_core_cmds[i].name != NULL && i < FIFO_MAX_CMDS; i++)
-		cmds[i] = fifo_core_cmds[i];
-	ncmds = i;
+	if (ncmds < 0) {
+		for (i = 0; fifo_core_cmds[i].name != NULL &&
+		    i < FIFO_MAX_CMDS; i++)
+			cmds[i] = fifo_core_cmds[i];
+		ncmds = i;
+	}
+	/* the modules' commands, registered in their init: copied when
+	 * first looked at (before fork, or in the FIFO process) */
+	for (; nmod < ctl_cmd_count() && ncmds < FIFO_MAX_CMDS; nmod++) {
+		const struct ctl_cmd *m = ctl_cmd_get(nmod);
+
+		if (fifo_cmd_find_in(m->name) != NULL) {
+			LM_ERR("FIFO command %s exists: a module's is not added",
+			    m->name);
+			continue;
+		}
+		cmds[ncmds++] = (struct fifo_cmd){ .name = m->name,
+			.mod_fn = m->fn, .doc = m->doc };
+	}
 }
 
 static bool
@@ -112,6 +132,17 @@ name_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+static const struct fifo_cmd *
+fifo_cmd_find_in(const char *name)
+{
+	int i;
+
+	for (i = 0; i < ncmds; i++)
+		if (name_eq(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
 const struct fifo_cmd *
 fifo_cmd_find(const char *name)
 {
@@ -132,7 +163,7 @@ fifo_register(const char *name, fifo_cmd_fn fn, const char *doc)
 	if (name == NULL || fn == NULL || !name_ok(name, FIFO_CMD_NAME_MAX))
 		return E_INVAL;
 	if ((c = (struct fifo_cmd *)fifo_cmd_find(name)) != NULL) {
-		if (c->fn != NULL)
+		if (c->fn != NULL || c->mod_fn != NULL)
 			return E_INVAL;
 		c->fn = fn;
 		if (doc != NULL)
@@ -260,15 +291,6 @@ reply_open(const char *name)
 	return fd;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Write all of buf, waiting (bounded by deadline) while the pipe is full. */
 static int
 write_all(int fd, const char *buf, size_t len, uint64_t deadline)
@@ -288,7 +310,7 @@ write_all(int fd, const char *buf, size_t len, uint64_t deadline)
 			continue;
 		if (n == -1 && errno != EAGAIN)
 			return E_IO;
-		if ((now = now_ms()) >= deadline)
+		if ((now = timer_now_ms()) >= deadline)
 			return E_TIMEOUT;
 		poll(&pfd, 1, (int)(deadline - now));
 	}
@@ -311,7 +333,7 @@ reply_send(const char *name, struct fifo_reply *r)
 	if ((fd = reply_open(name)) == -1)
 		return;
 	n = snprintf(status, sizeof(status), "%d %s\n", r->code, r->text);
-	deadline = now_ms() + FIFO_WRITE_REPLY_MS;
+	deadline = timer_now_ms() + FIFO_WRITE_REPLY_MS;
 	rc = write_all(fd, status, (size_t)n, deadline);
 	if (rc == 0 && r->len > 0)
 		rc = write_all(fd, r->body, r->len, deadline);
@@ -358,6 +380,28 @@ req_fail(struct fifo_req *q, int code, const char *text)
 	snprintf(q->err_text, sizeof(q->err_text), "%s", text);
 }
 
+/* A module's command writes a struct ctl_out; its status and body
+ * become the reply. */
+static void
+run_module_cmd(const struct fifo_cmd *c, struct fifo_reply *r, int argc,
+    char **argv)
+{
+	struct ctl_out o = { .json = r->json };
+	int rc = c->mod_fn(&o, argc, argv);
+
+	if (o.too_big)
+		fifo_reply_status(r, 500, "reply too large");
+	else if (o.code != 0)
+		fifo_reply_status(r, o.code, "%s", o.reason);
+	else if (rc != 0)
+		fifo_reply_status(r, 500, "%s", err_str(rc));
+	else
+		fifo_reply_status(r, 200, "OK");
+	if (o.len > 0 && !o.too_big)
+		fifo_reply_printf(r, "%.*s", (int)o.len, o.body);
+	ctl_out_free(&o);
+}
+
 static void
 req_run(struct fifo_req *q)
 {
@@ -373,6 +417,9 @@ req_run(struct fifo_req *q)
 	}
 	if ((c = fifo_cmd_find(q->cmd)) == NULL) {
 		fifo_reply_status(&r, 500, "unknown command %s", q->cmd);
+	} else if (c->mod_fn != NULL) {
+		LM_DBG("running %s (%d args)", q->cmd, argc);
+		run_module_cmd(c, &r, argc, argv);
 	} else if (c->fn == NULL) {
 		fifo_reply_status(&r, 500, "%s", tls_compiled()
 		    ? "command not available" : "TLS is not part of this build");
@@ -613,7 +660,7 @@ fifo_server_run(int rank, void *arg)
 			LM_ERRNO(L_ERR, errno, "poll on FIFO %s", path);
 			return E_IO;
 		}
-		in_expire(&q, &in, now_ms());
+		in_expire(&q, &in, timer_now_ms());
 		if (!(pfd.revents & POLLIN))
 			continue;
 		n = read(rfd, in.buf + in.len, sizeof(in.buf) - in.len);
@@ -625,7 +672,7 @@ fifo_server_run(int rank, void *arg)
 		}
 		in.len += (size_t)n;
 		if (q.started_ms == 0)
-			q.started_ms = now_ms();
+			q.started_ms = timer_now_ms();
 		in_process(&q, &in);
 	}
 }

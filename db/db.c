@@ -168,8 +168,10 @@ db_use_table(struct db_handle *h, const char *table)
 	if (h == NULL)
 		return E_INVAL;
 	if (!db_ident_ok(table)) {
-		db_err(h->err, E_INVAL, "table name '%.64s' is not an "
-		    "identifier", table ? table : "(null)");
+		db_err(h->err, E_INVAL,
+		    "table name '%.64s' is not an "
+		    "identifier",
+		    table ? table : "(null)");
 		LM_ERR("%s: %s", h->url.masked, h->err);
 		return E_INVAL;
 	}
@@ -188,7 +190,7 @@ conn_get(struct db_handle *h)
 		if (h->conn_gen == fork_gen)
 			return 0;
 		LM_CRIT("%s: connection opened before fork; this process "
-			"opens its own (close DB handles before fork)",
+		        "opens its own (close DB handles before fork)",
 		    h->url.masked);
 		disconnect(h);
 	}
@@ -214,9 +216,9 @@ conn_get(struct db_handle *h)
 		return 0;
 	}
 	h->conn = NULL;
-	h->backoff_ms = h->backoff_ms == 0 ? DB_BACKOFF_MIN_MS :
-	    h->backoff_ms * 2 > DB_BACKOFF_MAX_MS ? DB_BACKOFF_MAX_MS :
-	    h->backoff_ms * 2;
+	h->backoff_ms = h->backoff_ms == 0          ? DB_BACKOFF_MIN_MS
+	    : h->backoff_ms * 2 > DB_BACKOFF_MAX_MS ? DB_BACKOFF_MAX_MS
+	                                            : h->backoff_ms * 2;
 	now = now_ms();
 	h->next_try_ms = now + h->backoff_ms;
 	h->last_log_ms = now;
@@ -252,8 +254,9 @@ run(struct db_handle *h, const char *what, bool cached, bool retry,
 			    h->err);
 			if (rc != 0)
 				goto failed;
-			if (keep && db_stmt_put(&h->cache, q->buf, q->len,
-			    q->hash, stmt, &old) != 0)
+			if (keep &&
+			    db_stmt_put(&h->cache, q->buf, q->len, q->hash,
+			        stmt, &old) != 0)
 				keep = false;
 			else if (keep && old != NULL)
 				h->drv->stmt_free(h->conn, old, false);
@@ -273,8 +276,8 @@ run(struct db_handle *h, const char *what, bool cached, bool retry,
 		rc = h->drv->execute(h->conn, stmt, q->params, q->np, res,
 		    &h->affected, h->err);
 		if (!keep)
-			h->drv->stmt_free(h->conn, stmt, rc == E_CLOSED ||
-			    rc == E_TIMEOUT);
+			h->drv->stmt_free(h->conn, stmt,
+			    rc == E_CLOSED || rc == E_TIMEOUT);
 		if (rc == 0) {
 			if (res_out != NULL)
 				*res_out = res;
@@ -282,7 +285,7 @@ run(struct db_handle *h, const char *what, bool cached, bool retry,
 		}
 		db_free_result(h, res);
 		res = NULL;
-failed:
+	failed:
 		if (rc == E_CLOSED || rc == E_TIMEOUT)
 			disconnect(h);
 		if (rc == E_CLOSED && retry && attempt == 0) {
@@ -324,13 +327,18 @@ build_failed(struct db_handle *h, const char *what, int rc)
 }
 
 int
-db_query(struct db_handle *h, const char *const *keys,
-    const char *const *ops, const struct db_val *vals,
-    const char *const *cols, int n, int nc, const char *order,
-    struct db_res **res)
+db_query(struct db_handle *h, const char *const *keys, const char *const *ops,
+    const struct db_val *vals, const char *const *cols, int n, int nc,
+    const char *order, struct db_res **res)
 {
-	struct db_call c = { .kind = DB_CALL_SELECT, .keys = keys, .ops = ops,
-		.vals = vals, .n = n, .cols = cols, .nc = nc, .order = order };
+	struct db_call c = { .kind = DB_CALL_SELECT,
+		.keys = keys,
+		.ops = ops,
+		.vals = vals,
+		.n = n,
+		.cols = cols,
+		.nc = nc,
+		.order = order };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
@@ -341,7 +349,7 @@ db_query(struct db_handle *h, const char *const *keys,
 	c.table = h->table;
 	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
 		if ((rc = db_sql_select(&h->sql, h->table, keys, ops, vals,
-		    cols, n, nc, order, h->err)) != 0)
+		         cols, n, nc, order, h->err)) != 0)
 			return build_failed(h, "query", rc);
 		db_shape_keep(&h->shapes, &c, &h->sql);
 	}
@@ -377,8 +385,10 @@ int
 db_insert(struct db_handle *h, const char *const *keys,
     const struct db_val *vals, int n)
 {
-	struct db_call c = { .kind = DB_CALL_INSERT, .keys = keys,
-		.vals = vals, .n = n };
+	struct db_call c = { .kind = DB_CALL_INSERT,
+		.keys = keys,
+		.vals = vals,
+		.n = n };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
@@ -386,7 +396,7 @@ db_insert(struct db_handle *h, const char *const *keys,
 	c.table = h->table;
 	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
 		if ((rc = db_sql_insert(&h->sql, h->table, keys, vals, n,
-		    h->err)) != 0)
+		         h->err)) != 0)
 			return build_failed(h, "insert", rc);
 		db_shape_keep(&h->shapes, &c, &h->sql);
 	}
@@ -394,12 +404,18 @@ db_insert(struct db_handle *h, const char *const *keys,
 }
 
 int
-db_update(struct db_handle *h, const char *const *keys,
-    const char *const *ops, const struct db_val *vals,
-    const char *const *ukeys, const struct db_val *uvals, int n, int un)
+db_update(struct db_handle *h, const char *const *keys, const char *const *ops,
+    const struct db_val *vals, const char *const *ukeys,
+    const struct db_val *uvals, int n, int un)
 {
-	struct db_call c = { .kind = DB_CALL_UPDATE, .keys = keys, .ops = ops,
-		.vals = vals, .n = n, .cols = ukeys, .nc = un, .uvals = uvals };
+	struct db_call c = { .kind = DB_CALL_UPDATE,
+		.keys = keys,
+		.ops = ops,
+		.vals = vals,
+		.n = n,
+		.cols = ukeys,
+		.nc = un,
+		.uvals = uvals };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
@@ -407,7 +423,7 @@ db_update(struct db_handle *h, const char *const *keys,
 	c.table = h->table;
 	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
 		if ((rc = db_sql_update(&h->sql, h->table, keys, ops, vals,
-		    ukeys, uvals, n, un, h->err)) != 0)
+		         ukeys, uvals, n, un, h->err)) != 0)
 			return build_failed(h, "update", rc);
 		db_shape_keep(&h->shapes, &c, &h->sql);
 	}
@@ -415,11 +431,14 @@ db_update(struct db_handle *h, const char *const *keys,
 }
 
 int
-db_delete(struct db_handle *h, const char *const *keys,
-    const char *const *ops, const struct db_val *vals, int n)
+db_delete(struct db_handle *h, const char *const *keys, const char *const *ops,
+    const struct db_val *vals, int n)
 {
-	struct db_call c = { .kind = DB_CALL_DELETE, .keys = keys, .ops = ops,
-		.vals = vals, .n = n };
+	struct db_call c = { .kind = DB_CALL_DELETE,
+		.keys = keys,
+		.ops = ops,
+		.vals = vals,
+		.n = n };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
@@ -427,7 +446,7 @@ db_delete(struct db_handle *h, const char *const *keys,
 	c.table = h->table;
 	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
 		if ((rc = db_sql_delete(&h->sql, h->table, keys, ops, vals, n,
-		    h->err)) != 0)
+		         h->err)) != 0)
 			return build_failed(h, "delete", rc);
 		db_shape_keep(&h->shapes, &c, &h->sql);
 	}
@@ -438,8 +457,11 @@ int
 db_replace(struct db_handle *h, const char *const *keys,
     const struct db_val *vals, int n, int nkeys)
 {
-	struct db_call c = { .kind = DB_CALL_REPLACE, .keys = keys,
-		.vals = vals, .n = n, .nkeys = nkeys };
+	struct db_call c = { .kind = DB_CALL_REPLACE,
+		.keys = keys,
+		.vals = vals,
+		.n = n,
+		.nkeys = nkeys };
 	int rc;
 
 	if ((rc = call_start(h, true)) != 0)
@@ -447,7 +469,7 @@ db_replace(struct db_handle *h, const char *const *keys,
 	c.table = h->table;
 	if (!db_shape_find(&h->shapes, &c, &h->sql)) {
 		if ((rc = db_sql_replace(&h->sql, h->table, keys, vals, n,
-		    nkeys, h->err)) != 0)
+		         nkeys, h->err)) != 0)
 			return build_failed(h, "replace", rc);
 		db_shape_keep(&h->shapes, &c, &h->sql);
 	}

@@ -45,8 +45,8 @@
 #include "db_url.h"
 #include "db_val.h"
 
-#define DB_IDENT_MAX 63  /* longest table or column name */
-#define DB_MAX_COLS 64   /* most keys, values or columns in one call */
+#define DB_IDENT_MAX 63 /* longest table or column name */
+#define DB_MAX_COLS 64  /* most keys, values or columns in one call */
 
 /* Comparison operators for ops[] (NULL ops: all DB_OP_EQ).  A NULL value
  * with DB_OP_EQ means "IS NULL", with DB_OP_NE "IS NOT NULL". */
@@ -118,9 +118,8 @@ int db_use_table(struct db_handle *h, const char *table);
  * "col DESC" or "col ASC"; NULL: none).  On 0, *res is the result (the
  * caller frees it with db_free_result); otherwise *res is untouched. */
 int db_query(struct db_handle *h, const char *const *keys,
-    const char *const *ops, const struct db_val *vals,
-    const char *const *cols, int n, int nc, const char *order,
-    struct db_res **res);
+    const char *const *ops, const struct db_val *vals, const char *const *cols,
+    int n, int nc, const char *order, struct db_res **res);
 /* One SQL statement as written, for administration and odd cases.
  * Never splice a value into sql: pass it in vals, with the engine's own
  * placeholders ("?" for SQLite and MariaDB, "$1" for PostgreSQL).  res
@@ -134,8 +133,8 @@ int db_insert(struct db_handle *h, const char *const *keys,
     const struct db_val *vals, int n);
 /* UPDATE table SET ukeys[j] = uvals[j] WHERE keys[i] ops[i] vals[i]. */
 int db_update(struct db_handle *h, const char *const *keys,
-    const char *const *ops, const struct db_val *vals,
-    const char *const *ukeys, const struct db_val *uvals, int n, int un);
+    const char *const *ops, const struct db_val *vals, const char *const *ukeys,
+    const struct db_val *uvals, int n, int un);
 /* DELETE FROM table WHERE ... (n == 0: every row). */
 int db_delete(struct db_handle *h, const char *const *keys,
     const char *const *ops, const struct db_val *vals, int n);

@@ -102,13 +102,17 @@ db_url_check(const char *url, char **err)
 		mod = db_url_module(u.scheme);
 		if ((*err = pkg_malloc(n)) != NULL) {
 			if (mod != NULL)
-				snprintf(*err, n, "URL '%s': no DB driver "
+				snprintf(*err, n,
+				    "URL '%s': no DB driver "
 				    "loaded for scheme '%s' (loadmodule "
-				    "\"%s\"?)", u.masked, u.scheme, mod);
+				    "\"%s\"?)",
+				    u.masked, u.scheme, mod);
 			else
-				snprintf(*err, n, "URL '%s': no DB driver "
+				snprintf(*err, n,
+				    "URL '%s': no DB driver "
 				    "loaded for scheme '%s' (known: sqlite, "
-				    "mysql, postgres)", u.masked, u.scheme);
+				    "mysql, postgres)",
+				    u.masked, u.scheme);
 		}
 		db_url_clear(&u);
 		return E_NOTFOUND;

@@ -44,9 +44,9 @@ enum db_upsert {
 };
 
 struct db_driver {
-	const char *name;             /* the module: "db_sqlite" */
-	const char *const *schemes;   /* NULL-terminated, lower case */
-	char quote;                   /* identifier quote: '"' or '`' */
+	const char *name;           /* the module: "db_sqlite" */
+	const char *const *schemes; /* NULL-terminated, lower case */
+	char quote;                 /* identifier quote: '"' or '`' */
 	enum db_placeholder placeholder;
 	enum db_upsert upsert;
 	/* Config-time check of a parsed URL (optional): 0 or E_* with err. */

@@ -15,9 +15,9 @@
 struct db_sql {
 	char *buf;
 	size_t len, cap;
-	uint32_t hash;          /* of the finished text (statement cache) */
-	int rc;                 /* first error while building, or 0 */
-	const char *bad;        /* the bad name, when rc is E_INVAL */
+	uint32_t hash;   /* of the finished text (statement cache) */
+	int rc;          /* first error while building, or 0 */
+	const char *bad; /* the bad name, when rc is E_INVAL */
 	const char *bad_what;
 	struct db_shape *shape; /* the remembered shape of this call */
 	const struct db_driver *drv;
@@ -29,22 +29,18 @@ void db_sql_reset(struct db_sql *q, const struct db_driver *drv);
 void db_sql_free(struct db_sql *q);
 /* Each returns 0 or E_INVAL / E_NOMEM / E_TOOBIG (err says why, for
  * E_INVAL). */
-int db_sql_select(struct db_sql *q, const char *table,
-    const char *const *keys, const char *const *ops,
-    const struct db_val *vals, const char *const *cols, int n, int nc,
-    const char *order, char *err);
-int db_sql_insert(struct db_sql *q, const char *table,
-    const char *const *keys, const struct db_val *vals, int n, char *err);
-int db_sql_update(struct db_sql *q, const char *table,
-    const char *const *keys, const char *const *ops,
-    const struct db_val *vals, const char *const *ukeys,
-    const struct db_val *uvals, int n, int un, char *err);
-int db_sql_delete(struct db_sql *q, const char *table,
-    const char *const *keys, const char *const *ops,
+int db_sql_select(struct db_sql *q, const char *table, const char *const *keys,
+    const char *const *ops, const struct db_val *vals, const char *const *cols,
+    int n, int nc, const char *order, char *err);
+int db_sql_insert(struct db_sql *q, const char *table, const char *const *keys,
     const struct db_val *vals, int n, char *err);
-int db_sql_replace(struct db_sql *q, const char *table,
-    const char *const *keys, const struct db_val *vals, int n, int nkeys,
-    char *err);
+int db_sql_update(struct db_sql *q, const char *table, const char *const *keys,
+    const char *const *ops, const struct db_val *vals, const char *const *ukeys,
+    const struct db_val *uvals, int n, int un, char *err);
+int db_sql_delete(struct db_sql *q, const char *table, const char *const *keys,
+    const char *const *ops, const struct db_val *vals, int n, char *err);
+int db_sql_replace(struct db_sql *q, const char *table, const char *const *keys,
+    const struct db_val *vals, int n, int nkeys, char *err);
 /* sql as given, with n parameters. */
 int db_sql_raw(struct db_sql *q, const char *sql, const struct db_val *vals,
     int n, char *err);
@@ -102,7 +98,7 @@ void db_shape_set_stmt(struct db_shape *s, void *stmt, unsigned epoch);
 /* ---- prepared statements (db_stmt.c) ---- */
 
 #define DB_STMT_BUCKETS 64
-#define DB_STMT_MAX 128   /* per connection; the oldest goes first */
+#define DB_STMT_MAX 128 /* per connection; the oldest goes first */
 
 struct db_stmt_ent;
 
@@ -111,7 +107,7 @@ struct db_stmt_cache {
 	struct db_stmt_ent *bucket[DB_STMT_BUCKETS];
 	struct db_stmt_ent *slot[DB_STMT_MAX];
 	int n, victim;
-	unsigned epoch;   /* bumped whenever a statement leaves the cache */
+	unsigned epoch; /* bumped whenever a statement leaves the cache */
 };
 
 /* The driver statement for sql (hash: as struct db_sql computed it), or
@@ -137,16 +133,16 @@ struct db_handle {
 	struct db_url url;
 	char table[DB_IDENT_MAX + 1];
 	void *conn;
-	unsigned conn_gen;        /* fork generation the conn was opened in */
-	bool was_down;            /* a connect failed since the last success */
-	int64_t next_try_ms;      /* no connect attempt before (monotonic) */
+	unsigned conn_gen;   /* fork generation the conn was opened in */
+	bool was_down;       /* a connect failed since the last success */
+	int64_t next_try_ms; /* no connect attempt before (monotonic) */
 	unsigned backoff_ms;
-	int64_t last_log_ms;      /* last "unavailable" line (rate limit) */
+	int64_t last_log_ms;       /* last "unavailable" line (rate limit) */
 	char down_err[DB_ERR_LEN]; /* why the last connect failed */
 	long affected;
 	struct db_stmt_cache cache;
 	struct db_sql sql;
-	struct db_res *spare;     /* a freed result, reused by the next */
+	struct db_res *spare; /* a freed result, reused by the next */
 	struct db_shapes shapes;
 	char err[DB_ERR_LEN];
 };

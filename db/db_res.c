@@ -151,8 +151,8 @@ db_res_row_add(struct db_res *r)
 		r->rows = rows;
 		r->rows_cap = cap;
 	}
-	if ((v = db_res_alloc(r, sizeof(*v) * (size_t)(r->n_cols ? r->n_cols :
-	    1))) == NULL)
+	if ((v = db_res_alloc(r,
+	         sizeof(*v) * (size_t)(r->n_cols ? r->n_cols : 1))) == NULL)
 		return NULL;
 	for (i = 0; i < r->n_cols; i++) {
 		memset(&v[i], 0, sizeof(v[i]));
@@ -185,16 +185,15 @@ db_res_val_bytes(struct db_res *r, struct db_val *v, enum db_type t,
 /* in pkg; refs: the statement's and each result's */
 struct db_cols {
 	int refs, n;
-	size_t len, cap;       /* of names */
-	char *names;           /* n NUL-terminated names, one after another */
-	size_t *offs;          /* where each starts in names */
-	const char **ptrs;     /* made by the first db_res_cols_use() */
+	size_t len, cap;   /* of names */
+	char *names;       /* n NUL-terminated names, one after another */
+	size_t *offs;      /* where each starts in names */
+	const char **ptrs; /* made by the first db_res_cols_use() */
 	enum db_type *types;
 };
 
 int
-db_cols_add(struct db_cols **cp, const char *name, size_t len,
-    enum db_type t)
+db_cols_add(struct db_cols **cp, const char *name, size_t len, enum db_type t)
 {
 	struct db_cols *c = *cp;
 	size_t cap, *offs;

@@ -21,12 +21,12 @@
 struct db_shape {
 	enum db_call_kind kind;
 	int n, nc, nkeys;
-	uint64_t nuls;     /* bit i: WHERE value i is NULL */
+	uint64_t nuls; /* bit i: WHERE value i is NULL */
 	size_t names_len, sql_len;
 	uint32_t hash;
-	void *stmt;        /* the statement last used, valid in epoch */
+	void *stmt; /* the statement last used, valid in epoch */
 	unsigned epoch;
-	char data[];       /* names, each as a length byte and the bytes;
+	char data[]; /* names, each as a length byte and the bytes;
 			      then the text, NUL-terminated */
 };
 
@@ -48,8 +48,7 @@ nul_bits(const struct db_call *c)
 /* The names of a call in order, with a callback per name; stops at the
  * first callback that returns false. */
 static bool
-each_name(const struct db_call *c, bool (*fn)(void *, const char *),
-    void *arg)
+each_name(const struct db_call *c, bool (*fn)(void *, const char *), void *arg)
 {
 	int i;
 
@@ -61,8 +60,8 @@ each_name(const struct db_call *c, bool (*fn)(void *, const char *),
 	if (c->kind == DB_CALL_SELECT || c->kind == DB_CALL_UPDATE ||
 	    c->kind == DB_CALL_DELETE)
 		for (i = 0; i < c->n; i++)
-			if (!fn(arg, c->ops && c->ops[i] ? c->ops[i] :
-			    DB_OP_EQ))
+			if (!fn(arg,
+			        c->ops && c->ops[i] ? c->ops[i] : DB_OP_EQ))
 				return false;
 	for (i = 0; i < c->nc; i++)
 		if (!fn(arg, c->cols[i]))
@@ -102,8 +101,7 @@ name_eq(void *arg, const char *s)
 	const unsigned char **p = arg;
 	size_t n;
 
-	if (s == NULL || (n = strlen(s)) != **p ||
-	    memcmp(*p + 1, s, n) != 0)
+	if (s == NULL || (n = strlen(s)) != **p || memcmp(*p + 1, s, n) != 0)
 		return false;
 	*p += n + 1;
 	return true;
@@ -144,8 +142,9 @@ db_shape_find(struct db_shapes *m, const struct db_call *c, struct db_sql *q)
 	int i;
 
 	if (c->n < 0 || c->n > DB_MAX_COLS || c->nc < 0 ||
-	    c->nc > DB_MAX_COLS || (c->n > 0 && (c->keys == NULL ||
-	    c->vals == NULL)) || (c->nc > 0 && c->cols == NULL) ||
+	    c->nc > DB_MAX_COLS ||
+	    (c->n > 0 && (c->keys == NULL || c->vals == NULL)) ||
+	    (c->nc > 0 && c->cols == NULL) ||
 	    (c->kind == DB_CALL_UPDATE && c->uvals == NULL))
 		return false; /* the builder says what is wrong */
 	nuls = nul_bits(c);
@@ -173,8 +172,7 @@ db_shape_find(struct db_shapes *m, const struct db_call *c, struct db_sql *q)
 }
 
 void
-db_shape_keep(struct db_shapes *m, const struct db_call *c,
-    struct db_sql *q)
+db_shape_keep(struct db_shapes *m, const struct db_call *c, struct db_sql *q)
 {
 	struct db_shape *s;
 	size_t names = 0;
@@ -218,8 +216,8 @@ db_shape_clear(struct db_shapes *m)
 void *
 db_shape_stmt(const struct db_shape *s, unsigned epoch)
 {
-	return s != NULL && s->stmt != NULL && s->epoch == epoch ? s->stmt :
-	    NULL;
+	return s != NULL && s->stmt != NULL && s->epoch == epoch ? s->stmt
+	                                                         : NULL;
 }
 
 void

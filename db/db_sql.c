@@ -14,7 +14,7 @@
 #include "../mem/pkg.h"
 #include "db_int.h"
 
-#define SQL_MAX (1u << 20)  /* no call of the API needs a longer text */
+#define SQL_MAX (1u << 20) /* no call of the API needs a longer text */
 
 bool
 db_ident_ok(const char *s)
@@ -29,7 +29,7 @@ db_ident_ok(const char *s)
 		if (i >= DB_IDENT_MAX)
 			return false;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '_'))
+		        (c >= '0' && c <= '9') || c == '_'))
 			return false;
 	}
 	return true;
@@ -145,8 +145,8 @@ ident(struct db_sql *q, const char *s, const char *what)
 			break;
 		*o++ = s[i];
 	}
-	if (s == NULL || i == 0 || s[i] != '\0' || (s[0] >= '0' &&
-	    s[0] <= '9')) {
+	if (s == NULL || i == 0 || s[i] != '\0' ||
+	    (s[0] >= '0' && s[0] <= '9')) {
 		q->rc = E_INVAL;
 		q->bad = s;
 		q->bad_what = what;
@@ -198,9 +198,10 @@ static int
 bad(char *err, const char *what, const char *name)
 {
 	/* names are not values: showing one (cut short) is safe */
-	return db_err(err, E_INVAL, "%s '%.64s' is not an identifier (letters, "
-	    "digits, '_', at most %d)", what, name ? name : "(null)",
-	    DB_IDENT_MAX);
+	return db_err(err, E_INVAL,
+	    "%s '%.64s' is not an identifier (letters, "
+	    "digits, '_', at most %d)",
+	    what, name ? name : "(null)", DB_IDENT_MAX);
 }
 
 /* The end of every builder: the text terminated and hashed, or the
@@ -251,8 +252,10 @@ where(struct db_sql *q, const char *const *keys, const char *const *ops,
 			if (strcmp(op, ops_ok[j]) == 0)
 				break;
 		if (ops_ok[j] == NULL)
-			return db_err(err, E_INVAL, "operator '%.8s' (use =, "
-			    "!=, <, >, <= or >=)", op);
+			return db_err(err, E_INVAL,
+			    "operator '%.8s' (use =, "
+			    "!=, <, >, <= or >=)",
+			    op);
 		if (i == 0)
 			PUTL(q, " WHERE ");
 		else
@@ -264,8 +267,10 @@ where(struct db_sql *q, const char *const *keys, const char *const *ops,
 			else if (strcmp(op, "!=") == 0 || strcmp(op, "<>") == 0)
 				PUTL(q, " IS NOT NULL");
 			else
-				return db_err(err, E_INVAL, "NULL compared "
-				    "with '%s' (only = and != take NULL)", op);
+				return db_err(err, E_INVAL,
+				    "NULL compared "
+				    "with '%s' (only = and != take NULL)",
+				    op);
 			continue;
 		}
 		put(q, " ", 1);
@@ -291,7 +296,8 @@ order_by(struct db_sql *q, const char *order, char *err)
 		else if (strcasecmp(sp + 1, "desc") == 0)
 			dir = " DESC";
 		else
-			return db_err(err, E_INVAL, "order '%.80s' (expected "
+			return db_err(err, E_INVAL,
+			    "order '%.80s' (expected "
 			    "\"column\", \"column ASC\" or \"column DESC\")",
 			    order);
 	}
@@ -310,8 +316,8 @@ order_by(struct db_sql *q, const char *order, char *err)
 
 int
 db_sql_select(struct db_sql *q, const char *table, const char *const *keys,
-    const char *const *ops, const struct db_val *vals,
-    const char *const *cols, int n, int nc, const char *order, char *err)
+    const char *const *ops, const struct db_val *vals, const char *const *cols,
+    int n, int nc, const char *order, char *err)
 {
 	int rc, i;
 
@@ -376,9 +382,8 @@ db_sql_insert(struct db_sql *q, const char *table, const char *const *keys,
 
 int
 db_sql_update(struct db_sql *q, const char *table, const char *const *keys,
-    const char *const *ops, const struct db_val *vals,
-    const char *const *ukeys, const struct db_val *uvals, int n, int un,
-    char *err)
+    const char *const *ops, const struct db_val *vals, const char *const *ukeys,
+    const struct db_val *uvals, int n, int un, char *err)
 {
 	int rc, i;
 
@@ -424,8 +429,10 @@ db_sql_replace(struct db_sql *q, const char *table, const char *const *keys,
 	int rc, i;
 
 	if (nkeys < 1 || nkeys > n)
-		return db_err(err, E_INVAL, "replace needs 1..%d key columns, "
-		    "got %d", n, nkeys);
+		return db_err(err, E_INVAL,
+		    "replace needs 1..%d key columns, "
+		    "got %d",
+		    n, nkeys);
 	if ((rc = insert_head(q, table, keys, vals, n, err)) != 0)
 		return rc;
 	if (q->drv->upsert == DB_UPSERT_DUP_KEY) {
@@ -463,8 +470,8 @@ db_sql_replace(struct db_sql *q, const char *table, const char *const *keys,
 }
 
 int
-db_sql_raw(struct db_sql *q, const char *sql, const struct db_val *vals,
-    int n, char *err)
+db_sql_raw(struct db_sql *q, const char *sql, const struct db_val *vals, int n,
+    char *err)
 {
 	int i;
 

@@ -19,8 +19,7 @@ struct db_stmt_ent {
 };
 
 void *
-db_stmt_get(struct db_stmt_cache *c, const char *sql, size_t len,
-    uint32_t h)
+db_stmt_get(struct db_stmt_cache *c, const char *sql, size_t len, uint32_t h)
 {
 	struct db_stmt_ent *e;
 
@@ -43,8 +42,8 @@ stmt_unlink(struct db_stmt_cache *c, struct db_stmt_ent *e)
 }
 
 int
-db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len,
-    uint32_t hash, void *stmt, void **evicted)
+db_stmt_put(struct db_stmt_cache *c, const char *sql, size_t len, uint32_t hash,
+    void *stmt, void **evicted)
 {
 	struct db_stmt_ent *e, *old;
 	int i;

@@ -72,8 +72,9 @@ url_err(char **err, const char *url, const char *fmt, ...)
 	db_url_mask(url, masked, sizeof(masked));
 	n = strlen(masked) + strlen(why) + sizeof(URL_SHAPE) + 64;
 	if (err != NULL && (*err = pkg_malloc(n)) != NULL)
-		snprintf(*err, n, "URL '%s' does not parse: %s (expected "
-		    URL_SHAPE ")", masked, why);
+		snprintf(*err, n,
+		    "URL '%s' does not parse: %s (expected " URL_SHAPE ")",
+		    masked, why);
 	return E_PARSE;
 }
 
@@ -175,15 +176,17 @@ parse_authority(const char *url, const char *a, size_t n, struct db_url *u,
 		if (ul == 0)
 			return url_err(err, url, "empty user name before '@'");
 		if ((rc = part(url, "user name", a, ul, p, &u->user, err)) ||
-		    (colon && (rc = part(url, "password", colon + 1,
-		    (size_t)(at - colon - 1), p, &u->password, err))))
+		    (colon &&
+		        (rc = part(url, "password", colon + 1,
+		             (size_t)(at - colon - 1), p, &u->password, err))))
 			return rc;
 		h = at + 1;
 	}
 	n -= (size_t)(h - a);
 	if (n > 0 && h[0] == '[') {
 		if ((c = memchr(h, ']', n)) == NULL)
-			return url_err(err, url, "'[' without ']' around the "
+			return url_err(err, url,
+			    "'[' without ']' around the "
 			    "IPv6 address");
 		if (!host_ok(h + 1, (size_t)(c - h - 1), true))
 			return url_err(err, url, "bad IPv6 address");
@@ -196,8 +199,8 @@ parse_authority(const char *url, const char *a, size_t n, struct db_url *u,
 		c = memchr(h, ':', n);
 		hend = c ? c : h + n;
 		if (!host_ok(h, (size_t)(hend - h), false))
-			return url_err(err, url, hend == h ? "no host" :
-			    "bad host name");
+			return url_err(err, url,
+			    hend == h ? "no host" : "bad host name");
 		memcpy(*p, h, (size_t)(hend - h));
 		(*p)[hend - h] = '\0';
 	}
@@ -206,10 +209,12 @@ parse_authority(const char *url, const char *a, size_t n, struct db_url *u,
 	if (hend < h + n) {
 		port = hend + 1;
 		pn = strtol(port, &end, 10);
-		if (port[0] < '0' || port[0] > '9' || end != h + n ||
-		    pn < 1 || pn > 65535)
-			return url_err(err, url, "port '%.*s' is not a number "
-			    "in 1..65535", (int)(h + n - port), port);
+		if (port[0] < '0' || port[0] > '9' || end != h + n || pn < 1 ||
+		    pn > 65535)
+			return url_err(err, url,
+			    "port '%.*s' is not a number "
+			    "in 1..65535",
+			    (int)(h + n - port), port);
 		u->port = (unsigned short)pn;
 	}
 	return 0;
@@ -227,12 +232,13 @@ db_url_parse(const char *url, struct db_url *out, char **err)
 	if (err != NULL)
 		*err = NULL;
 	if (url == NULL || (sep = strstr(url, "://")) == NULL || sep == url)
-		return url_err(err, url ? url : "", "no scheme:// at the "
+		return url_err(err, url ? url : "",
+		    "no scheme:// at the "
 		    "start");
 	for (i = 0; url + i < sep; i++)
 		if (!((url[i] >= 'a' && url[i] <= 'z') ||
-		    (url[i] >= 'A' && url[i] <= 'Z') ||
-		    (i > 0 && url[i] >= '0' && url[i] <= '9')))
+		        (url[i] >= 'A' && url[i] <= 'Z') ||
+		        (i > 0 && url[i] >= '0' && url[i] <= '9')))
 			return url_err(err, url, "bad scheme");
 	ulen = strlen(url);
 	/* every part fits in the URL's length; masked adds "***" */
@@ -258,7 +264,8 @@ db_url_parse(const char *url, struct db_url *out, char **err)
 		goto out;
 	}
 	if (strchr(rest, '?') != NULL) {
-		rc = url_err(err, url, "parameters after '?' are not "
+		rc = url_err(err, url,
+		    "parameters after '?' are not "
 		    "supported");
 		goto out;
 	}
@@ -267,7 +274,7 @@ db_url_parse(const char *url, struct db_url *out, char **err)
 		goto out;
 	}
 	if ((rc = parse_authority(url, rest, (size_t)(slash - rest), &u, &p,
-	    err)) != 0)
+	         err)) != 0)
 		goto out;
 	if (strchr(slash + 1, '/') != NULL) {
 		rc = url_err(err, url, "'/' in the database name (write %%2F)");

@@ -28,7 +28,7 @@ enum db_type {
 
 struct db_val {
 	enum db_type type;
-	bool nul;    /* SQL NULL: v is not used (type still says which) */
+	bool nul; /* SQL NULL: v is not used (type still says which) */
 	union {
 		int i;
 		int64_t i64;
@@ -64,8 +64,8 @@ struct db_res {
 	struct db_row *rows;
 	/* private to the DB core */
 	struct db_chunk *chunks;
-	struct db_cols *cols;   /* shared column names, or NULL */
-	const char **names_;    /* own column arrays (db_res_cols) */
+	struct db_cols *cols; /* shared column names, or NULL */
+	const char **names_;  /* own column arrays (db_res_cols) */
 	enum db_type *types_;
 	int rows_cap;
 };

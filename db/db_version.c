@@ -70,28 +70,36 @@ db_check_table_version(struct db_func *dbf, struct db_handle *h,
 		rc = dbf->query(h, keys, NULL, &key, cols, 1, 1, NULL, &res);
 	memcpy(h->table, saved, sizeof(saved));
 	if (rc != 0) {
-		verr(err, "cannot read the version of table '%s' from %s: %s "
-		    "(create the tables with kamdbctl create)", table,
-		    h->url.masked, dbf->last_error(h));
+		verr(err,
+		    "cannot read the version of table '%s' from %s: %s "
+		    "(create the tables with kamdbctl create)",
+		    table, h->url.masked, dbf->last_error(h));
 		return rc;
 	}
 	if (res->n_rows == 0) {
-		verr(err, "table '%s' has no row in table 'version' of %s "
+		verr(err,
+		    "table '%s' has no row in table 'version' of %s "
 		    "(create it with kamdbctl create, or kamdbctl migrate)",
 		    table, h->url.masked);
 		rc = E_NOTFOUND;
 	} else if (res->n_cols != 1 ||
 	    version_of(&res->rows[0].values[0], &have) != 0) {
-		verr(err, "table 'version' of %s: table_version of '%s' is "
-		    "not a number", h->url.masked, table);
+		verr(err,
+		    "table 'version' of %s: table_version of '%s' is "
+		    "not a number",
+		    h->url.masked, table);
 		rc = E_INVAL;
 	} else if (res->n_rows > 1) {
-		verr(err, "table 'version' of %s has %d rows for '%s' "
-		    "(expected one)", h->url.masked, res->n_rows, table);
+		verr(err,
+		    "table 'version' of %s has %d rows for '%s' "
+		    "(expected one)",
+		    h->url.masked, res->n_rows, table);
 		rc = E_INVAL;
 	} else if (have != want) {
-		verr(err, "table '%s' has version %ld, expected %d (run "
-		    "kamdbctl migrate)", table, have, want);
+		verr(err,
+		    "table '%s' has version %ld, expected %d (run "
+		    "kamdbctl migrate)",
+		    table, have, want);
 		rc = E_INVAL;
 	}
 	dbf->free_result(h, res);

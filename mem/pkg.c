@@ -10,7 +10,7 @@ static long fail_countdown;
 /* Bytes are counted only under a cap: malloc_usable_size() on every
  * allocation and free is not free, and without -M nothing reads them. */
 static size_t live_bytes;
-static size_t limit_bytes;      /* 0: no limit (-M) */
+static size_t limit_bytes; /* 0: no limit (-M) */
 
 static int
 pkg_should_fail(void)

@@ -9,6 +9,7 @@
 
 #include "../base/err.h"
 #include "../base/fault.h"
+#include "../base/timer.h"
 #include "../base/log.h"
 #include "../mem/lock.h"
 #include "../mem/shm.h"
@@ -117,6 +118,8 @@ tcp_conn_table_init(int max)
 	}
 	t->next_id = 1;
 	t->max = max > 0 ? max : 1;
+	t->wheel_tick = get_ticks_ms() / TCP_WHEEL_TICK_MS;
+	t->wheel_done = true;
 	tcp_conns = t;
 	return 0;
 }
@@ -195,6 +198,65 @@ alias_link(struct tcp_alias *a)
 	*head = a;
 }
 
+/* ---------------------------------------------------------- the wheel */
+
+static void
+wheel_unlink(struct tcp_conn *c)
+{
+	struct tcp_conn_table *t = tcp_conns;
+
+	if (!c->tw_linked)
+		return;
+	if (c->tw_prev != NULL)
+		c->tw_prev->tw_next = c->tw_next;
+	else
+		t->wheel[c->tw_tick % TCP_WHEEL_SLOTS] = c->tw_next;
+	if (c->tw_next != NULL)
+		c->tw_next->tw_prev = c->tw_prev;
+	c->tw_next = c->tw_prev = NULL;
+	c->tw_linked = false;
+}
+
+/* Put c in the slot of due_ms (at the earliest the next tick, at the
+ * latest the horizon). */
+static void
+wheel_link(struct tcp_conn *c, uint64_t due_ms)
+{
+	struct tcp_conn_table *t = tcp_conns;
+	uint64_t tick = due_ms / TCP_WHEEL_TICK_MS, slot;
+
+	/* never into the tick being worked through (or done) */
+	if (tick <= t->wheel_tick)
+		tick = t->wheel_tick + 1;
+	if (tick > t->wheel_tick + TCP_WHEEL_SLOTS - 1)
+		tick = t->wheel_tick + TCP_WHEEL_SLOTS - 1;
+	slot = tick % TCP_WHEEL_SLOTS;
+	c->tw_tick = tick;
+	c->tw_prev = NULL;
+	c->tw_next = t->wheel[slot];
+	if (c->tw_next != NULL)
+		c->tw_next->tw_prev = c;
+	t->wheel[slot] = c;
+	c->tw_linked = true;
+}
+
+/* Look at c again by due_ms, unless it is due earlier already. */
+static void
+wheel_schedule(struct tcp_conn *c, uint64_t due_ms)
+{
+	if (c->tw_linked &&
+	    c->tw_tick <= due_ms / TCP_WHEEL_TICK_MS + 1)
+		return;
+	wheel_unlink(c);
+	wheel_link(c, due_ms);
+}
+
+static inline uint64_t
+min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
 int
 tcp_conn_add(struct tcp_conn **out, enum proto proto,
     const union sockaddr_union *peer, struct socket_info *bind)
@@ -232,6 +294,8 @@ tcp_conn_add(struct tcp_conn **out, enum proto proto,
 		t->all->all_prev = c;
 	t->all = c;
 	t->count++;
+	c->created_ms = c->last_ms = get_ticks_ms();
+	wheel_link(c, c->created_ms + 1000);
 	*out = c;
 	return 0;
 }
@@ -386,6 +450,7 @@ tcp_conn_remove(struct tcp_conn *c)
 		shm_free(k);
 	}
 	peer_detach(c);
+	wheel_unlink(c);
 	if (c->tls_hs_pending)
 		t->tls_handshakes--;
 	shm_free(c->tls_info);
@@ -546,8 +611,12 @@ tcp_conn_queue_at(struct tcp_conn *c, const char *buf, size_t len,
 	} else {
 		c->q_head = c->q_tail = k;
 	}
-	if (c->q_bytes == 0)
+	if (c->q_bytes == 0) {
 		c->q_since_ms = now_ms;
+		wheel_schedule(c, now_ms + (c->proto == PROTO_TLS ?
+		    tcp_conns->limits.tls_send_ms : tcp_conns->limits.send_ms) +
+		    1);
+	}
 	c->q_bytes += len;
 	return 0;
 }
@@ -651,6 +720,8 @@ tcp_conn_table_repair(void)
 	/* the old address counts may be half-linked: left behind (a few
 	 * blocks), counted again below */
 	memset(t->by_peer, 0, sizeof(t->by_peer));
+	memset(t->wheel, 0, sizeof(t->wheel));
+	t->wheel_done = true;
 	t->silent_head = t->silent_tail = NULL;
 	for (c = t->all; c != NULL && n < limit; prev = c, c = c->all_next) {
 		c->all_prev = prev;
@@ -669,6 +740,8 @@ tcp_conn_table_repair(void)
 		    c->q_tail = k, k = k->next)
 			q += k->len - k->off;
 		c->q_bytes = q;
+		c->tw_linked = false;
+		wheel_link(c, (t->wheel_tick + 1) * TCP_WHEEL_TICK_MS);
 		c->peer_cnt = NULL;
 		c->silent_linked = false;
 		c->hs_next = c->hs_prev = NULL;
@@ -680,4 +753,97 @@ tcp_conn_table_repair(void)
 		prev->all_next = NULL;   /* a loop: cut it */
 	t->count = n;
 	t->tls_handshakes = hs;
+}
+
+/* The next time anything may expire for c, as far as its stamps say now;
+ * a message that starts later is seen at most message_ms after it did,
+ * and a queue that fills reschedules c itself (tcp_conn_queue_at). */
+static uint64_t
+next_check(const struct tcp_conn *c, uint64_t now, const struct tcp_limits *l)
+{
+	uint64_t due = now + (l->message_ms > 0 ? l->message_ms : 30000);
+	uint64_t last = __atomic_load_n(&c->last_ms, __ATOMIC_RELAXED);
+	uint64_t ms = __atomic_load_n(&c->msg_start_ms, __ATOMIC_RELAXED);
+	bool tls = c->proto == PROTO_TLS;
+
+	switch (c->state) {
+	case TCP_S_NEW:
+		due = min_u64(due, c->created_ms + l->connect_ms + 5001);
+		break;
+	case TCP_S_CONNECTING:
+		due = min_u64(due, c->created_ms + l->connect_ms + 1);
+		break;
+	default:
+		break;
+	}
+	if (c->state == TCP_S_HANDSHAKE || c->tls_hs_pending) {
+		due = min_u64(due, c->created_ms + (tls ? l->tls_handshake_ms
+		    : l->connect_ms) + 1);
+		if (tls && !c->outgoing && !c->got_bytes && l->tls_hello_ms)
+			due = min_u64(due, c->created_ms + l->tls_hello_ms + 1);
+	}
+	if (c->state == TCP_S_OPEN) {
+		due = min_u64(due, (last + l->life_ms + 1 > c->keep_ms ?
+		    last + l->life_ms + 1 : c->keep_ms));
+		if (ms != 0 && l->message_ms > 0)
+			due = min_u64(due, ms + l->message_ms + 1);
+	}
+	if (c->q_bytes > 0)
+		due = min_u64(due, c->q_since_ms + (tls ? l->tls_send_ms
+		    : l->send_ms) + 1);
+	return due;
+}
+
+void
+tcp_conn_set_limits(const struct tcp_limits *l)
+{
+	tcp_conns->limits = *l;
+}
+
+int
+tcp_conn_wheel_step(uint64_t now, int max, bool *more, bool *wake,
+    int *tls_hs_expired)
+{
+	struct tcp_conn_table *t = tcp_conns;
+	uint64_t end = now / TCP_WHEEL_TICK_MS, tick;
+	struct tcp_conn *c;
+	int n = 0;
+
+	*more = false;
+	/* wheel_tick is the tick being worked through (its entries are due;
+	 * what is scheduled again goes to a later one), or, when
+	 * wheel_done, the last one finished */
+	for (tick = t->wheel_done ? t->wheel_tick + 1 : t->wheel_tick;
+	    tick <= end; tick++) {
+		t->wheel_tick = tick;
+		t->wheel_done = false;
+		while ((c = t->wheel[tick % TCP_WHEEL_SLOTS]) != NULL) {
+			if (n == max) {
+				*more = true;
+				return n;
+			}
+			n++;
+			wheel_unlink(c);
+			switch (tcp_conn_expired(c, now, &t->limits)) {
+			case TCP_EXP_KEEP:
+				wheel_link(c, next_check(c, now, &t->limits));
+				break;
+			case TCP_EXP_REMOVE:
+				tcp_conn_remove(c);
+				break;
+			case TCP_EXP_TLS_HANDSHAKE:
+				(*tls_hs_expired)++;
+				/* fall through */
+			case TCP_EXP_CLOSE:
+				c->close_req = true;
+				if (c->owner >= 0 && c->owner < tcp_readers) {
+					tcp_pending_add(c->owner, c->id);
+					wake[c->owner] = true;
+				}
+				break;
+			}
+		}
+		t->wheel_done = true;
+	}
+	return n;
 }

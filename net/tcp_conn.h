@@ -163,12 +163,34 @@ struct tcp_conn {
 	uint64_t msg_start_ms;           /* first byte of a message not yet
 					  * complete, 0: none (the owner,
 					  * relaxed atomic, no lock) */
+	/* the supervisor's timing wheel: when to look at it next */
+	struct tcp_conn *tw_next, *tw_prev;
+	uint64_t tw_tick;                /* due tick (TCP_WHEEL_TICK_MS) */
+	bool tw_linked;
+
 	struct tcp_tls_info *tls_info;   /* NULL until the handshake is done */
 	struct tcp_conn *id_next;        /* hash chain by id */
 	struct tcp_conn *all_next, *all_prev; /* list of every connection */
 };
 
 #define TCP_HASH_SIZE 4096
+/* The supervisor's timing wheel: 1024 slots of 100 ms (a horizon of
+ * 102 s; a later deadline is looked at again at the horizon). */
+#define TCP_WHEEL_SLOTS 1024
+#define TCP_WHEEL_TICK_MS 100
+
+/* The limits the supervisor's scan applies, in ms. */
+struct tcp_limits {
+	uint64_t life_ms;           /* tcp_connection_lifetime: idle */
+	uint64_t message_ms;        /* tcp_message_timeout: a message from
+				     * its first byte to its last, 0: none */
+	uint64_t tls_hello_ms;      /* tls_hello_timeout: an accepted TLS
+				     * connection's first byte, 0: none */
+	uint64_t connect_ms;        /* tcp_connect_timeout */
+	uint64_t send_ms;           /* tcp_send_timeout: a queue not drained */
+	uint64_t tls_handshake_ms;  /* tls_handshake_timeout */
+	uint64_t tls_send_ms;       /* tls_send_timeout */
+};
 
 /* What the table counts per source address of accepted connections (for
  * tcp_max_connections_per_ip and tls_max_handshakes_per_ip).  In shm,
@@ -196,6 +218,13 @@ struct tcp_conn_table {
 	/* accepted TLS connections whose peer sent nothing yet, oldest
 	 * first: the first to go when tls_max_handshakes is reached */
 	struct tcp_conn *silent_head, *silent_tail;
+	/* every connection sits in one slot, at its next deadline (or at
+	 * most message_ms away, to see a message start); the supervisor
+	 * works through the slots that came due, a batch per lock hold */
+	struct tcp_conn *wheel[TCP_WHEEL_SLOTS];
+	uint64_t wheel_tick;             /* the tick worked through */
+	bool wheel_done;                 /* ... completely */
+	struct tcp_limits limits;        /* set by tcp_conn_set_limits() */
 };
 
 extern struct tcp_conn_table *tcp_conns;
@@ -280,18 +309,6 @@ int tcp_conn_add_alias(struct tcp_conn *c, const struct ip_addr *ip,
  * its target or summary), for start-up budget checks and the docs. */
 size_t tcp_conn_shm_size(bool tls);
 
-/* The limits the supervisor's scan applies, in ms. */
-struct tcp_limits {
-	uint64_t life_ms;           /* tcp_connection_lifetime: idle */
-	uint64_t message_ms;        /* tcp_message_timeout: a message from
-				     * its first byte to its last, 0: none */
-	uint64_t tls_hello_ms;      /* tls_hello_timeout: an accepted TLS
-				     * connection's first byte, 0: none */
-	uint64_t connect_ms;        /* tcp_connect_timeout */
-	uint64_t send_ms;           /* tcp_send_timeout: a queue not drained */
-	uint64_t tls_handshake_ms;  /* tls_handshake_timeout */
-	uint64_t tls_send_ms;       /* tls_send_timeout */
-};
 
 enum tcp_expiry {
 	TCP_EXP_KEEP,
@@ -299,6 +316,20 @@ enum tcp_expiry {
 	TCP_EXP_TLS_HANDSHAKE,      /* the same: its TLS handshake timed out */
 	TCP_EXP_REMOVE,             /* never taken by a reader: drop it */
 };
+
+/* The limits the wheel applies (main process, before fork). */
+void tcp_conn_set_limits(const struct tcp_limits *l);
+
+/* Work through the wheel's due entries up to now, at most max of them:
+ * each is checked with tcp_conn_expired() and either acted on (close_req
+ * set, or removed) or scheduled again.  The owners of connections asked
+ * to close are marked in wake[reader] (tcp_readers entries) for the
+ * caller to wake after unlocking; *tls_hs_expired counts the TLS
+ * handshakes that timed out (added to).  Returns the number looked at; *more
+ * is set when due entries are left (take the lock again for them).
+ * tcp_conn_lock held; the supervisor. */
+int tcp_conn_wheel_step(uint64_t now, int max, bool *more, bool *wake,
+    int *tls_hs_expired);
 
 /* What the scan at time now does with c.  Ages are taken as 0 for times
  * stamped after now (owners stamp last_ms without the lock, and others

@@ -55,8 +55,9 @@ auth_quoted(struct auth_scan *s, struct str *v)
 			return auth_fail(s, AUTH_FAIL_CHAR, q, NULL);
 	}
 	if (q >= lim)
-		return auth_fail(s, lim < s->end ? AUTH_FAIL_TOO_LONG :
-		    AUTH_FAIL_QUOTE, p, NULL);
+		return auth_fail(s,
+		    lim < s->end ? AUTH_FAIL_TOO_LONG : AUTH_FAIL_QUOTE, p,
+		    NULL);
 	v->s = p + 1;
 	v->len = (size_t)(q - p - 1);
 	s->p = q + 1;
@@ -139,8 +140,8 @@ auth_dec_nc(struct auth_cred *c, const struct str *v)
 		if (!pu_is_hex(d))
 			return AUTH_FAIL_BAD_NC;
 		/* OR-ing 0x20 lower-cases the letters A-F */
-		d = pu_is_digit(d) ? (char)(d - '0') :
-		    (char)((d | 0x20) - 'a' + 10);
+		d = pu_is_digit(d) ? (char)(d - '0')
+		                   : (char)((d | 0x20) - 'a' + 10);
 		n = n << 4 | (uint32_t)d;
 	}
 	c->nc_val = n;
@@ -157,8 +158,10 @@ auth_dec_userhash(struct auth_cred *c, const struct str *v)
 	return AUTH_FAIL_NONE;
 }
 
-#define AUTH_KEY(name, bit, field, dec) \
-	{ name, bit, offsetof(struct auth_cred, field), dec }
+#define AUTH_KEY(name, bit, field, dec)                                        \
+	{                                                                      \
+		name, bit, offsetof(struct auth_cred, field), dec              \
+	}
 /* a parameter decoded into its own field, without a view */
 #define AUTH_NO_VIEW ((size_t)-1)
 
@@ -266,8 +269,7 @@ auth_check(struct auth_scan *s)
 		return auth_fail(s, AUTH_FAIL_NO_USERNAME, s->end, NULL);
 	for (i = 0; i < sizeof(auth_required) / sizeof(auth_required[0]); i++)
 		if (!(have & auth_required[i].bit))
-			return auth_fail(s, auth_required[i].why, s->end,
-			    NULL);
+			return auth_fail(s, auth_required[i].why, s->end, NULL);
 	/* RFC 2617 §3.2.2: with qop, cnonce and nc MUST be sent */
 	if ((have & AUTH_P_QOP) && !(have & AUTH_P_CNONCE))
 		return auth_fail(s, AUTH_FAIL_NO_CNONCE, s->end, NULL);
@@ -364,9 +366,8 @@ auth_realm_eq(const struct str *raw, const struct str *plain)
 }
 
 int
-auth_cred_find(const struct sip_msg *msg, int type,
-    const struct str *realm, struct auth_cred *cred,
-    const struct hdr_field **hf)
+auth_cred_find(const struct sip_msg *msg, int type, const struct str *realm,
+    struct auth_cred *cred, const struct hdr_field **hf)
 {
 	const struct hdr_field *h;
 	int rc;

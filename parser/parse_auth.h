@@ -40,45 +40,45 @@ struct sip_msg;
 #define AUTH_VALUE_MAX 1024
 
 enum auth_alg {
-	AUTH_ALG_MD5 = 0,       /* also when algorithm is absent (RFC 2617) */
+	AUTH_ALG_MD5 = 0, /* also when algorithm is absent (RFC 2617) */
 	AUTH_ALG_MD5_SESS,
 	AUTH_ALG_SHA256,
 	AUTH_ALG_SHA256_SESS,
 	AUTH_ALG_SHA512_256,
 	AUTH_ALG_SHA512_256_SESS,
-	AUTH_ALG_OTHER,         /* unknown: the text is in algorithm */
+	AUTH_ALG_OTHER, /* unknown: the text is in algorithm */
 };
 
 enum auth_qop {
-	AUTH_QOP_NONE = 0,      /* no qop (RFC 2069 compatibility) */
+	AUTH_QOP_NONE = 0, /* no qop (RFC 2069 compatibility) */
 	AUTH_QOP_AUTH,
 	AUTH_QOP_AUTH_INT,
-	AUTH_QOP_OTHER,         /* unknown: the text is in qop */
+	AUTH_QOP_OTHER, /* unknown: the text is in qop */
 };
 
 /* Why a parse or a search failed; auth_fail_str() names each. */
 enum auth_fail {
 	AUTH_FAIL_NONE = 0,
-	AUTH_FAIL_NO_SCHEME,    /* empty, or no auth-scheme token */
-	AUTH_FAIL_SCHEME,       /* not Digest (the only E_NOTFOUND parse) */
-	AUTH_FAIL_SYNTAX,       /* no "name =" where a parameter should be */
-	AUTH_FAIL_NO_VALUE,     /* "name =" and then no value */
-	AUTH_FAIL_QUOTE,        /* a quoted string is not closed */
-	AUTH_FAIL_CHAR,         /* a control character in a quoted string */
-	AUTH_FAIL_TOO_LONG,     /* a value over AUTH_VALUE_MAX */
-	AUTH_FAIL_JUNK,         /* not ',' after a value */
-	AUTH_FAIL_DUP,          /* a parameter given twice */
-	AUTH_FAIL_BAD_NC,       /* nc is not exactly 8 hex digits */
-	AUTH_FAIL_BAD_USERHASH, /* userhash neither "true" nor "false" */
+	AUTH_FAIL_NO_SCHEME,     /* empty, or no auth-scheme token */
+	AUTH_FAIL_SCHEME,        /* not Digest (the only E_NOTFOUND parse) */
+	AUTH_FAIL_SYNTAX,        /* no "name =" where a parameter should be */
+	AUTH_FAIL_NO_VALUE,      /* "name =" and then no value */
+	AUTH_FAIL_QUOTE,         /* a quoted string is not closed */
+	AUTH_FAIL_CHAR,          /* a control character in a quoted string */
+	AUTH_FAIL_TOO_LONG,      /* a value over AUTH_VALUE_MAX */
+	AUTH_FAIL_JUNK,          /* not ',' after a value */
+	AUTH_FAIL_DUP,           /* a parameter given twice */
+	AUTH_FAIL_BAD_NC,        /* nc is not exactly 8 hex digits */
+	AUTH_FAIL_BAD_USERHASH,  /* userhash neither "true" nor "false" */
 	AUTH_FAIL_USERNAME_BOTH, /* username and username* (RFC 7616) */
 	AUTH_FAIL_NO_USERNAME,
 	AUTH_FAIL_NO_REALM,
 	AUTH_FAIL_NO_NONCE,
 	AUTH_FAIL_NO_URI,
 	AUTH_FAIL_NO_RESPONSE,
-	AUTH_FAIL_NO_CNONCE,    /* qop given without cnonce */
-	AUTH_FAIL_NO_NC,        /* qop given without nc */
-	AUTH_FAIL_NOT_FOUND,    /* auth_cred_find: none for that realm */
+	AUTH_FAIL_NO_CNONCE, /* qop given without cnonce */
+	AUTH_FAIL_NO_NC,     /* qop given without nc */
+	AUTH_FAIL_NOT_FOUND, /* auth_cred_find: none for that realm */
 	AUTH_FAIL_COUNT
 };
 
@@ -102,13 +102,13 @@ enum auth_param_bit {
 /* Parsed credentials; every struct str is a view into the header body
  * (empty when absent).  Filled by the caller's call, owned by the caller. */
 struct auth_cred {
-	struct str scheme;      /* as written: "Digest", "digest", "Basic" */
-	struct str username;    /* raw inner text; see auth_unescape() */
+	struct str scheme;       /* as written: "Digest", "digest", "Basic" */
+	struct str username;     /* raw inner text; see auth_unescape() */
 	struct str username_ext; /* username* (RFC 7616 §3.4.4), as written */
 	struct str realm;
 	struct str nonce;
 	struct str uri;
-	struct str response;    /* not checked for form: the caller compares
+	struct str response; /* not checked for form: the caller compares
 				 * it with the digest it computes */
 	struct str algorithm;
 	enum auth_alg alg;
@@ -116,10 +116,10 @@ struct auth_cred {
 	struct str opaque;
 	struct str qop;
 	enum auth_qop qop_id;
-	struct str nc;          /* the 8 hex digits */
-	uint32_t nc_val;        /* nc as a number */
-	bool userhash;          /* userhash=true (RFC 7616 §3.4.4) */
-	unsigned int present;   /* AUTH_P_* bits */
+	struct str nc;        /* the 8 hex digits */
+	uint32_t nc_val;      /* nc as a number */
+	bool userhash;        /* userhash=true (RFC 7616 §3.4.4) */
+	unsigned int present; /* AUTH_P_* bits */
 	/* on failure: why, where (offset in the body) and, for a parameter
 	 * at fault, its name */
 	enum auth_fail fail;
@@ -153,9 +153,8 @@ int auth_cred_parse(const struct str *body, struct auth_cred *cred);
  *			than guess what a broken header meant
  *	E_INVAL		type is neither of the two
  * msg is not changed (nothing is cached in the headers). */
-int auth_cred_find(const struct sip_msg *msg, int type,
-    const struct str *realm, struct auth_cred *cred,
-    const struct hdr_field **hf);
+int auth_cred_find(const struct sip_msg *msg, int type, const struct str *realm,
+    struct auth_cred *cred, const struct hdr_field **hf);
 
 /* Decode the backslash escapes (quoted-pair) of a value from *cred into
  * buf, NUL-terminated.  Returns the length (without the NUL), E_TOOBIG

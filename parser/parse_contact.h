@@ -29,30 +29,30 @@ struct param;
 
 /* One contact-param.  In pkg, owned by its contact_set. */
 struct contact {
-	struct str raw;         /* the contact as the UA wrote it: display
+	struct str raw;          /* the contact as the UA wrote it: display
 				 * name, <URI> and params (folding kept);
 				 * what a 200 to REGISTER echoes back */
-	struct str display;     /* quotes kept; empty if none */
-	struct str uri;         /* inside <>, or the bare addr-spec */
-	struct str params;      /* header params, no leading ';'; may be
+	struct str display;      /* quotes kept; empty if none */
+	struct str uri;          /* inside <>, or the bare addr-spec */
+	struct str params;       /* header params, no leading ';'; may be
 				 * empty.  For a bare addr-spec everything
 				 * after the first ';' is here (§20) */
 	struct param *param_lst; /* every header param, in order */
 	/* well-known params, each at most once */
 	bool has_expires;
-	uint32_t expires;       /* expires=, saturated at EXPIRES_MAX */
-	int q;                  /* q= as 0..1000, or CONTACT_Q_NONE */
-	struct str instance;    /* +sip.instance value without its quotes
+	uint32_t expires;    /* expires=, saturated at EXPIRES_MAX */
+	int q;               /* q= as 0..1000, or CONTACT_Q_NONE */
+	struct str instance; /* +sip.instance value without its quotes
 				 * ("<urn:uuid:...>"); empty if absent */
 	bool has_reg_id;
-	uint32_t reg_id;        /* reg-id=, 1 .. 2**31-1 */
-	struct contact *next;   /* in message order, across header lines */
+	uint32_t reg_id;      /* reg-id=, 1 .. 2**31-1 */
+	struct contact *next; /* in message order, across header lines */
 };
 
 /* In pkg, owned by the caller of contact_set_parse(). */
 struct contact_set {
-	bool star;              /* "Contact: *" (then n == 0) */
-	size_t n;               /* contacts in the list */
+	bool star; /* "Contact: *" (then n == 0) */
+	size_t n;  /* contacts in the list */
 	struct contact *first;
 };
 

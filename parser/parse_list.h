@@ -18,8 +18,8 @@ struct name_addr;
 
 /* Position in a chain of same-type headers (linked by next_same). */
 struct hdr_list_iter {
-	const struct hdr_field *h;      /* line being split; NULL at the end */
-	const char *p;                  /* start of its next value */
+	const struct hdr_field *h; /* line being split; NULL at the end */
+	const char *p;             /* start of its next value */
 };
 
 /* Start at first (NULL: an empty list). */

@@ -8,8 +8,8 @@
 #include "parse_path.h"
 
 int
-path_parse(const struct hdr_field *first, size_t max,
-    struct name_addr **out, size_t *n, const char **err_at)
+path_parse(const struct hdr_field *first, size_t max, struct name_addr **out,
+    size_t *n, const char **err_at)
 {
 	struct name_addr *head = NULL, **tail = &head, *na;
 	struct hdr_list_iter it;

@@ -8,6 +8,7 @@
 #include "../base/err.h"
 #include "../mem/pkg.h"
 #include "hdr.h"
+#include "msg_parser.h"
 #include "parse_util.h"
 #include "parse_via.h"
 
@@ -15,6 +16,7 @@ static enum proto
 via_proto(const struct str *t)
 {
 	/* lower case for pu_is_name() */
+	/* clang-format off */
 	static const struct {
 		const char *name;
 		size_t len;
@@ -24,6 +26,7 @@ via_proto(const struct str *t)
 		{ "tls", 3, PROTO_TLS }, { "sctp", 4, PROTO_SCTP },
 		{ "ws", 2, PROTO_WS }, { "wss", 3, PROTO_WSS },
 	};
+	/* clang-format on */
 	size_t i;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
@@ -65,8 +68,8 @@ via_host(const char *p, const char *end, struct via_body *v)
 			return NULL;
 		q++;
 	} else {
-		while (q < end && (pu_is_alnum(*q) || *q == '-' || *q == '.' ||
-		    *q == '_'))
+		while (q < end &&
+		    (pu_is_alnum(*q) || *q == '-' || *q == '.' || *q == '_'))
 			q++;
 	}
 	if (q == p)
@@ -228,6 +231,16 @@ parse_via_hf(struct hdr_field *h)
 		return rc;
 	h->parsed = v;
 	return 0;
+}
+
+struct via_body *
+parse_via_top(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_VIA];
+
+	if (h == NULL || parse_via_hf(h) != 0)
+		return NULL;
+	return h->parsed;
 }
 
 void

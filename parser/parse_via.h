@@ -7,6 +7,7 @@
 #include "parse_param.h"
 
 struct hdr_field;
+struct sip_msg;
 
 struct via_body {
 	struct str name;        /* "SIP" */
@@ -29,6 +30,10 @@ struct via_body {
  * the list in h->parsed (owned by the header, freed by free_sip_msg) and
  * return 0, or E_PARSE/E_NOMEM.  Idempotent: already parsed returns 0. */
 int parse_via_hf(struct hdr_field *h);
+/* The first via-parm of msg's first Via header, parsed on demand
+ * (parse_via_hf): NULL when there is no Via or it does not parse.  Owned by
+ * the header, valid for the message's lifetime. */
+struct via_body *parse_via_top(struct sip_msg *msg);
 /* Parse one header body into a pkg list (for tests/fuzzers). */
 int parse_via_body(const struct str *body, struct via_body **out);
 void free_via_list(struct via_body *v);

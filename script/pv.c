@@ -26,8 +26,8 @@ pv_set_str(struct pv_value *v, const char *s, size_t len)
 	return 0;
 }
 
-static int
-pv_set_int(struct pv_value *v, long n)
+int
+pv_value_set_int(struct pv_value *v, long n)
 {
 	int k = snprintf(v->buf, sizeof(v->buf), "%ld", n);
 
@@ -71,7 +71,7 @@ uri_part(const struct str *uri, int part, struct pv_value *out)
 				  : pv_set_null(out);
 	if (part == 2)
 		return pv_set_str(out, u.host.s, u.host.len);
-	return pv_set_int(out, u.port_no ? u.port_no : 0);
+	return pv_value_set_int(out, u.port_no ? u.port_no : 0);
 }
 
 enum {
@@ -133,9 +133,9 @@ pv_get_core(struct sip_msg *msg, const struct pv_spec *sp, struct pv_value *out)
 		ip_addr_to_str(&msg->rcv.dst_ip, out->buf, sizeof(out->buf));
 		return pv_set_str(out, out->buf, strlen(out->buf));
 	case ID_SP:
-		return pv_set_int(out, msg->rcv.src_port);
+		return pv_value_set_int(out, msg->rcv.src_port);
 	case ID_RP:
-		return pv_set_int(out, msg->rcv.dst_port);
+		return pv_value_set_int(out, msg->rcv.dst_port);
 	case ID_PR:
 		s = str_from(proto_name(msg->rcv.proto));
 		return pv_set_str(out, s.s, s.len);
@@ -154,12 +154,12 @@ pv_get_core(struct sip_msg *msg, const struct pv_spec *sp, struct pv_value *out)
 		if (msg->h[HDR_CSEQ] == NULL ||
 		    parse_cseq_hf(msg->h[HDR_CSEQ]) != 0)
 			return pv_set_null(out);
-		return pv_set_int(out,
+		return pv_value_set_int(out,
 		    (long)((struct cseq_body *)msg->h[HDR_CSEQ]->parsed)->num);
 	case ID_RS:
 		if (msg->first.type != SIP_REPLY)
 			return pv_set_null(out);
-		return pv_set_int(out, msg->first.code);
+		return pv_value_set_int(out, msg->first.code);
 	case ID_RR:
 		if (msg->first.type != SIP_REPLY)
 			return pv_set_null(out);
@@ -191,18 +191,18 @@ pv_get_core(struct sip_msg *msg, const struct pv_spec *sp, struct pv_value *out)
 			return pv_set_null(out);
 		if (av.is_str)
 			return pv_set_str(out, av.s.s, av.s.len);
-		return pv_set_int(out, av.n);
+		return pv_value_set_int(out, av.n);
 	}
 	case ID_DU:
 		if (msg->dst_uri == NULL)
 			return pv_set_null(out);
 		return pv_set_str(out, msg->dst_uri, msg->dst_uri_len);
 	case ID_ML:
-		return pv_set_int(out, (long)msg->len);
+		return pv_value_set_int(out, (long)msg->len);
 	case ID_MB:
 		return pv_set_str(out, msg->buf, msg->len);
 	case ID_PP:
-		return pv_set_int(out, (long)getpid());
+		return pv_value_set_int(out, (long)getpid());
 	}
 	return pv_set_null(out);
 }

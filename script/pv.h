@@ -26,6 +26,10 @@ struct pv_value {
 	char buf[64];     /* backing store for numbers and small strings */
 };
 
+/* Fill v with the number n and its decimal text (in v->buf): PV_INT |
+ * PV_STR.  Returns 0, so that a pv_get_fn can end with it. */
+int pv_value_set_int(struct pv_value *v, long n);
+
 struct pv_spec;
 typedef int (*pv_get_fn)(struct sip_msg *msg, const struct pv_spec *sp,
     struct pv_value *out);

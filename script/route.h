@@ -10,14 +10,14 @@
 struct sip_msg;
 
 /* Result flags of running actions. */
-#define RUN_EXIT 0x1     /* exit: stop the script */
-#define RUN_DROP 0x2     /* drop: stop and do not forward (replies) */
-#define RUN_RETURN 0x4   /* break/return: leave the current block */
+#define RUN_EXIT 0x1   /* exit: stop the script */
+#define RUN_DROP 0x2   /* drop: stop and do not forward (replies) */
+#define RUN_RETURN 0x4 /* break/return: leave the current block */
 
 struct run_ctx {
 	unsigned flags;
-	int last_ret;        /* $retcode / retcode */
-	int depth;           /* route() nesting */
+	int last_ret; /* $retcode / retcode */
+	int depth;    /* route() nesting */
 	enum route_kind kind;
 };
 

@@ -34,7 +34,8 @@ void modules_list(void (*fn)(const char *name, const char *path));
  * nothing is initialised or registered, and each module is closed after
  * fn returns.  0, or E_NOTFOUND / E_INVAL with *err (pkg) for no module
  * files or one that is not a module of this proxy. */
-int modules_list_dir(void (*fn)(const char *file,
-    const struct module_exports *exp, void *arg), void *arg, char **err);
+int modules_list_dir(
+    void (*fn)(const char *file, const struct module_exports *exp, void *arg),
+    void *arg, char **err);
 
 #endif

@@ -5,10 +5,10 @@
 set -e
 BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev
 	libsqlite3-dev libmariadb-dev libpq-dev"
-TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev python3 sip-tester sipsak
+TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev clang-format python3 sip-tester sipsak
 	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base
-	testssl.sh sqlite3 mariadb-server mariadb-client postgresql
-	baresip-core fail2ban kamailio-sqlite-modules"
+	testssl.sh sqlite3 mariadb-server mariadb-client postgresql baresip-core
+	fail2ban kamailio-sqlite-modules"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
 test) pkgs=$TEST_PKGS ;;

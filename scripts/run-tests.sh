@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-tests.sh: install what the tests need, build the plain and the TLS
-# flavour, and run every test: unit tests (also under ASan+UBSan), config
-# tests, integration tests against real peers, and the fuzz corpora.
+# flavour, and run every test: the layering and formatting checks, unit
+# tests (also under ASan+UBSan), config tests, integration tests against
+# real peers, and the fuzz corpora.
 # Ends with the total as "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 1
 sh scripts/install-deps.sh test || { echo "installing test packages failed"; exit 1; }
@@ -29,6 +30,9 @@ step() {
 	echo "$name: $p passed, $f failed" >> "$log"
 }
 
+# source checks first: they take seconds and need no build
+step "layering" sh -c "make check-layers"
+step "formatting" sh -c "make format-check"
 step "build (plain)" sh -c "make -j$JOBS WERROR=1 all"
 step "unit (plain)" sh -c "make -j$JOBS unit"
 step "config (plain)" sh -c "make cfgtest"

@@ -18,11 +18,11 @@ enum lump_op {
 
 struct lump {
 	enum lump_op op;
-	size_t offset;        /* into msg->buf */
-	size_t len;           /* LUMP_DEL: bytes removed */
-	char *text;           /* LUMP_ADD: pkg, owned */
+	size_t offset; /* into msg->buf */
+	size_t len;    /* LUMP_DEL: bytes removed */
+	char *text;    /* LUMP_ADD: pkg, owned */
 	size_t text_len;
-	unsigned seq;         /* insertion order, for stable sorting */
+	unsigned seq; /* insertion order, for stable sorting */
 	struct lump *next;
 };
 

@@ -69,7 +69,7 @@ dest_start(struct dest_info *d, const struct str *host, unsigned short port,
 	d->proto = proto == PROTO_NONE ? PROTO_UDP : proto;
 	d->host = *host;
 	if (port == 0)
-		port = d->proto == PROTO_TLS ? 5061 : 5060;
+		port = proto_default_port(d->proto);
 	return port;
 }
 
@@ -80,23 +80,18 @@ dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
 	struct ip_addr ip;
 	char name[256];
 	struct addrinfo hints, *res = NULL;
-	size_t hl = host->len;
-	const char *hs = host->s;
+	struct str h = str_unbracket(*host);
 	int rc;
 
 	port = dest_start(d, host, port, proto);
-	if (hl >= 2 && hs[0] == '[' && hs[hl - 1] == ']') {
-		hs++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(name))
+	if (h.len == 0 || h.len >= sizeof(name))
 		return E_INVAL;
-	if (ip_addr_parse(hs, hl, &ip) == 0) {
+	if (ip_addr_parse(h.s, h.len, &ip) == 0) {
 		su_from_ip_port(&d->to, &ip, port);
 		return 0;
 	}
-	memcpy(name, hs, hl);
-	name[hl] = '\0';
+	memcpy(name, h.s, h.len);
+	name[h.len] = '\0';
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;
@@ -130,16 +125,6 @@ msg_send(struct dest_info *d, const char *buf, size_t len)
 }
 
 /* ---------------------------------------------------------- Via helpers */
-
-static struct via_body *
-top_via(struct sip_msg *msg)
-{
-	struct hdr_field *h = msg->h[HDR_VIA];
-
-	if (h == NULL || parse_via_hf(h) != 0)
-		return NULL;
-	return h->parsed;
-}
 
 static const char *
 via_end(const struct via_body *v)
@@ -220,16 +205,12 @@ via_add_received(struct sip_msg *msg, struct via_body *v)
 	char ipbuf[64], tmp[160], *q;
 	const struct param *p;
 	struct ip_addr via_ip;
-	size_t hl = v->host.len, n;
-	const char *hs = v->host.s;
+	struct str h = str_unbracket(v->host);   /* parse_via: "[" has "]" */
+	size_t n;
 	bool need;
 	int rc;
 
-	if (hl >= 2 && hs[0] == '[') {
-		hs++;
-		hl -= 2;
-	}
-	if (ip_addr_parse(hs, hl, &via_ip) == 0)
+	if (ip_addr_parse(h.s, h.len, &via_ip) == 0)
 		need = !ip_addr_eq(&via_ip, &msg->rcv.src_ip);
 	else
 		need = !via_name_matches(&v->host, &msg->rcv.src_ip);
@@ -466,8 +447,9 @@ forward_next_uri(struct sip_msg *msg, struct str *uri)
 int
 forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
 {
-	if (msg->fwd_conn_id > 0 && proto_is_stream(d->proto)) {
-		d->conn_id = msg->fwd_conn_id;
+	if (msg->fwd_conn_id != 0 && proto_is_stream(d->proto)) {
+		/* MSG_CONN_GONE: conn_id 0 with conn_only matches nothing */
+		d->conn_id = msg->fwd_conn_id > 0 ? msg->fwd_conn_id : 0;
 		d->conn_only = true;
 	}
 	d->send_sock = msg->force_send_socket &&
@@ -479,17 +461,14 @@ forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
 void
 fwd_host_init(struct fwd_host *fh, const char *name)
 {
-	const char *s = name;
-	size_t len = strlen(name);
+	struct str h;
 
 	fh->name = str_from(name);
 	/* the same test as dest_resolve(): optional brackets, then the
 	 * literal (ip_addr_parse() accepts brackets for IPv6 itself) */
-	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {
-		s++;
-		len -= 2;
-	}
-	fh->is_ip = len > 0 && len < 256 && ip_addr_parse(s, len, &fh->ip) == 0;
+	h = str_unbracket(fh->name);
+	fh->is_ip = h.len > 0 && h.len < 256 &&
+	    ip_addr_parse(h.s, h.len, &fh->ip) == 0;
 }
 
 int
@@ -556,7 +535,7 @@ forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
 	long len;
 	int rc;
 
-	if ((v = top_via(msg)) == NULL) {
+	if ((v = parse_via_top(msg)) == NULL) {
 		LM_ERR_RL("cannot forward a request without a valid Via");
 		return E_PARSE;
 	}
@@ -639,7 +618,7 @@ forward_reply(struct sip_msg *msg)
 	long len;
 	int rc;
 
-	if ((v = top_via(msg)) == NULL)
+	if ((v = parse_via_top(msg)) == NULL)
 		return E_PARSE;
 	/* check_via=yes: drop a reply whose top Via is not ours; otherwise
 	 * the top Via is taken as ours (Kamailio 1.x behaviour) */
@@ -680,23 +659,13 @@ forward_reply(struct sip_msg *msg)
 	return rc;
 }
 
-static int
-out_add(char **p, const char *end, const char *s, size_t len)
-{
-	if ((size_t)(end - *p) < len)
-		return E_TOOBIG;
-	memcpy(*p, s, len);
-	*p += len;
-	return 0;
-}
-
 /* A To-tag that stays the same for retransmissions of the request. */
 static size_t
 make_to_tag(struct sip_msg *msg, char *out)
 {
 	struct str parts[3];
 	int n = 0;
-	struct via_body *v = top_via(msg);
+	struct via_body *v = parse_via_top(msg);
 
 	if (msg->h[HDR_CALLID])
 		parts[n++] = msg->h[HDR_CALLID]->body;
@@ -711,13 +680,14 @@ static int
 reply_copy_via(struct sip_msg *msg, char **p, const char *end)
 {
 	struct hdr_field *h;
-	struct via_body *v = top_via(msg);
+	struct via_body *v = parse_via_top(msg);
 	char tmp[128], ipbuf[64];
 	int rc, n;
 
 	for (h = msg->h[HDR_VIA]; h != NULL; h = h->next_same) {
 		if (h != msg->h[HDR_VIA] || v == NULL) {
-			if ((rc = out_add(p, end, h->raw.s, h->raw.len)) != 0)
+			rc = str_append(p, end, h->raw.s, h->raw.len);
+			if (rc != 0)
 				return rc;
 			continue;
 		}
@@ -729,26 +699,29 @@ reply_copy_via(struct sip_msg *msg, char **p, const char *end)
 			const char *start = h->raw.s;
 
 			if (rp_end != NULL) {
-				if ((rc = out_add(p, end, start,
+				if ((rc = str_append(p, end, start,
 					 (size_t)(rp_end - start))) != 0)
 					return rc;
 				n = snprintf(tmp, sizeof(tmp), "=%u",
 				    msg->rcv.src_port);
-				if ((rc = out_add(p, end, tmp, (size_t)n)) != 0)
+				rc = str_append(p, end, tmp, (size_t)n);
+				if (rc != 0)
 					return rc;
 				start = rp_end;
 			}
-			if ((rc = out_add(p, end, start, (size_t)(ve - start))))
+			rc = str_append(p, end, start, (size_t)(ve - start));
+			if (rc != 0)
 				return rc;
 			if (v->received == NULL) {
 				ip_addr_to_str(&msg->rcv.src_ip, ipbuf,
 				    sizeof(ipbuf));
 				n = snprintf(tmp, sizeof(tmp), ";received=%s",
 				    ipbuf);
-				if ((rc = out_add(p, end, tmp, (size_t)n)) != 0)
+				rc = str_append(p, end, tmp, (size_t)n);
+				if (rc != 0)
 					return rc;
 			}
-			if ((rc = out_add(p, end, ve, (size_t)(h->raw.s +
+			if ((rc = str_append(p, end, ve, (size_t)(h->raw.s +
 				 h->raw.len - ve))) != 0)
 				return rc;
 		}
@@ -769,7 +742,7 @@ reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
 
 	if (msg->first.type != SIP_REQUEST)
 		return E_INVAL;
-	if (top_via(msg) == NULL)
+	if (parse_via_top(msg) == NULL)
 		return E_PARSE;
 	n = snprintf(p, (size_t)(end - p), "SIP/2.0 %d %s\r\n", code, reason);
 	if (n < 0 || n >= end - p)
@@ -781,28 +754,30 @@ reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
 		if (h->type == HDR_FROM || h->type == HDR_CALLID ||
 		    h->type == HDR_CSEQ ||
 		    (h->type == HDR_RECORDROUTE && code > 100 && code < 300)) {
-			if ((rc = out_add(&p, end, h->raw.s, h->raw.len)) != 0)
+			rc = str_append(&p, end, h->raw.s, h->raw.len);
+			if (rc != 0)
 				return rc;
 		} else if (h->type == HDR_TO) {
 			struct to_body *tb = parse_to_hf(h) == 0 ? h->parsed
 								 : NULL;
 
 			if (tb == NULL || tb->tag.len || code <= 100) {
-				rc = out_add(&p, end, h->raw.s, h->raw.len);
+				rc = str_append(&p, end, h->raw.s, h->raw.len);
 			} else {
 				/* add ;tag= after the value, before CRLF */
 				const char *be = h->body.s + h->body.len;
 
-				rc = out_add(&p, end, h->raw.s,
+				rc = str_append(&p, end, h->raw.s,
 				    (size_t)(be - h->raw.s));
 				if (rc == 0) {
 					size_t k = make_to_tag(msg, tag);
 
-					rc = out_add(&p, end, ";tag=", 5);
+					rc = str_append(&p, end, ";tag=", 5);
 					if (rc == 0)
-						rc = out_add(&p, end, tag, k);
+						rc = str_append(&p, end, tag,
+						    k);
 					if (rc == 0)
-						rc = out_add(&p, end, be,
+						rc = str_append(&p, end, be,
 						    (size_t)(h->raw.s +
 						    h->raw.len - be));
 				}
@@ -812,7 +787,7 @@ reply_build(struct sip_msg *msg, int code, const char *reason, char *buf,
 		}
 	}
 	for (l = msg->reply_lump; l != NULL; l = l->next)
-		if ((rc = out_add(&p, end, l->text, l->text_len)) != 0)
+		if ((rc = str_append(&p, end, l->text, l->text_len)) != 0)
 			return rc;
 	hdr = core_server_header();
 	n = snprintf(p, (size_t)(end - p), "%s%sContent-Length: 0\r\n\r\n",

@@ -23,9 +23,9 @@ int msg_send(struct dest_info *d, const char *buf, size_t len);
  * still resolved per message (its address may change).  name must stay
  * valid (the script's string). */
 struct fwd_host {
-	struct str name;          /* as written */
+	struct str name; /* as written */
 	bool is_ip;
-	struct ip_addr ip;        /* when is_ip */
+	struct ip_addr ip; /* when is_ip */
 };
 void fwd_host_init(struct fwd_host *fh, const char *name);
 
@@ -53,8 +53,8 @@ int forward_dest(struct sip_msg *msg, const struct fwd_host *host,
  * (forward_dest_socket: E_NOTFOUND, nothing logged). */
 int forward_next_uri(struct sip_msg *msg, struct str *uri);
 int forward_dest_socket(const struct sip_msg *msg, struct dest_info *d);
-long forward_build(struct sip_msg *msg, struct dest_info *d,
-    const char *branch, size_t blen, char *buf, size_t size);
+long forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
+    size_t blen, char *buf, size_t size);
 
 /* Send a reply on to the next Via (after removing ours).  0 or E_*. */
 int forward_reply(struct sip_msg *msg);

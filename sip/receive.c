@@ -113,13 +113,10 @@ via_alias(struct sip_msg *msg)
 	struct via_body *v;
 
 	if (!proto_is_stream(msg->rcv.proto) || msg->rcv.conn_id <= 0 ||
-	    msg->h[HDR_VIA] == NULL || parse_via_hf(msg->h[HDR_VIA]) != 0)
-		return;
-	v = msg->h[HDR_VIA]->parsed;
-	if (v->alias == NULL)
+	    (v = parse_via_top(msg)) == NULL || v->alias == NULL)
 		return;
 	tcp_alias_add(msg->rcv.conn_id, &msg->rcv.src_ip,
-	    v->port ? v->port : (msg->rcv.proto == PROTO_TLS ? 5061 : 5060));
+	    v->port ? v->port : proto_default_port(msg->rcv.proto));
 }
 
 int
@@ -148,7 +145,8 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 		    msg.first.method_id != METHOD_ACK)
 			reply_local(&msg, 400,
 			    msg.h[HDR_CONTENTLENGTH] == NULL
-			    ? "Missing Content-Length" : "Bad Content-Length");
+			        ? "Missing Content-Length"
+			        : "Bad Content-Length");
 		msg_done(&msg);
 		stats_publish(rcv->proto);
 		return E_PARSE;

@@ -17,7 +17,7 @@ struct name_addr;
 struct route_entry {
 	struct hdr_field *h;
 	struct name_addr *na;
-	struct name_addr *prev;   /* previous value on the same line */
+	struct name_addr *prev; /* previous value on the same line */
 	struct sip_uri uri;
 };
 

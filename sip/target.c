@@ -14,7 +14,7 @@
 /* pkg of the message's process */
 struct msg_branches {
 	int n;
-	struct branch b[BRANCH_MAX];    /* strings pkg, owned */
+	struct branch b[BRANCH_MAX]; /* strings pkg, owned */
 };
 
 static int
@@ -59,7 +59,9 @@ msg_set_path(struct sip_msg *msg, const char *s, size_t len)
 void
 msg_set_conn(struct sip_msg *msg, int conn_id)
 {
-	msg->fwd_conn_id = conn_id > 0 ? conn_id : 0;
+	msg->fwd_conn_id = conn_id > 0 ? conn_id
+	    : conn_id < 0              ? MSG_CONN_GONE
+	                               : 0;
 }
 
 static void
@@ -78,12 +80,12 @@ branch_copy(struct branch *dst, const struct branch *src)
 	char *u = NULL, *d = NULL, *p = NULL;
 
 	*dst = *src;
-	if ((src->uri_len && (u = pkg_strndup(src->uri, src->uri_len)) ==
-		NULL) ||
+	if ((src->uri_len &&
+	        (u = pkg_strndup(src->uri, src->uri_len)) == NULL) ||
 	    (src->dst_uri_len &&
-		(d = pkg_strndup(src->dst_uri, src->dst_uri_len)) == NULL) ||
-	    (src->path_len && (p = pkg_strndup(src->path, src->path_len)) ==
-		NULL)) {
+	        (d = pkg_strndup(src->dst_uri, src->dst_uri_len)) == NULL) ||
+	    (src->path_len &&
+	        (p = pkg_strndup(src->path, src->path_len)) == NULL)) {
 		pkg_free(u);
 		pkg_free(d);
 		pkg_free(p);

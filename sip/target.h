@@ -23,14 +23,15 @@ struct socket_info;
 struct branch {
 	const char *uri;
 	size_t uri_len;
-	const char *dst_uri;          /* next hop override */
+	const char *dst_uri; /* next hop override */
 	size_t dst_uri_len;
-	const char *path;             /* "<sip:a;lr>,<sip:b;lr>" */
+	const char *path; /* "<sip:a;lr>,<sip:b;lr>" */
 	size_t path_len;
-	int q;                        /* 0..1000, -1: none */
-	int conn_id;                  /* stream connection only, 0: any */
-	struct socket_info *sock;     /* send from, NULL: any */
-	unsigned flags;               /* branch flags, for the script */
+	int q;                    /* 0..1000, -1: none */
+	int conn_id;              /* stream connection only, 0: any,
+				       * MSG_CONN_GONE: one that is gone */
+	struct socket_info *sock; /* send from, NULL: any */
+	unsigned flags;           /* branch flags, for the script */
 };
 
 /* The most targets a destination set holds (tm's branch limit). */
@@ -44,7 +45,12 @@ int msg_set_dst_uri(struct sip_msg *msg, const char *s, size_t len);
 int msg_set_path(struct sip_msg *msg, const char *s, size_t len);
 /* Send over stream connection conn_id only (0: any connection, or a new
  * one).  When that connection is gone the send fails with E_CLOSED and
- * tm answers the branch with 480. */
+ * tm answers the branch with 480.  MSG_CONN_GONE (any negative value):
+ * the target's connection is known to be gone (a contact restored from
+ * the database after a restart, whose connection id meant a connection
+ * of the previous run): a stream send fails with E_CLOSED at once, no
+ * connection is opened. */
+#define MSG_CONN_GONE (-1)
 void msg_set_conn(struct sip_msg *msg, int conn_id);
 
 /* Add a target to the destination set (strings copied).  0, E_TOOBIG

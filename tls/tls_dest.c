@@ -50,10 +50,7 @@ tls_dest_target(const struct dest_info *d, struct tcp_tls_target *t)
 			return E_TOOBIG;
 		memcpy(t->sni, sni.s, sni.len);
 	}
-	if (host.len >= 2 && host.s[0] == '[' && host.s[host.len - 1] == ']') {
-		host.s++;
-		host.len -= 2;
-	}
+	host = str_unbracket(host);
 	if (host.len == 0) {
 		ip_addr_to_str(&ip, t->host, sizeof(t->host));
 	} else {

@@ -129,11 +129,14 @@ check_response(const struct auth_check_cfg *cfg, struct sip_msg *msg,
 {
 	struct digest_cred dc = {
 		.alg = (enum digest_alg)c->alg,
-		.qop = c->qop_id == AUTH_QOP_AUTH_INT ? DIGEST_QOP_AUTH_INT :
-		    c->qop_id == AUTH_QOP_AUTH ? DIGEST_QOP_AUTH :
-		    DIGEST_QOP_NONE,
-		.nonce = c->nonce, .cnonce = c->cnonce, .nc = c->nc,
-		.uri = c->uri, .response = c->response,
+		.qop = c->qop_id == AUTH_QOP_AUTH_INT ? DIGEST_QOP_AUTH_INT
+		    : c->qop_id == AUTH_QOP_AUTH      ? DIGEST_QOP_AUTH
+		                                      : DIGEST_QOP_NONE,
+		.nonce = c->nonce,
+		.cnonce = c->cnonce,
+		.nc = c->nc,
+		.uri = c->uri,
+		.response = c->response,
 	};
 	char ha1[DIGEST_HEX_SIZE];
 	bool ok = false, known = true;
@@ -153,8 +156,8 @@ check_response(const struct auth_check_cfg *cfg, struct sip_msg *msg,
 	if (rc != 0)
 		return done(o, AUTH_RC_ERROR, "digest-failed");
 	if (!known)
-		return failed(cfg, msg, o, AUTH_RC_USER_UNKNOWN,
-		    "unknown-user", now);
+		return failed(cfg, msg, o, AUTH_RC_USER_UNKNOWN, "unknown-user",
+		    now);
 	if (!ok)
 		return failed(cfg, msg, o, AUTH_RC_INVALID_PASSWORD,
 		    "wrong-password", now);
@@ -195,9 +198,9 @@ check_count(const struct auth_check_cfg *cfg, const struct auth_cred *c,
 }
 
 int
-auth_check(const struct auth_check_cfg *cfg, struct sip_msg *msg,
-    int hftype, const struct str *realm, auth_ha1_fn lookup, void *arg,
-    time_t now, struct auth_outcome *o)
+auth_check(const struct auth_check_cfg *cfg, struct sip_msg *msg, int hftype,
+    const struct str *realm, auth_ha1_fn lookup, void *arg, time_t now,
+    struct auth_outcome *o)
 {
 	struct auth_cred c;
 	const struct hdr_field *hf = NULL;
@@ -220,7 +223,8 @@ auth_check(const struct auth_check_cfg *cfg, struct sip_msg *msg,
 	if (!identity_fill(o, &c, realm))
 		return done(o, AUTH_RC_NO_CREDENTIALS, "no-username");
 	switch (cfg->limit != NULL ? auth_limit_blocked(cfg->limit, &ip,
-	    &o->q.username, realm, now) : AUTH_LIMIT_PASS) {
+	                                 &o->q.username, realm, now)
+	                           : AUTH_LIMIT_PASS) {
 	case AUTH_LIMIT_PASS:
 		break;
 	case AUTH_LIMIT_IP:
@@ -246,7 +250,7 @@ auth_check(const struct auth_check_cfg *cfg, struct sip_msg *msg,
 	    (unsigned)c.alg != (flags & NONCE_F_ALG_MASK))
 		return done(o, AUTH_RC_NO_CREDENTIALS, "algorithm-mismatch");
 	if (!qop_allowed(c.qop_id,
-	    flags & (NONCE_F_QOP_AUTH | NONCE_F_QOP_AUTH_INT)))
+	        flags & (NONCE_F_QOP_AUTH | NONCE_F_QOP_AUTH_INT)))
 		return done(o, AUTH_RC_NO_CREDENTIALS, "qop-mismatch");
 	if ((rc = check_response(cfg, msg, &c, lookup, arg, now, o)) != 0)
 		return rc;
@@ -301,8 +305,8 @@ qop_value(unsigned qop)
 
 long
 auth_challenge_build(const struct auth_check_cfg *cfg,
-    const struct sip_msg *msg, bool www, const struct str *realm,
-    unsigned qop, bool stale, time_t now, char *buf, size_t size)
+    const struct sip_msg *msg, bool www, const struct str *realm, unsigned qop,
+    bool stale, time_t now, char *buf, size_t size)
 {
 	struct str ip = src_bytes(msg), bind = cfg->bind_ip ? ip : STR_NULL;
 	char nonce[NONCE_SIZE], *p = buf;
@@ -320,8 +324,9 @@ auth_challenge_build(const struct auth_check_cfg *cfg,
 		    now + cfg->nonce_expire, index, flags);
 		if (rc != 0)
 			return rc;
-		if ((rc = put(&p, end, www ? "WWW-Authenticate: Digest realm=\""
-		    : "Proxy-Authenticate: Digest realm=\"")) != 0 ||
+		if ((rc = put(&p, end,
+		         www ? "WWW-Authenticate: Digest realm=\""
+		             : "Proxy-Authenticate: Digest realm=\"")) != 0 ||
 		    (rc = put_quoted(&p, end, realm)) != 0 ||
 		    (rc = put(&p, end, "\", nonce=\"")) != 0 ||
 		    (rc = put(&p, end, nonce)) != 0 ||
@@ -356,8 +361,10 @@ auth_qop_arg(const char *s, unsigned *out)
 		const char *word;
 		unsigned bits;
 	} words[] = {
-		{ "", 0 }, { "0", 0 },
-		{ "auth", NONCE_F_QOP_AUTH }, { "1", NONCE_F_QOP_AUTH },
+		{ "", 0 },
+		{ "0", 0 },
+		{ "auth", NONCE_F_QOP_AUTH },
+		{ "1", NONCE_F_QOP_AUTH },
 		{ "auth-int", NONCE_F_QOP_AUTH_INT },
 		{ "2", NONCE_F_QOP_AUTH_INT },
 		{ "auth,auth-int", NONCE_F_QOP_AUTH | NONCE_F_QOP_AUTH_INT },
@@ -388,8 +395,8 @@ auth_algs_parse(const char *s, enum digest_alg *algs, int *n)
 			w.s++;
 			w.len--;
 		}
-		while (w.len && (w.s[w.len - 1] == ' ' ||
-		    w.s[w.len - 1] == '\t'))
+		while (
+		    w.len && (w.s[w.len - 1] == ' ' || w.s[w.len - 1] == '\t'))
 			w.len--;
 		if (k == AUTH_ALGS_MAX || digest_alg_parse(&w, &a) != 0)
 			return E_INVAL;

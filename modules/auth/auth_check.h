@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "../../api/sr_api.h"
-#include "auth_api.h"
+#include "auth.h"
 #include "auth_limit.h"
 #include "digest.h"
 #include "nc_table.h"
@@ -29,25 +29,25 @@
 struct auth_check_cfg {
 	enum digest_alg algs[AUTH_ALGS_MAX]; /* offered, in this order */
 	int n_algs;
-	int nonce_expire;        /* s */
-	bool bind_ip;            /* nonces carry the source address */
-	bool one_time_nonce;     /* a nonce without qop serves one request */
-	struct nc_table *nc;     /* NULL: nonce counts are not checked */
+	int nonce_expire;         /* s */
+	bool bind_ip;             /* nonces carry the source address */
+	bool one_time_nonce;      /* a nonce without qop serves one request */
+	struct nc_table *nc;      /* NULL: nonce counts are not checked */
 	struct auth_limit *limit; /* NULL: no brute-force limiter */
 };
 
 /* What auth_check() found.  The struct str fields are views into the
  * outcome's own buffers or the message: do not copy the struct. */
 struct auth_outcome {
-	int rc;                  /* enum auth_rc */
-	int reply_code;          /* rc AUTH_RC_REPLIED: 400, 403 or 500 */
+	int rc;         /* enum auth_rc */
+	int reply_code; /* rc AUTH_RC_REPLIED: 400, 403 or 500 */
 	const char *reply_reason;
-	const char *why;         /* static, for the log: "wrong-password" */
-	bool log_failure;        /* a failure the fixed log line reports */
-	bool counted;            /* ... and the limiter counted it */
-	bool stale;              /* the next challenge says stale=true */
-	unsigned new_blocks;     /* AUTH_LIMIT_NEW_* this failure started */
-	bool have_user;          /* q holds the credentials' identity */
+	const char *why;     /* static, for the log: "wrong-password" */
+	bool log_failure;    /* a failure the fixed log line reports */
+	bool counted;        /* ... and the limiter counted it */
+	bool stale;          /* the next challenge says stale=true */
+	unsigned new_blocks; /* AUTH_LIMIT_NEW_* this failure started */
+	bool have_user;      /* q holds the credentials' identity */
 	struct auth_query q;
 	const struct hdr_field *hf; /* the credentials' header, or NULL */
 	char ubuf[AUTH_VALUE_MAX + 1];
@@ -67,8 +67,8 @@ int auth_check(const struct auth_check_cfg *cfg, struct sip_msg *msg,
  * Returns the length, E_TOOBIG (buf), E_INVAL (a realm with control
  * characters or over AUTH_REALM_MAX) or the error of nonce_make(). */
 long auth_challenge_build(const struct auth_check_cfg *cfg,
-    const struct sip_msg *msg, bool www, const struct str *realm,
-    unsigned qop, bool stale, time_t now, char *buf, size_t size);
+    const struct sip_msg *msg, bool www, const struct str *realm, unsigned qop,
+    bool stale, time_t now, char *buf, size_t size);
 
 /* The default realm: the host of the To URI (www) or of the From URI.
  * 0 with *out a view into msg, or E_PARSE. */

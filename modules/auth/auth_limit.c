@@ -71,10 +71,10 @@ lim_hash(const struct auth_limit *l, unsigned char kind,
 	for (i = 0; i < n; i++) {
 		len = parts[i] != NULL ? (uint32_t)parts[i]->len : 0;
 		if (EVP_MAC_update(siphash_ctx, (unsigned char *)&len,
-			sizeof(len)) != 1 ||
+		        sizeof(len)) != 1 ||
 		    (len != 0 &&
-			EVP_MAC_update(siphash_ctx,
-			    (const unsigned char *)parts[i]->s, len) != 1))
+		        EVP_MAC_update(siphash_ctx,
+		            (const unsigned char *)parts[i]->s, len) != 1))
 			return 0;
 	}
 	if (EVP_MAC_final(siphash_ctx, out, &outl, sizeof(out)) != 1 ||
@@ -90,8 +90,8 @@ lim_hash(const struct auth_limit *l, unsigned char kind,
 static uint64_t
 lim_ip_key(const struct auth_limit *l, const struct str *ip)
 {
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0, 0xff, 0xff };
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff };
 	unsigned char a[16];
 	struct str v;
 	const struct str *p = &v;
@@ -106,7 +106,7 @@ lim_ip_key(const struct auth_limit *l, const struct str *ip)
 	} else if (ip->len == 16) {
 		memcpy(a, ip->s, 16);
 		bits = l->cfg.ip6_prefix;
-		for (i = 0; i < 16; i++, bits = bits > 8 ? bits - 8 : 0)
+		for (i = 0; i<16; i++, bits = bits> 8 ? bits - 8 : 0)
 			if (bits < 8)
 				a[i] &= (unsigned char)(0xff00u >> bits);
 		v.s = (const char *)a;

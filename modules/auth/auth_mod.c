@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "../../api/sr_api.h"
-#include "auth_api.h"
+#include "auth.h"
 #include "auth_check.h"
 #include "auth_limit.h"
 #include "digest.h"
@@ -75,13 +75,13 @@ auth_log_failure(const struct sip_msg *msg, const struct auth_outcome *o)
 	char ip[INET6_ADDRSTRLEN], user[4 * 64 + 1], realm[4 * 64 + 1];
 
 	if (inet_ntop(msg->rcv.src_ip.af, msg->rcv.src_ip.u.b, ip,
-	    sizeof(ip)) == NULL)
+	        sizeof(ip)) == NULL)
 		strcpy(ip, "unknown");
 	auth_log_escape(&o->q.username, user, sizeof(user));
 	auth_log_escape(&o->q.realm, realm, sizeof(realm));
 	LM_NOTICE("auth failed: ip=%s reason=%s user=\"%s\" realm=\"%s\" "
-		  "method=%.*s", ip, o->why, user, realm,
-	    STR_FMT(&msg->first.method));
+	          "method=%.*s",
+	    ip, o->why, user, realm, STR_FMT(&msg->first.method));
 }
 
 static void
@@ -90,16 +90,17 @@ auth_log_blocks(const struct sip_msg *msg, const struct auth_outcome *o)
 	char ip[INET6_ADDRSTRLEN], user[4 * 64 + 1];
 
 	if (inet_ntop(msg->rcv.src_ip.af, msg->rcv.src_ip.u.b, ip,
-	    sizeof(ip)) == NULL)
+	        sizeof(ip)) == NULL)
 		strcpy(ip, "unknown");
 	auth_log_escape(&o->q.username, user, sizeof(user));
 	if (o->new_blocks & AUTH_LIMIT_NEW_IP)
 		LM_WARN("auth blocked: ip=%s after %d failures in %d s, for "
-			"%d s", ip, p_ip_max, p_window, p_cooldown);
+		        "%d s",
+		    ip, p_ip_max, p_window, p_cooldown);
 	if (o->new_blocks & AUTH_LIMIT_NEW_USER)
 		LM_WARN("auth user protected: ip=%s user=\"%s\" after %d "
-			"failures in %d s, for %d s", ip, user, p_user_max,
-		    p_window, p_cooldown);
+		        "failures in %d s, for %d s",
+		    ip, user, p_user_max, p_window, p_cooldown);
 }
 
 /* ---- the API */
@@ -150,8 +151,8 @@ api_authorize(struct sip_msg *msg, const struct str *realm, int hftype,
 }
 
 static int
-api_realm(struct sip_msg *msg, const struct pv_fmt *fmt, bool www,
-    char *buf, size_t size, struct str *out)
+api_realm(struct sip_msg *msg, const struct pv_fmt *fmt, bool www, char *buf,
+    size_t size, struct str *out)
 {
 	size_t n = fmt != NULL ? pv_fmt_print(msg, fmt, buf, size) : 0;
 
@@ -195,7 +196,7 @@ fixup_challenge(struct action *a, int idx, char **err)
 		return fixup_pvfmt(a, idx, err);
 	if (auth_qop_arg(a->args[idx].s, &qop) != 0) {
 		*err = err_dup("qop is \"\" or 0 (none), \"auth\" or 1, "
-			       "\"auth-int\" or 2, \"auth,auth-int\" or 3");
+		               "\"auth-int\" or 2, \"auth,auth-int\" or 3");
 		return E_INVAL;
 	}
 	a->fixed[idx] = (void *)(uintptr_t)qop;
@@ -217,8 +218,8 @@ challenge(struct sip_msg *msg, const struct cmd_args *a, bool www)
 		LM_DBG("no realm: no host in %s", www ? "To" : "From");
 		return reply_local(msg, 400, "Bad Request") == 0 ? 0 : -1;
 	}
-	n = auth_challenge_build(&cfg, msg, www, &realm, qop, stale,
-	    time(NULL), hdrs, sizeof(hdrs));
+	n = auth_challenge_build(&cfg, msg, www, &realm, qop, stale, time(NULL),
+	    hdrs, sizeof(hdrs));
 	if (n < 0) {
 		LM_ERR_RL("cannot build a challenge for realm \"%.*s\": %s",
 		    STR_FMT(&realm), err_str((int)n));
@@ -227,8 +228,8 @@ challenge(struct sip_msg *msg, const struct cmd_args *a, bool www)
 	if (lump_reply_add(msg, hdrs, (size_t)n) != 0)
 		return -1;
 	stat_add(st.challenges, 1);
-	if (reply_local(msg, www ? 401 : 407, www ? "Unauthorized" :
-	    "Proxy Authentication Required") != 0) {
+	if (reply_local(msg, www ? 401 : 407,
+	        www ? "Unauthorized" : "Proxy Authentication Required") != 0) {
 		LM_ERR_RL("cannot send the challenge");
 		return -1;
 	}
@@ -269,9 +270,9 @@ w_has_credentials(struct sip_msg *msg, const struct cmd_args *a)
 
 	realm = (struct str){ buf, n };
 	if (auth_cred_find(msg, HDR_AUTHORIZATION, n ? &realm : NULL, &c,
-	    NULL) == 0 ||
+	        NULL) == 0 ||
 	    auth_cred_find(msg, HDR_PROXYAUTHORIZATION, n ? &realm : NULL, &c,
-	    NULL) == 0)
+	        NULL) == 0)
 		return 1;
 	return -1;
 }
@@ -287,7 +288,9 @@ w_is_user(struct sip_msg *msg, const struct cmd_args *a)
 	if (!last_is(msg) || last.o.rc != AUTH_RC_AUTHORIZED)
 		return -1;
 	return str_eq(&last.o.q.username, &want) ||
-	    str_eq(&last.o.q.user, &want) ? 1 : -1;
+	        str_eq(&last.o.q.user, &want)
+	    ? 1
+	    : -1;
 }
 
 static int
@@ -305,8 +308,7 @@ w_is_authorized(struct sip_msg *msg, const struct cmd_args *a)
 enum { AUTH_PV_USERNAME, AUTH_PV_USER, AUTH_PV_DOMAIN, AUTH_PV_REALM };
 
 static int
-auth_pv_get(struct sip_msg *msg, const struct pv_spec *sp,
-    struct pv_value *out)
+auth_pv_get(struct sip_msg *msg, const struct pv_spec *sp, struct pv_value *out)
 {
 	static char ubuf[AUTH_VALUE_MAX + 1], rbuf[AUTH_VALUE_MAX + 1];
 	struct auth_identity id;
@@ -317,9 +319,10 @@ auth_pv_get(struct sip_msg *msg, const struct pv_spec *sp,
 	memset(out, 0, sizeof(*out));
 	out->flags = PV_NULL;
 	if (!api_identity(msg, &id)) {
-		if (auth_cred_find(msg, HDR_AUTHORIZATION, NULL, &c, NULL) != 0 &&
+		if (auth_cred_find(msg, HDR_AUTHORIZATION, NULL, &c, NULL) !=
+		        0 &&
 		    auth_cred_find(msg, HDR_PROXYAUTHORIZATION, NULL, &c,
-		    NULL) != 0)
+		        NULL) != 0)
 			return 0;
 		if ((n = auth_unescape(&c.username, ubuf, sizeof(ubuf))) < 0)
 			return 0;
@@ -328,10 +331,11 @@ auth_pv_get(struct sip_msg *msg, const struct pv_spec *sp,
 			return 0;
 		id.realm = (struct str){ rbuf, (size_t)n };
 		at = memchr(ubuf, '@', id.username.len);
-		id.user = at != NULL ?
-		    (struct str){ ubuf, (size_t)(at - ubuf) } : id.username;
+		id.user = at != NULL ? (struct str){ ubuf, (size_t)(at - ubuf) }
+		                     : id.username;
 		id.domain = at != NULL ? (struct str){ at + 1,
-			(size_t)(ubuf + id.username.len - at - 1) } : id.realm;
+			(size_t)(ubuf + id.username.len - at - 1) }
+		                       : id.realm;
 	}
 	switch (sp->exp->id) {
 	case AUTH_PV_USERNAME:
@@ -383,14 +387,14 @@ set_algorithm(const struct param_def *p, const struct cfg_val *v, char **err)
 	(void)p;
 	if (auth_algs_parse(v->s, algs, &n) != 0) {
 		*err = err_dup("algorithm is a list of MD5, MD5-sess, SHA-256, "
-			       "SHA-256-sess, SHA-512-256, SHA-512-256-sess "
-			       "(comma-separated, no repeats)");
+		               "SHA-256-sess, SHA-512-256, SHA-512-256-sess "
+		               "(comma-separated, no repeats)");
 		return E_INVAL;
 	}
 	for (i = 0; i < n; i++)
 		if (!digest_alg_available(algs[i])) {
 			*err = err_dup("an algorithm of the list is not "
-				       "provided by this OpenSSL");
+			               "provided by this OpenSSL");
 			return E_INVAL;
 		}
 	memcpy(cfg.algs, algs, sizeof(algs));
@@ -465,11 +469,11 @@ auth_stats_init(void)
 	if (cfg.limit == NULL)
 		return 0;
 	if ((rc = stat_register_fn("auth", "blocked_ips",
-	    stat_limit_blocked_ips, cfg.limit)) ||
+	         stat_limit_blocked_ips, cfg.limit)) ||
 	    (rc = stat_register_fn("auth", "blocked_users",
-	    stat_limit_blocked_users, cfg.limit)) ||
+	         stat_limit_blocked_users, cfg.limit)) ||
 	    (rc = stat_register_fn("auth", "rejected_blocked",
-	    stat_limit_rejected, cfg.limit)))
+	         stat_limit_rejected, cfg.limit)))
 		return rc;
 	return 0;
 }
@@ -495,8 +499,8 @@ auth_init(void)
 		}
 		if ((rc = nc_table_new(&cfg.nc, s)) != 0) {
 			LM_ERR("cannot make the nonce-count table (%u slots, "
-			       "%zu bytes of shm): %s", s, nc_table_mem(s),
-			    err_str(rc));
+			       "%zu bytes of shm): %s",
+			    s, nc_table_mem(s), err_str(rc));
 			return rc;
 		}
 	}
@@ -510,7 +514,8 @@ auth_init(void)
 	if ((lc.ip_max || lc.user_max) &&
 	    (rc = auth_limit_new(&cfg.limit, &lc)) != 0) {
 		LM_ERR("cannot make the brute-force limiter (check the table "
-		       "sizes: powers of two): %s", err_str(rc));
+		       "sizes: powers of two): %s",
+		    err_str(rc));
 		return rc;
 	}
 	return auth_stats_init();

@@ -17,7 +17,7 @@
 /* The enum pairs each H with its -sess variant: alg / 2 is the H, alg & 1
  * the -sess flag. */
 _Static_assert(DIGEST_MD5_SESS == 1 && DIGEST_SHA256 == 2 &&
-	DIGEST_SHA512_256_SESS == 5 && DIGEST_ALG_N == 6,
+        DIGEST_SHA512_256_SESS == 5 && DIGEST_ALG_N == 6,
     "digest_alg layout");
 #define ALG_H(alg) ((unsigned)(alg) / 2)
 
@@ -372,14 +372,13 @@ digest_verify(const struct digest_cred *c, const struct str *method,
 	int rc;
 
 	*ok = false;
-	if ((rc = digest_ha1_sess(c->alg, ha1, &c->nonce, &c->cnonce, h1)) !=
+	if ((rc = digest_ha1_sess(c->alg, ha1, &c->nonce, &c->cnonce, h1)) != 0)
+		goto out;
+	if ((rc = digest_calc_ha2(c->alg, c->qop, method, &c->uri, body, h2)) !=
 	    0)
 		goto out;
-	if ((rc = digest_calc_ha2(c->alg, c->qop, method, &c->uri, body,
-		 h2)) != 0)
-		goto out;
 	if ((rc = digest_calc_response(c->alg, h1, &c->nonce, &c->nc,
-		 &c->cnonce, c->qop, h2, resp)) != 0)
+	         &c->cnonce, c->qop, h2, resp)) != 0)
 		goto out;
 	*ok = digest_hex_eq(resp, &c->response);
 out:

@@ -24,7 +24,7 @@
 
 #include "../../api/sr_api.h"
 
-#define DIGEST_HEX_MAX 64                   /* SHA-256, SHA-512/256 */
+#define DIGEST_HEX_MAX 64                    /* SHA-256, SHA-512/256 */
 #define DIGEST_HEX_SIZE (DIGEST_HEX_MAX + 1) /* with the NUL */
 
 /* The algorithm= values of RFC 7616 §6.1 (RFC 8760 for SIP).  The values

@@ -48,8 +48,8 @@ nc_table_new(struct nc_table **out, unsigned slots)
 	if (t == NULL)
 		return E_NOMEM;
 	t->mask = slots - 1;
-	if ((rc = lock_set_new(&t->locks, slots < NC_LOCKS ? slots
-							    : NC_LOCKS)) != 0)
+	if ((rc = lock_set_new(&t->locks,
+	         slots < NC_LOCKS ? slots : NC_LOCKS)) != 0)
 		goto out;
 	if (RAND_bytes((unsigned char *)&t->next, sizeof(t->next)) != 1) {
 		rc = E_BUG;

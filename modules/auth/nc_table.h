@@ -35,8 +35,8 @@
 
 #include "../../api/sr_api.h"
 
-#define NC_WINDOW 64          /* out-of-order nc values accepted */
-#define NC_LOCKS 1024         /* at most this many locks */
+#define NC_WINDOW 64  /* out-of-order nc values accepted */
+#define NC_LOCKS 1024 /* at most this many locks */
 #define NC_SLOTS_MIN 2
 #define NC_SLOTS_MAX (1u << 24)
 

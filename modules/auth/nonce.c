@@ -16,8 +16,8 @@
 #include "nonce.h"
 
 #define NONCE_VERSION 1
-#define NONCE_HDR 20  /* version, expiry, index, flags, salt */
-#define NONCE_MAC 16  /* truncated HMAC-SHA-256 */
+#define NONCE_HDR 20 /* version, expiry, index, flags, salt */
+#define NONCE_MAC 16 /* truncated HMAC-SHA-256 */
 #define NONCE_RAW (NONCE_HDR + NONCE_MAC)
 #define NONCE_SALT 5
 
@@ -66,8 +66,8 @@ nonce_secret_clear(void)
 }
 
 /* pkg copy of a formatted message for *err; NULL when out of memory */
-static char *
-nonce_errf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *nonce_errf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 static char *
 nonce_errf(const char *fmt, ...)
@@ -156,7 +156,7 @@ parse_secret(const unsigned char *buf, size_t n, unsigned char *key,
 		if ((e - b) % 2 != 0 || (e - b) / 2 < NONCE_SECRET_MIN ||
 		    (e - b) / 2 > NONCE_SECRET_MAX) {
 			*err = nonce_errf("%s: hex secret of %zu digits: "
-					  "need an even number, %d to %d",
+			                  "need an even number, %d to %d",
 			    path, e - b, 2 * NONCE_SECRET_MIN,
 			    2 * NONCE_SECRET_MAX);
 			return E_INVAL;
@@ -168,7 +168,7 @@ parse_secret(const unsigned char *buf, size_t n, unsigned char *key,
 	}
 	if (n < NONCE_SECRET_MIN || n > NONCE_SECRET_MAX) {
 		*err = nonce_errf("%s: secret of %zu bytes: need %d to %d "
-				  "(or hex)",
+		                  "(or hex)",
 		    path, n, NONCE_SECRET_MIN, NONCE_SECRET_MAX);
 		return E_INVAL;
 	}
@@ -341,7 +341,7 @@ nonce_decode(const struct str *nonce, unsigned char raw[NONCE_RAW])
 		else if (c == '_')
 			c = '/';
 		else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			     (c >= '0' && c <= '9')))
+		             (c >= '0' && c <= '9')))
 			return false;
 		b64[i] = c;
 	}

@@ -32,11 +32,11 @@
 
 #include "../../api/sr_api.h"
 
-#define NONCE_LEN 48                 /* characters, no NUL */
-#define NONCE_SIZE (NONCE_LEN + 1)   /* buffer for nonce_make() */
-#define NONCE_SECRET_MIN 32          /* bytes */
+#define NONCE_LEN 48               /* characters, no NUL */
+#define NONCE_SIZE (NONCE_LEN + 1) /* buffer for nonce_make() */
+#define NONCE_SECRET_MIN 32        /* bytes */
 #define NONCE_SECRET_MAX 256
-#define NONCE_SECRET_FILE_MAX 4096   /* bytes read from a secret file */
+#define NONCE_SECRET_FILE_MAX 4096 /* bytes read from a secret file */
 
 /* Suggested meaning of the 16 flag bits (nonce.c does not interpret them,
  * it only authenticates them): what the challenge offered. */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../../api/sr_api.h"
-#include "../auth/auth_api.h"
+#include "../auth/auth.h"
 
 #define SUBSCRIBER_VERSION 6
 #define CREDS_MAX 16
@@ -42,7 +42,7 @@ static char *tables[TABLES_MAX];
 static int n_tables;
 
 static struct db_func dbf;
-static struct db_handle *dbh;   /* this process's */
+static struct db_handle *dbh; /* this process's */
 static const struct auth_api *auth;
 static struct stat_var *st_queries, *st_db_errors;
 
@@ -50,7 +50,7 @@ static struct stat_var *st_queries, *st_db_errors;
 
 struct lookup_ctx {
 	const char *table;
-	struct db_res *res;     /* the row, until the credentials are
+	struct db_res *res; /* the row, until the credentials are
 				 * loaded (pkg, this process) */
 };
 
@@ -80,16 +80,17 @@ lookup(struct sip_msg *msg, const struct auth_query *q,
 	(void)msg;
 	if (dbh == NULL)
 		return E_AGAIN;
-	cols[nc++] = p_calc_ha1 ? p_pass_col :
-	    q->at ? p_pass_col_2 : p_pass_col;
+	cols[nc++] = p_calc_ha1 ? p_pass_col
+	    : q->at             ? p_pass_col_2
+	                        : p_pass_col;
 	for (i = 0; i < n_creds; i++)
 		cols[nc++] = creds[i].col;
 	vals[0] = db_val_str(q->user.s, q->user.len);
 	vals[1] = db_val_str(dom.s, dom.len);
 	stat_add(st_queries, 1);
 	if ((rc = dbf.use_table(dbh, ctx->table)) != 0 ||
-	    (rc = dbf.query(dbh, keys, NULL, vals, cols,
-	    p_use_domain ? 2 : 1, nc, NULL, &ctx->res)) != 0) {
+	    (rc = dbf.query(dbh, keys, NULL, vals, cols, p_use_domain ? 2 : 1,
+	         nc, NULL, &ctx->res)) != 0) {
 		stat_add(st_db_errors, 1);
 		return rc;
 	}
@@ -97,7 +98,8 @@ lookup(struct sip_msg *msg, const struct auth_query *q,
 		return E_NOTFOUND;
 	if (ctx->res->n_rows > 1 && !p_use_domain)
 		LM_DBG("several rows for user %.*s: the first one is used "
-		       "(use_domain = 1?)", STR_FMT(&q->user));
+		       "(use_domain = 1?)",
+		    STR_FMT(&q->user));
 	pw = db_val_get_str(&ctx->res->rows[0].values[0]);
 	if (p_calc_ha1)
 		/* the client hashed the username as it sent it */
@@ -106,8 +108,9 @@ lookup(struct sip_msg *msg, const struct auth_query *q,
 	rc = auth->ha1_stored(q->alg, &pw, ha1);
 	if (rc != 0)
 		LM_ERR_RL("%s of user %.*s in %s is not a %s HA1 (set "
-			  "calculate_ha1, or offer an algorithm the column "
-			  "holds)", cols[0], STR_FMT(&q->user), ctx->table,
+		          "calculate_ha1, or offer an algorithm the column "
+		          "holds)",
+		    cols[0], STR_FMT(&q->user), ctx->table,
 		    auth->alg_name(q->alg));
 	return rc;
 }
@@ -151,9 +154,9 @@ authorize(struct sip_msg *msg, const struct cmd_args *a, int hftype)
 		return AUTH_RC_ERROR;
 	if (msg->first.method_id == METHOD_ACK ||
 	    msg->first.method_id == METHOD_CANCEL)
-		return AUTH_RC_AUTHORIZED;   /* they cannot be challenged */
+		return AUTH_RC_AUTHORIZED; /* they cannot be challenged */
 	if (auth->realm(msg, a->fixed[0], hftype == HDR_AUTHORIZATION, rbuf,
-	    sizeof(rbuf), &realm) != 0) {
+	        sizeof(rbuf), &realm) != 0) {
 		LM_DBG("no realm: no host in To/From");
 		return AUTH_RC_NO_CREDENTIALS;
 	}
@@ -255,7 +258,7 @@ cred_add(const char *s, size_t len, char **err)
 		return E_NOMEM;
 	if (!db_ident_ok(col)) {
 		*err = err_dup("load_credentials: a column is a name (letters, "
-			       "digits, '_')");
+		               "digits, '_')");
 		pkg_free(col);
 		return E_INVAL;
 	}
@@ -263,8 +266,8 @@ cred_add(const char *s, size_t len, char **err)
 	    used != strlen(spec) || !pv_is_writable(sp)) {
 		if (*err == NULL)
 			*err = err_dup("load_credentials: the target must be "
-				       "a writable pseudo-variable such as "
-				       "$avp(s:name)");
+			               "a writable pseudo-variable such as "
+			               "$avp(s:name)");
 		pv_spec_free(sp);
 		pkg_free(col);
 		return E_INVAL;
@@ -315,7 +318,8 @@ check_columns(void)
 	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++)
 		if (c[i] == NULL || !db_ident_ok(c[i])) {
 			LM_ERR("column name '%s' is not a name (letters, "
-			       "digits, '_')", c[i] != NULL ? c[i] : "");
+			       "digits, '_')",
+			    c[i] != NULL ? c[i] : "");
 			return E_INVAL;
 		}
 	return 0;
@@ -351,11 +355,11 @@ auth_db_init(void)
 		return E_INVAL;
 	for (i = 0; i < n_tables && rc == 0; i++)
 		if ((rc = db_check_table_version(&dbf, h, tables[i],
-		    SUBSCRIBER_VERSION, &err)) != 0) {
+		         SUBSCRIBER_VERSION, &err)) != 0) {
 			LM_ERR("%s", err != NULL ? err : err_str(rc));
 			pkg_free(err);
 		}
-	dbf.close(h);   /* before fork: each process opens its own */
+	dbf.close(h); /* before fork: each process opens its own */
 	return rc;
 }
 

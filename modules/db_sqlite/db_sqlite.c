@@ -23,7 +23,7 @@ struct sq_stmt {
 	sqlite3_stmt *st;
 	int ncols;
 	struct db_cols *cols; /* names, types as declared (DB_STR if not) */
-	int decl[];          /* enum db_type, or -1: typed by value */
+	int decl[];           /* enum db_type, or -1: typed by value */
 };
 
 /* in pkg, one per process and handle */
@@ -68,11 +68,13 @@ sq_error(struct sq_conn *c, int rc, const char *what, char *err)
 	switch (rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		return db_err(err, E_TIMEOUT, "%s: %s (waited %d s)", what,
-		    msg, db_sqlite_query_timeout);
+		return db_err(err, E_TIMEOUT, "%s: %s (waited %d s)", what, msg,
+		    db_sqlite_query_timeout);
 	case SQLITE_INTERRUPT:
-		return db_err(err, E_TIMEOUT, "%s: statement ran longer than "
-		    "query_timeout (%d s)", what, db_sqlite_query_timeout);
+		return db_err(err, E_TIMEOUT,
+		    "%s: statement ran longer than "
+		    "query_timeout (%d s)",
+		    what, db_sqlite_query_timeout);
 	case SQLITE_NOMEM:
 		return db_err(err, E_NOMEM, "%s: %s", what, msg);
 	case SQLITE_TOOBIG:
@@ -90,11 +92,15 @@ static int
 sq_url_check(const struct db_url *u, char *err)
 {
 	if (access(u->database, F_OK) != 0)
-		return db_err(err, E_NOTFOUND, "database file '%s' does not "
-		    "exist (create it with kamdbctl create)", u->database);
+		return db_err(err, E_NOTFOUND,
+		    "database file '%s' does not "
+		    "exist (create it with kamdbctl create)",
+		    u->database);
 	if (access(u->database, R_OK | W_OK) != 0)
-		return db_err(err, E_INVAL, "database file '%s' is not "
-		    "readable and writable", u->database);
+		return db_err(err, E_INVAL,
+		    "database file '%s' is not "
+		    "readable and writable",
+		    u->database);
 	return 0;
 }
 
@@ -165,8 +171,8 @@ sq_decl_type(const char *decl)
 	if (decl == NULL || decl[0] == '\0')
 		return -1;
 	for (i = 0; decl[i] != '\0' && i < sizeof(up) - 1; i++)
-		up[i] = (char)(decl[i] >= 'a' && decl[i] <= 'z' ?
-		    decl[i] - 32 : decl[i]);
+		up[i] = (char)(decl[i] >= 'a' && decl[i] <= 'z' ? decl[i] - 32
+		                                                : decl[i]);
 	up[i] = '\0';
 	if (strstr(up, "INT") != NULL)
 		return strstr(up, "BIG") != NULL ? DB_BIGINT : DB_INT;
@@ -190,16 +196,16 @@ sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 	const char *tail = NULL;
 	int rc, n, i;
 
-	rc = sqlite3_prepare_v2(c->db, sql, -1, &st,
-	    &tail);
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, &tail);
 	if (rc != SQLITE_OK)
 		return sq_error(c, rc, "prepare", err);
 	if (st == NULL) {
-		return db_err(err, E_INVAL, "prepare: no statement in the "
+		return db_err(err, E_INVAL,
+		    "prepare: no statement in the "
 		    "text");
 	}
-	while (tail != NULL && (*tail == ' ' || *tail == '\n' ||
-	    *tail == '\t' || *tail == ';'))
+	while (tail != NULL &&
+	    (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
 		tail++;
 	if (tail != NULL && *tail != '\0') {
 		sqlite3_finalize(st);
@@ -207,8 +213,10 @@ sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 	}
 	if ((n = sqlite3_bind_parameter_count(st)) != nparams) {
 		sqlite3_finalize(st);
-		return db_err(err, E_INVAL, "prepare: statement has %d "
-		    "placeholders, %d values given", n, nparams);
+		return db_err(err, E_INVAL,
+		    "prepare: statement has %d "
+		    "placeholders, %d values given",
+		    n, nparams);
 	}
 	n = sqlite3_column_count(st);
 	if ((s = pkg_malloc(sizeof(*s) + sizeof(s->decl[0]) * (size_t)n)) ==
@@ -224,9 +232,10 @@ sq_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 		const char *name = sqlite3_column_name(st, i);
 
 		s->decl[i] = sq_decl_type(sqlite3_column_decltype(st, i));
-		if (db_cols_add(&s->cols, name ? name : "", name ?
-		    strlen(name) : 0, s->decl[i] < 0 ? DB_STR :
-		    (enum db_type)s->decl[i]) != 0) {
+		if (db_cols_add(&s->cols, name ? name : "",
+		        name ? strlen(name) : 0,
+		        s->decl[i] < 0 ? DB_STR : (enum db_type)s->decl[i]) !=
+		    0) {
 			db_cols_unref(s->cols);
 			sqlite3_finalize(st);
 			pkg_free(s);
@@ -301,8 +310,8 @@ sq_value(struct db_res *res, sqlite3_stmt *st, int i, int decl,
 			return 0;
 		if (p == NULL && len > 0)
 			return E_NOMEM;
-		return db_res_val_bytes(res, v, (enum db_type)decl,
-		    p ? p : "", (size_t)len);
+		return db_res_val_bytes(res, v, (enum db_type)decl, p ? p : "",
+		    (size_t)len);
 	}
 	switch (sqlite3_column_type(st, i)) {
 	case SQLITE_NULL:
@@ -332,8 +341,8 @@ sq_value(struct db_res *res, sqlite3_stmt *st, int i, int decl,
 	case SQLITE_BLOB:
 		p = sqlite3_column_blob(st, i);
 		len = sqlite3_column_bytes(st, i);
-		return db_res_val_bytes(res, v, decl == DB_STR ? DB_STR :
-		    DB_BLOB, p ? p : "", (size_t)len);
+		return db_res_val_bytes(res, v,
+		    decl == DB_STR ? DB_STR : DB_BLOB, p ? p : "", (size_t)len);
 	default: /* SQLITE_TEXT */
 		/* the bytes as stored: column_text would copy them to add
 		 * a NUL (we copy anyway, with the length) */
@@ -347,8 +356,9 @@ sq_value(struct db_res *res, sqlite3_stmt *st, int i, int decl,
 			v->type = DB_DATETIME;
 			return 0;
 		}
-		return db_res_val_bytes(res, v, decl == DB_BLOB ? DB_BLOB :
-		    DB_STR, p ? p : "", (size_t)len);
+		return db_res_val_bytes(res, v,
+		    decl == DB_BLOB ? DB_BLOB : DB_STR, p ? p : "",
+		    (size_t)len);
 	}
 }
 
@@ -366,7 +376,8 @@ sq_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 		if ((rc = sq_bind(st, i + 1, p[i])) != SQLITE_OK) {
 			sqlite3_reset(st);
 			if (rc == SQLITE_RANGE)
-				return db_err(err, E_INVAL, "bind: "
+				return db_err(err, E_INVAL,
+				    "bind: "
 				    "parameter %d cannot be represented",
 				    i + 1);
 			return sq_error(c, rc, "bind", err);

@@ -10,7 +10,7 @@
 
 #include "../../api/sr_api.h"
 
-static int max_limit;        /* default: its row below */
+static int max_limit; /* default: its row below */
 
 static int
 fixup_max(struct action *a, int idx, char **err)

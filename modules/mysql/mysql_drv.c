@@ -55,8 +55,8 @@ struct my_par {
 
 /* in pkg: one per prepared statement */
 struct my_stmt {
-	MYSQL_STMT *st;    /* NULL: run as text (not preparable, no values) */
-	char *sql;         /* text-protocol statements only */
+	MYSQL_STMT *st; /* NULL: run as text (not preparable, no values) */
+	char *sql;      /* text-protocol statements only */
 	int np, nc;
 	MYSQL_BIND *pb, *rb;
 	struct my_par *par;
@@ -102,8 +102,8 @@ my_code(unsigned no, int64_t elapsed_ms, int read_timeout)
 }
 
 static int
-my_stmt_err(struct my_conn *c, MYSQL_STMT *st, const char *what,
-    int64_t t0, char *err)
+my_stmt_err(struct my_conn *c, MYSQL_STMT *st, const char *what, int64_t t0,
+    char *err)
 {
 	unsigned no = mysql_stmt_errno(st);
 	int rc = my_code(no, now_ms() - t0, c->read_timeout);
@@ -143,13 +143,14 @@ my_connect(const struct db_url *u, void **out, char *err)
 	/* FOUND_ROWS: an UPDATE reports the rows matched, as SQLite and
 	 * PostgreSQL do, not only those whose values changed */
 	if (mysql_real_connect(m, u->host, u->user, u->password, u->database,
-	    u->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
+	        u->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
 		db_err(err, E_AGAIN, "%s (%u)", mysql_error(m), mysql_errno(m));
 		mysql_close(m);
 		return E_AGAIN;
 	}
-	if (mysql_query(m, "SET time_zone = '+00:00', "
-	    "character_set_results = NULL") != 0) {
+	if (mysql_query(m,
+	        "SET time_zone = '+00:00', "
+	        "character_set_results = NULL") != 0) {
 		db_err(err, E_AGAIN, "session set-up: %s", mysql_error(m));
 		mysql_close(m);
 		return E_AGAIN;
@@ -312,14 +313,17 @@ my_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 	}
 	pc = mysql_stmt_param_count(s->st);
 	if (pc != (unsigned long)nparams) {
-		rc = db_err(err, E_INVAL, "prepare: statement has %lu "
-		    "placeholders, %d values given", pc, nparams);
+		rc = db_err(err, E_INVAL,
+		    "prepare: statement has %lu "
+		    "placeholders, %d values given",
+		    pc, nparams);
 		goto out;
 	}
 	s->np = nparams;
 	if (nparams > 0 &&
 	    ((s->pb = pkg_zalloc(sizeof(*s->pb) * (size_t)nparams)) == NULL ||
-	    (s->par = pkg_zalloc(sizeof(*s->par) * (size_t)nparams)) == NULL)) {
+	        (s->par = pkg_zalloc(sizeof(*s->par) * (size_t)nparams)) ==
+	            NULL)) {
 		rc = db_err(err, E_NOMEM, "out of memory");
 		goto out;
 	}
@@ -409,10 +413,10 @@ my_bind_params(struct my_stmt *s, const struct db_val *const *p)
 			break;
 		case DB_STR:
 		case DB_BLOB:
-			b->buffer_type = v->type == DB_BLOB ? MYSQL_TYPE_BLOB :
-			    MYSQL_TYPE_STRING;
-			b->buffer = (void *)(uintptr_t)(v->v.str.s ?
-			    v->v.str.s : "");
+			b->buffer_type = v->type == DB_BLOB ? MYSQL_TYPE_BLOB
+			                                    : MYSQL_TYPE_STRING;
+			b->buffer = (void *)(uintptr_t)(v->v.str.s ? v->v.str.s
+			                                           : "");
 			b->buffer_length = v->v.str.len;
 			break;
 		}
@@ -481,7 +485,7 @@ my_row(struct my_stmt *s, struct db_res *res, char *err)
 				rebind = 1;
 			}
 			if (db_res_val_bytes(res, &v[i], c->type, c->buf,
-			    c->len) != 0)
+			        c->len) != 0)
 				return db_err(err, E_NOMEM, "out of memory");
 			break;
 		}
@@ -502,7 +506,7 @@ my_cols(struct db_res *res, MYSQL_RES *meta, int nc, const struct my_col *col)
 		return rc;
 	for (i = 0; i < nc; i++)
 		if ((rc = db_res_col_set(res, i, f[i].name, f[i].name_length,
-		    col ? col[i].type : my_field_type(&f[i]))) != 0)
+		         col ? col[i].type : my_field_type(&f[i]))) != 0)
 			return rc;
 	return 0;
 }
@@ -512,7 +516,7 @@ my_text_val(struct db_res *res, struct db_val *v, const MYSQL_FIELD *f,
     const char *s, unsigned long len, char *err)
 {
 	if (db_res_val_bytes(res, v, f->charsetnr == 63 ? DB_BLOB : DB_STR, s,
-	    len) != 0)
+	        len) != 0)
 		return db_err(err, E_NOMEM, "out of memory");
 	return 0;
 }

@@ -48,8 +48,8 @@
 /* in pkg: one per connection */
 struct pg_conn {
 	PGconn *c;
-	unsigned next_id;     /* statement names k1, k2, ... */
-	char *scratch;        /* NUL-terminated copies of DB_STR values */
+	unsigned next_id; /* statement names k1, k2, ... */
+	char *scratch;    /* NUL-terminated copies of DB_STR values */
 	size_t scratch_cap;
 };
 
@@ -57,13 +57,13 @@ struct pg_conn {
 struct pg_stmt {
 	char name[16];
 	int np;
-	Oid *types;           /* as the server inferred them */
+	Oid *types; /* as the server inferred them */
 	const char **vals;
 	int *lens, *fmts;
 	char *num;            /* np * NUM_LEN */
 	struct db_cols *cols; /* of the results, from the describe */
 	int ncols;
-	Oid *ctypes;          /* their type OIDs */
+	Oid *ctypes; /* their type OIDs */
 };
 
 static int64_t
@@ -83,8 +83,7 @@ pg_msg(char *err, int code, const char *what, const char *msg)
 	char buf[DB_ERR_LEN];
 	size_t i, o = 0;
 
-	for (i = 0; msg != NULL && msg[i] != '\0' && o < sizeof(buf) - 3;
-	    i++) {
+	for (i = 0; msg != NULL && msg[i] != '\0' && o < sizeof(buf) - 3; i++) {
 		if (msg[i] == '\t')
 			continue;
 		if (msg[i] == '\n') {
@@ -221,8 +220,7 @@ pg_code(struct pg_conn *c, const PGresult *r)
 
 /* "primary message (SQLSTATE)", the whole text if there is none */
 static int
-pg_result_err(struct pg_conn *c, const PGresult *r, const char *what,
-    char *err)
+pg_result_err(struct pg_conn *c, const PGresult *r, const char *what, char *err)
 {
 	const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
 	const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -302,20 +300,22 @@ pg_described(void *arg, PGresult *r, char *err)
 	int nf = PQnfields(r);
 
 	if (PQnparams(r) != s->np)
-		return db_err(err, E_INVAL, "prepare: statement has %d "
-		    "placeholders, %d values given", PQnparams(r), s->np);
+		return db_err(err, E_INVAL,
+		    "prepare: statement has %d "
+		    "placeholders, %d values given",
+		    PQnparams(r), s->np);
 	for (i = 0; i < s->np; i++)
 		s->types[i] = PQparamtype(r, i);
 	/* the result columns, once, for every result of the statement */
 	s->ncols = nf;
-	if (nf > 0 && (s->ctypes = pkg_malloc(sizeof(Oid) * (size_t)nf)) ==
-	    NULL)
+	if (nf > 0 &&
+	    (s->ctypes = pkg_malloc(sizeof(Oid) * (size_t)nf)) == NULL)
 		return db_err(err, E_NOMEM, "out of memory");
 	for (i = 0; i < nf; i++) {
 		name = PQfname(r, i);
 		s->ctypes[i] = PQftype(r, i);
 		if (db_cols_add(&s->cols, name, strlen(name),
-		    pg_type(s->ctypes[i])) != 0)
+		        pg_type(s->ctypes[i])) != 0)
 			return db_err(err, E_NOMEM, "out of memory");
 	}
 	return 0;
@@ -383,8 +383,7 @@ pg_prepare(void *conn, const char *sql, int nparams, void **stmt, char *err)
 	if (PQsendDescribePrepared(c->c, s->name) != 1) {
 		rc = pg_msg(err, E_CLOSED, "describe", PQerrorMessage(c->c));
 	} else {
-		rc = pg_results(c, deadline, "describe", pg_described, s,
-		    err);
+		rc = pg_results(c, deadline, "describe", pg_described, s, err);
 	}
 	if (rc != 0) {
 		pg_stmt_free(c, s, rc == E_CLOSED || rc == E_TIMEOUT);
@@ -446,8 +445,10 @@ pg_param_bytes(struct pg_conn *c, struct pg_stmt *s, int i,
 	} else if (v->type == DB_STRING) {
 		s->vals[i] = b.s;
 	} else if (memchr(b.s, '\0', b.len) != NULL) {
-		return db_err(err, E_INVAL, "parameter %d: a NUL byte cannot "
-		    "go into a %u column", i + 1, (unsigned)t);
+		return db_err(err, E_INVAL,
+		    "parameter %d: a NUL byte cannot "
+		    "go into a %u column",
+		    i + 1, (unsigned)t);
 	} else {
 		/* e.g. "42" for an integer column: as text */
 		*off = *used;
@@ -498,15 +499,17 @@ pg_params(struct pg_conn *c, struct pg_stmt *s, const struct db_val *const *p,
 				snprintf(num, NUM_LEN, "%lld",
 				    (long long)v->v.time);
 			else if (db_time_format(v->v.time, num) != 0)
-				return db_err(err, E_INVAL, "parameter %d: "
-				    "time out of range", i + 1);
+				return db_err(err, E_INVAL,
+				    "parameter %d: "
+				    "time out of range",
+				    i + 1);
 			s->vals[i] = num;
 			break;
 		case DB_STRING:
 		case DB_STR:
 		case DB_BLOB:
 			if ((rc = pg_param_bytes(c, s, i, v, &used, &offs[i],
-			    err)) != 0)
+			         err)) != 0)
 				return rc;
 			break;
 		}
@@ -591,8 +594,9 @@ pg_fill(void *arg, PGresult *r, char *err)
 		for (j = 0; j < nc; j++) {
 			name = PQfname(r, j);
 			if (db_res_col_set(res, j, name, strlen(name),
-			    pg_type(PQftype(r, j))) != 0)
-				return db_err(err, E_NOMEM, "out of "
+			        pg_type(PQftype(r, j))) != 0)
+				return db_err(err, E_NOMEM,
+				    "out of "
 				    "memory");
 		}
 	}
@@ -601,8 +605,9 @@ pg_fill(void *arg, PGresult *r, char *err)
 			return db_err(err, E_NOMEM, "out of memory");
 		for (j = 0; j < nc; j++)
 			if (!PQgetisnull(r, i, j) &&
-			    pg_value(res, r, i, j, tpl ? f->s->ctypes[j] :
-			    PQftype(r, j), &v[j]) != 0)
+			    pg_value(res, r, i, j,
+			        tpl ? f->s->ctypes[j] : PQftype(r, j),
+			        &v[j]) != 0)
 				return db_err(err, E_NOMEM, "out of memory");
 	}
 	return 0;
@@ -623,10 +628,11 @@ pg_execute(void *conn, void *stmt, const struct db_val *const *p, int n,
 		    s->np);
 	if ((rc = pg_params(c, s, p, err)) != 0)
 		return rc;
-	if (PQsendQueryPrepared(c->c, s->name, s->np, s->vals, s->lens,
-	    s->fmts, 0) != 1)
-		return pg_msg(err, PQstatus(c->c) == CONNECTION_OK ? E_INVAL :
-		    E_CLOSED, "execute", PQerrorMessage(c->c));
+	if (PQsendQueryPrepared(c->c, s->name, s->np, s->vals, s->lens, s->fmts,
+	        0) != 1)
+		return pg_msg(err,
+		    PQstatus(c->c) == CONNECTION_OK ? E_INVAL : E_CLOSED,
+		    "execute", PQerrorMessage(c->c));
 	return pg_results(c, deadline, "execute", pg_fill, &f, err);
 }
 

@@ -40,6 +40,16 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 	return 1;
 }
 
+/* The request has a To tag: it is part of a dialog. */
+static bool
+in_dialog(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_TO];
+
+	return h != NULL && parse_to_hf(h) == 0 &&
+	    ((struct to_body *)h->parsed)->tag.len > 0;
+}
+
 static int
 w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 {
@@ -73,8 +83,14 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 			return -1;
 		i = 1;
 	}
-	if (i >= n)
-		return 1;   /* we were the last hop of the route set */
+	if (i >= n) {
+		/* we were the last hop of the route set: in a dialog, the
+		 * request is routed (the R-URI is the target); an initial
+		 * request (no To tag) carried a preloaded Route to us (an
+		 * outbound proxy setting), so the script must route it
+		 * itself (1.x: "not RR driven") */
+		return in_dialog(msg) ? 1 : -1;
+	}
 	if (rs[i].uri.lr_present) {
 		pkg_free(msg->dst_uri);
 		msg->dst_uri = pkg_strndup(rs[i].na->uri.s,
@@ -90,7 +106,7 @@ static const struct cmd_export cmds[] = {
 	CMD("record_route", w_record_route, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
 	    "add a Record-Route header with our address (;lr)"),
 	CMD("loose_route", w_loose_route, 0, NULL, RT_REQUEST,
-	    "route by the Route headers (RFC 3261 16.4); true if the request had a Route to follow"),
+	    "route by the Route headers (RFC 3261 16.4); true if the request had a Route to follow (false for an initial request whose only Route was to us: a preloaded route)"),
 	CMD_END
 };
 

@@ -75,15 +75,6 @@ struct srv_ans {
 static struct srv_name naptr_out[SRV_NAMES];
 static int naptr_n;
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* ------------------------------------------------------------ channel */
 
 /* Parse "addr[:port]" at s (len bytes).  0 or E_INVAL. */
@@ -195,7 +186,7 @@ dns_wait(uint64_t deadline)
 	int i, n, ms, rc;
 
 	while (pending > 0) {
-		if ((now = now_ms()) >= deadline) {
+		if ((now = timer_now_ms()) >= deadline) {
 			ares_cancel(chan);
 			return E_TIMEOUT;
 		}
@@ -467,12 +458,6 @@ addr_step(struct hop *hops, int nh, struct tm_targets *out,
 
 /* ------------------------------------------------------------ RFC 3263 */
 
-static unsigned short
-default_port(enum proto p)
-{
-	return p == PROTO_TLS ? 5061 : 5060;
-}
-
 /* The SRV names to try without NAPTR: the given transport's, or all we
  * can use (RFC 3263 §4.1, last paragraphs). */
 static int
@@ -532,7 +517,7 @@ resolve_name(const char *name, unsigned short port, enum proto proto,
 		snprintf(hops[0].name, NAME_LEN, "%s", name);
 		hops[0].proto = proto != PROTO_NONE ? proto
 		    : (sips ? PROTO_TLS : PROTO_UDP);
-		hops[0].port = port ? port : default_port(hops[0].proto);
+		hops[0].port = port ? port : proto_default_port(hops[0].proto);
 		nh = 1;
 	}
 	if (nh > 0 && (rc == 0 || rc == E_TIMEOUT))
@@ -547,35 +532,30 @@ tm_dns_resolve(const struct str *host, unsigned short port, enum proto proto,
 {
 	char name[NAME_LEN];
 	struct ip_addr ip;
-	const char *hs = host->s;
-	size_t hl = host->len;
+	struct str h = str_unbracket(*host);
 	bool no_proto = proto == PROTO_NONE;
 	int rc;
 
 	out->n = 0;
 	if (sips)
 		proto = PROTO_TLS;
-	if (hl >= 2 && hs[0] == '[' && hs[hl - 1] == ']') {
-		hs++;
-		hl -= 2;
-	}
-	if (hl == 0 || hl >= sizeof(name))
+	if (h.len == 0 || h.len >= sizeof(name))
 		return E_INVAL;
-	if (ip_addr_parse(hs, hl, &ip) == 0) {
+	if (ip_addr_parse(h.s, h.len, &ip) == 0) {
 		/* an IP literal: no DNS at all (§4.1, §4.2) */
 		out->t[0].proto = proto != PROTO_NONE ? proto : PROTO_UDP;
 		su_from_ip_port(&out->t[0].to, &ip,
-		    port ? port : default_port(out->t[0].proto));
+		    port ? port : proto_default_port(out->t[0].proto));
 		out->n = 1;
 		return 0;
 	}
-	memcpy(name, hs, hl);
-	name[hl] = '\0';
+	memcpy(name, h.s, h.len);
+	name[h.len] = '\0';
 	if ((rc = chan_get()) != 0)
 		return rc;
 	/* sips: the transport is TLS, but NAPTR still picks the server */
 	rc = resolve_name(name, port, sips && no_proto ? PROTO_NONE : proto,
-	    sips, out, now_ms() + (uint64_t)tm_dns_timeout);
+	    sips, out, timer_now_ms() + (uint64_t)tm_dns_timeout);
 	if (out->n > 0)
 		return 0;
 	LM_DBG("%s: no usable address%s", name,

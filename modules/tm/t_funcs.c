@@ -220,16 +220,6 @@ relay_stored(struct tm_cell *c, int b)
 	return rc;
 }
 
-static int
-out_add(char **p, const char *end, const char *s, size_t len)
-{
-	if ((size_t)(end - *p) < len)
-		return E_TOOBIG;
-	memcpy(*p, s, len);
-	*p += len;
-	return 0;
-}
-
 /* Build and send an ACK (for a non-2xx reply, To from it) or a CANCEL for
  * branch b (RFC 3261 §17.1.1.3, §9.1): same R-URI, our Via, Route, From,
  * Call-ID and CSeq number as the request we sent.  Cell locked. */
@@ -250,17 +240,17 @@ send_hbh(struct tm_cell *c, int b, const char *method, struct sip_msg *reply,
 	n = snprintf(p, (size_t)(end - p), "%s %.*s SIP/2.0\r\n", method,
 	    STR_FMT(&m.first.uri));
 	p += n;
-	rc = out_add(&p, end, m.h[HDR_VIA]->raw.s, m.h[HDR_VIA]->raw.len);
+	rc = str_append(&p, end, m.h[HDR_VIA]->raw.s, m.h[HDR_VIA]->raw.len);
 	for (h = m.headers; h != NULL && rc == 0; h = h->next) {
 		if (h->type == HDR_ROUTE || h->type == HDR_FROM ||
 		    h->type == HDR_CALLID)
-			rc = out_add(&p, end, h->raw.s, h->raw.len);
+			rc = str_append(&p, end, h->raw.s, h->raw.len);
 		else if (h->type == HDR_TO && reply != NULL &&
 		    reply->h[HDR_TO] != NULL)
-			rc = out_add(&p, end, reply->h[HDR_TO]->raw.s,
+			rc = str_append(&p, end, reply->h[HDR_TO]->raw.s,
 			    reply->h[HDR_TO]->raw.len);
 		else if (h->type == HDR_TO)
-			rc = out_add(&p, end, h->raw.s, h->raw.len);
+			rc = str_append(&p, end, h->raw.s, h->raw.len);
 	}
 	if (rc == 0) {
 		n = snprintf(p, (size_t)(end - p), "CSeq: %.*s %s\r\n"
@@ -500,7 +490,6 @@ on_branch_reply(struct tm_cell *c, int b, struct sip_msg *msg, bool relay)
 int
 tm_reply_hook(struct sip_msg *msg)
 {
-	struct hdr_field *h = msg->h[HDR_VIA];
 	struct via_body *v;
 	struct tm_cell *c;
 	struct cseq_body *cs;
@@ -508,9 +497,8 @@ tm_reply_hook(struct sip_msg *msg)
 	bool relay = true;
 	int b;
 
-	if (h == NULL || parse_via_hf(h) != 0)
+	if ((v = parse_via_top(msg)) == NULL)
 		return 0;
-	v = h->parsed;
 	if (v->branch == NULL ||
 	    (c = tm_lookup_branch(&v->branch->body, &b)) == NULL)
 		return 0;

@@ -57,21 +57,11 @@ tm_table_destroy(void)
 	table = NULL;
 }
 
-static struct via_body *
-req_top_via(struct sip_msg *msg)
-{
-	struct hdr_field *h = msg->h[HDR_VIA];
-
-	if (h == NULL || parse_via_hf(h) != 0)
-		return NULL;
-	return h->parsed;
-}
-
 /* The RFC 3261 branch of the top Via, or NULL. */
 static struct via_body *
 key_via(struct sip_msg *msg)
 {
-	struct via_body *v = req_top_via(msg);
+	struct via_body *v = parse_via_top(msg);
 
 	if (v == NULL || v->branch == NULL || v->branch->body.len <= MAGIC_LEN ||
 	    memcmp(v->branch->body.s, MAGIC, MAGIC_LEN) != 0)

@@ -8,7 +8,7 @@
 #include "../../api/sr_api.h"
 #include "tm.h"
 
-struct tm_cfg tm_cfg;     /* defaults: the rows of params[] below */
+struct tm_cfg tm_cfg; /* defaults: the rows of params[] below */
 
 /* "[proto:]host[:port]" -> parts; host stays a view into s. */
 static int
@@ -162,14 +162,14 @@ struct stat_var *tm_stat_shm_refused;
 static void
 shm_budget(void)
 {
-	size_t per = tm_cell_size() + 1536;   /* with a typical request */
+	size_t per = tm_cell_size() + 1536; /* with a typical request */
 	size_t room = shm_free_bytes() / per;
 
 	if (room < TM_SHM_WANT_CELLS)
 		LM_WARN("shared memory left for transactions: about %zu of "
-		    "%zu bytes each (with a 1.5 KB request); a busy proxy "
-		    "keeps %d alive at once: raise -m", room, per,
-		    TM_SHM_WANT_CELLS);
+		        "%zu bytes each (with a 1.5 KB request); a busy proxy "
+		        "keeps %d alive at once: raise -m",
+		    room, per, TM_SHM_WANT_CELLS);
 }
 
 static int
@@ -178,7 +178,7 @@ tm_init(void)
 	int rc;
 
 	if ((rc = stat_register("tm", "refused_no_shm",
-	    &tm_stat_shm_refused)) != 0)
+	         &tm_stat_shm_refused)) != 0)
 		return rc;
 	if ((rc = tm_table_init()) != 0 || (rc = tm_timer_init()) != 0 ||
 	    (rc = tm_conn_fail_init()) != 0) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../../api/sr_api.h"
-#include "../auth/auth_api.h"
+#include "../auth/auth.h"
 
 #define URI_VERSION 1
 #define SUBSCRIBER_VERSION 6
@@ -28,7 +28,7 @@ static int p_version_check = 1;
 
 static struct db_func dbf;
 static struct db_handle *dbh;
-static bool need_db;            /* a function that reads the DB is used */
+static bool need_db; /* a function that reads the DB is used */
 static const struct auth_api *auth;
 
 static struct str
@@ -43,8 +43,7 @@ lower(const struct str *d, char *buf)
 
 /* How many rows of table have keys = vals: > 0, 0, or E_*. */
 static int
-db_count(const char *table, const char **keys, const struct db_val *vals,
-    int n)
+db_count(const char *table, const char **keys, const struct db_val *vals, int n)
 {
 	struct db_res *res;
 	int rc;
@@ -52,8 +51,8 @@ db_count(const char *table, const char **keys, const struct db_val *vals,
 	if (dbh == NULL)
 		return E_AGAIN;
 	if ((rc = dbf.use_table(dbh, table)) != 0 ||
-	    (rc = dbf.query(dbh, keys, NULL, vals, keys, n, 1, NULL,
-	    &res)) != 0)
+	    (rc = dbf.query(dbh, keys, NULL, vals, keys, n, 1, NULL, &res)) !=
+	        0)
 		return rc;
 	rc = res->n_rows;
 	dbf.free_result(dbh, res);
@@ -142,8 +141,9 @@ w_does_uri_exist(struct sip_msg *msg, const struct cmd_args *a)
 		LM_ERR_RL("does_uri_exist() needs db_url");
 		return -1;
 	}
-	ruri = msg->new_uri != NULL ?
-	    &(struct str){ msg->new_uri, msg->new_uri_len } : &msg->first.uri;
+	ruri = msg->new_uri != NULL
+	    ? &(struct str){ msg->new_uri, msg->new_uri_len }
+	    : &msg->first.uri;
 	if (parse_uri(ruri->s, ruri->len, &u) != 0 || u.user.len == 0)
 		return -1;
 	dom = lower(&u.host, dbuf);
@@ -177,9 +177,9 @@ set_db_url(const struct param_def *p, const struct cfg_val *v, char **err)
 static int
 uri_db_init(void)
 {
-	const char *names[] = { p_uri_table, p_uri_user_col,
-		p_uri_username_col, p_uri_domain_col, p_sub_table,
-		p_sub_user_col, p_sub_domain_col };
+	const char *names[] = { p_uri_table, p_uri_user_col, p_uri_username_col,
+		p_uri_domain_col, p_sub_table, p_sub_user_col,
+		p_sub_domain_col };
 	struct db_handle *h;
 	char *err = NULL;
 	size_t i;
@@ -212,15 +212,15 @@ uri_db_init(void)
 		return 0;
 	if ((h = dbf.init(p_db_url)) == NULL)
 		return E_INVAL;
-	rc = p_use_uri_table ?
-	    db_check_table_version(&dbf, h, p_uri_table, URI_VERSION, &err) :
-	    db_check_table_version(&dbf, h, p_sub_table, SUBSCRIBER_VERSION,
-		&err);
+	rc = p_use_uri_table
+	    ? db_check_table_version(&dbf, h, p_uri_table, URI_VERSION, &err)
+	    : db_check_table_version(&dbf, h, p_sub_table, SUBSCRIBER_VERSION,
+	          &err);
 	if (rc != 0) {
 		LM_ERR("%s", err != NULL ? err : err_str(rc));
 		pkg_free(err);
 	}
-	dbf.close(h);   /* before fork */
+	dbf.close(h); /* before fork */
 	return rc;
 }
 

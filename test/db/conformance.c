@@ -178,7 +178,8 @@ run_version(const char *table, int want, const char *url)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: db_conformance [-m MODULE.so]... "
+	fprintf(stderr,
+	    "usage: db_conformance [-m MODULE.so]... "
 	    "[-p mod:param=value]... [-k NAME] [--sql SQL | --loop SECS | "
 	    "--version TABLE N] URL\n");
 	exit(2);
@@ -229,7 +230,7 @@ main(int argc, char **argv)
 		return run_version(vtable, vwant, db_case_url);
 	uargv[0] = argv[0];
 	if (filter != NULL) {
-		uargv[uargc++] = (char *)(uintptr_t)"-k";
+		uargv[uargc++] = (char *)(uintptr_t) "-k";
 		uargv[uargc++] = (char *)(uintptr_t)filter;
 	}
 	uargv[uargc] = NULL;

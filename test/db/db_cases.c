@@ -67,15 +67,14 @@ conf_open(void)
 {
 	if (conf_bind() != 0)
 		return 1;
-	CHECK_INT(0, dbf.raw_query(h, "DROP TABLE IF EXISTS db_conf", NULL, 0,
-	    NULL));
+	CHECK_INT(0,
+	    dbf.raw_query(h, "DROP TABLE IF EXISTS db_conf", NULL, 0, NULL));
 	CHECK_INT(0, dbf.raw_query(h, conf_ddl[engine()], NULL, 0, NULL));
 	CHECK_INT(0, dbf.use_table(h, "db_conf"));
 	return 0;
 }
 
-static const char *const all_cols[] = { "k", "n", "big", "d", "s", "t",
-	"b" };
+static const char *const all_cols[] = { "k", "n", "big", "d", "s", "t", "b" };
 
 static int
 put_kn(const char *k, int n)
@@ -253,8 +252,7 @@ t_types_roundtrip(void)
 		CHECK_INT(1, count_where(sk, NULL, &sv, 1));
 	}
 	/* the column types are the declared ones */
-	CHECK_INT(0, dbf.query(h, NULL, NULL, NULL, all_cols, 0, 7, "k",
-	    &res));
+	CHECK_INT(0, dbf.query(h, NULL, NULL, NULL, all_cols, 0, 7, "k", &res));
 	CHECK_INT(4, res->n_rows);
 	for (t = 0; t < 7; t++) {
 		static const enum db_type want[] = { DB_STR, DB_INT, DB_BIGINT,
@@ -300,7 +298,7 @@ t_text_nul(void)
 		return 1;
 	CHECK_INT(sizeof(with_nul) - 1, res->rows[0].values[4].v.str.len);
 	CHECK(memcmp(res->rows[0].values[4].v.str.s, with_nul,
-	    sizeof(with_nul) - 1) == 0);
+	          sizeof(with_nul) - 1) == 0);
 	dbf.free_result(h, res);
 	conf_close();
 	return 0;
@@ -339,8 +337,8 @@ t_hostile_username(void)
 	for (i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		v[0] = db_val_string(hostile[i]);
 		v[1] = db_val_string("conf.example.com");
-		CHECK_INT(0, dbf.query(h, keys, NULL, v, cols, 2, 3, NULL,
-		    &res));
+		CHECK_INT(0,
+		    dbf.query(h, keys, NULL, v, cols, 2, 3, NULL, &res));
 		CHECK_INT(1, res->n_rows);
 		CHECK_STRN(hostile[i], res->rows[0].values[0].v.str.s,
 		    res->rows[0].values[0].v.str.len);
@@ -380,8 +378,8 @@ t_order_ops(void)
 		if (put_kn(k, ns[i]) != 0)
 			return 1;
 	}
-	CHECK_INT(0, dbf.query(h, NULL, NULL, NULL, cols, 0, 2, "n DESC",
-	    &res));
+	CHECK_INT(0,
+	    dbf.query(h, NULL, NULL, NULL, cols, 0, 2, "n DESC", &res));
 	CHECK_INT(5, res->n_rows);
 	for (i = 0; i < 5; i++)
 		CHECK_INT(9 - 2 * i, res->rows[i].values[1].v.i);
@@ -528,9 +526,9 @@ t_raw_query(void)
 {
 	static const char *const sql[] = {
 		[ENG_SQLITE] = "SELECT k, n FROM db_conf WHERE n > ? "
-			       "ORDER BY n",
+		               "ORDER BY n",
 		[ENG_MYSQL] = "SELECT k, n FROM db_conf WHERE n > ? "
-			      "ORDER BY n",
+		              "ORDER BY n",
 		[ENG_PG] = "SELECT k, n FROM db_conf WHERE n > $1 ORDER BY n",
 	};
 	struct db_val v = db_val_int(1);
@@ -548,8 +546,8 @@ t_raw_query(void)
 	CHECK_STR("x2", &res->rows[0].values[0].v.str);
 	CHECK_INT(3, db_val_get_int(&res->rows[1].values[1]));
 	dbf.free_result(h, res);
-	CHECK_INT(0, dbf.raw_query(h, "SELECT COUNT(*) FROM db_conf", NULL, 0,
-	    &res));
+	CHECK_INT(0,
+	    dbf.raw_query(h, "SELECT COUNT(*) FROM db_conf", NULL, 0, &res));
 	CHECK_INT(1, res->n_rows);
 	CHECK_INT(3, db_val_get_int(&res->rows[0].values[0]));
 	dbf.free_result(h, res);
@@ -589,16 +587,17 @@ t_identifiers(void)
 	memset(longname, 'a', sizeof(longname) - 1);
 	longname[sizeof(longname) - 1] = '\0';
 	CHECK_INT(E_INVAL, dbf.use_table(h, longname));
-	CHECK_INT(E_INVAL, dbf.query(h, badk, NULL, &v, NULL, 1, 0, NULL,
-	    &res));
-	CHECK_INT(E_INVAL, dbf.query(h, quoted, NULL, &v, NULL, 1, 0, NULL,
-	    &res));
-	CHECK_INT(E_INVAL, dbf.query(h, NULL, NULL, NULL, cols, 0, 2, NULL,
-	    &res));
-	CHECK_INT(E_INVAL, dbf.query(h, NULL, NULL, NULL, NULL, 0, 0,
-	    "n; DROP TABLE db_conf", &res));
-	CHECK_INT(E_INVAL, dbf.query(h, NULL, NULL, NULL, NULL, 0, 0,
-	    "n DESCENDING", &res));
+	CHECK_INT(E_INVAL,
+	    dbf.query(h, badk, NULL, &v, NULL, 1, 0, NULL, &res));
+	CHECK_INT(E_INVAL,
+	    dbf.query(h, quoted, NULL, &v, NULL, 1, 0, NULL, &res));
+	CHECK_INT(E_INVAL,
+	    dbf.query(h, NULL, NULL, NULL, cols, 0, 2, NULL, &res));
+	CHECK_INT(E_INVAL,
+	    dbf.query(h, NULL, NULL, NULL, NULL, 0, 0, "n; DROP TABLE db_conf",
+	        &res));
+	CHECK_INT(E_INVAL,
+	    dbf.query(h, NULL, NULL, NULL, NULL, 0, 0, "n DESCENDING", &res));
 	/* the table (still current) still has its row */
 	CHECK_INT(1, count_where(NULL, NULL, NULL, 0));
 	conf_close();
@@ -635,21 +634,25 @@ t_version(void)
 	if (conf_bind() != 0)
 		return 1;
 	CHECK_INT(0, dbf.use_table(h, "subscriber"));
-	CHECK_INT(0, db_check_table_version(&dbf, h, "location",
-	    LOCATION_VERSION, &err));
+	CHECK_INT(0,
+	    db_check_table_version(&dbf, h, "location", LOCATION_VERSION,
+	        &err));
 	CHECK(err == NULL);
 	CHECK_INT(0, db_check_table_version(&dbf, h, "subscriber", 6, &err));
 	CHECK_INT(0, db_check_table_version(&dbf, h, "uri", 1, &err));
 	CHECK(db_check_table_version(&dbf, h, "location", 1001, &err) != 0);
 	CHECK(err != NULL);
-	CHECK(strcmp(err, "table 'location' has version 2001, expected 1001 "
-	    "(run kamdbctl migrate)") == 0);
+	CHECK(strcmp(err,
+	          "table 'location' has version 2001, expected 1001 "
+	          "(run kamdbctl migrate)") == 0);
 	pkg_free(err);
 	err = NULL;
-	CHECK_INT(E_NOTFOUND, db_check_table_version(&dbf, h, "no_such_table",
-	    1, &err));
-	CHECK(err != NULL && strstr(err, "'no_such_table' has no row in "
-	    "table 'version'") != NULL);
+	CHECK_INT(E_NOTFOUND,
+	    db_check_table_version(&dbf, h, "no_such_table", 1, &err));
+	CHECK(err != NULL &&
+	    strstr(err,
+	        "'no_such_table' has no row in "
+	        "table 'version'") != NULL);
 	pkg_free(err);
 	/* the handle's table is the one it had */
 	CHECK(count_where(NULL, NULL, NULL, 0) >= 0);
@@ -702,19 +705,19 @@ t_location(void)
 		v[12] = db_val_string("tls:203.0.113.1:5061");
 		v[13] = db_val_int(0x1fff);
 		v[14] = db_val_string("<urn:uuid:00000000-0000-1000-8000-"
-				      "000a95a0e128>");
+		                      "000a95a0e128>");
 		v[15] = db_val_int(1);
 		v[16] = db_val_bigint(4000000000LL + i);
 		v[17] = db_val_int(7);
 		v[18] = db_val_null(DB_STR);
-		v[19] = i == 2 ? db_val_string("<sip:edge.example.com;lr>") :
-		    db_val_null(DB_STR);
+		v[19] = i == 2 ? db_val_string("<sip:edge.example.com;lr>")
+		               : db_val_null(DB_STR);
 		CHECK_INT(0, dbf.insert(h, keys, v, 20));
 	}
 	w[0] = db_val_string("conf");
 	w[1] = db_val_string("example.com");
-	CHECK_INT(0, dbf.query(h, ud, NULL, w, cols, 2, 6, "expires DESC",
-	    &res));
+	CHECK_INT(0,
+	    dbf.query(h, ud, NULL, w, cols, 2, 6, "expires DESC", &res));
 	CHECK_INT(3, res->n_rows);
 	CHECK_STR("sip:conf@192.0.2.3:5061;transport=tls",
 	    &res->rows[0].values[0].v.str);
@@ -777,8 +780,9 @@ t_stmt_cache(void)
 			nc = 1 + i % 64;
 			cols[0] = (i / 64) % 2 ? "id" : "k";
 			v = db_val_int(i);
-			CHECK_INT(0, dbf.query(h, nk, NULL, &v, cols, 1, nc,
-			    orders[(i / 128) % 3], &res));
+			CHECK_INT(0,
+			    dbf.query(h, nk, NULL, &v, cols, 1, nc,
+			        orders[(i / 128) % 3], &res));
 			CHECK_INT(1, res->n_rows);
 			CHECK_INT(nc, res->n_cols);
 			if (nc > 1)

@@ -6,7 +6,6 @@
  * the return code and the failure reason agree, required fields present
  * on success, unescaping works on every view, the search returns what a
  * parse of the header it names returns. */
-/* FUZZ_SOURCES: parser/*.c mem/pkg.c test/fuzz/hdr_lines.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +41,8 @@ check_cred(const struct auth_cred *c, const struct str *body, int rc)
 	const unsigned int need = AUTH_P_REALM | AUTH_P_NONCE | AUTH_P_URI |
 	    AUTH_P_RESPONSE;
 	const struct str *const v[] = { &c->username, &c->username_ext,
-	    &c->realm, &c->nonce, &c->uri, &c->response, &c->algorithm,
-	    &c->cnonce, &c->opaque, &c->qop, &c->nc };
+		&c->realm, &c->nonce, &c->uri, &c->response, &c->algorithm,
+		&c->cnonce, &c->opaque, &c->qop, &c->nc };
 	size_t i;
 
 	if (auth_fail_str(c->fail) == NULL || c->fail >= AUTH_FAIL_COUNT)
@@ -61,7 +60,7 @@ check_cred(const struct auth_cred *c, const struct str *body, int rc)
 	    !(c->present & (AUTH_P_USERNAME | AUTH_P_USERNAME_EXT)) ||
 	    ((c->present & AUTH_P_NC) && c->nc.len != 8) ||
 	    ((c->present & AUTH_P_QOP) &&
-	    !(c->present & AUTH_P_CNONCE && c->present & AUTH_P_NC)))
+	        !(c->present & AUTH_P_CNONCE && c->present & AUTH_P_NC)))
 		abort();
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		check_value(v[i], body);
@@ -87,8 +86,8 @@ find(struct hdr_lines *hl, const struct str *realm)
 	if (hf == NULL || hf < &hl->h[0] || hf >= &hl->h[hl->n])
 		abort();
 	check_cred(&c, &hf->body, rc);
-	if (auth_cred_parse(&hf->body, &again) != rc ||
-	    again.fail != c.fail || memcmp(&again, &c, sizeof(c)) != 0)
+	if (auth_cred_parse(&hf->body, &again) != rc || again.fail != c.fail ||
+	    memcmp(&again, &c, sizeof(c)) != 0)
 		abort();
 }
 

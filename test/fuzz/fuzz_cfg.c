@@ -1,7 +1,6 @@
 /* fuzz_cfg.c: the config parser on arbitrary input, with hooks that
- * accept everything; everything built is freed again.
- * Needs build/cfg.tab.c and build/cfg.lex.c (run.sh/replay.sh make them).
- * FUZZ_SOURCES: cfg/cfg.c cfg/cfg_param.c cfg/cfg_tls.c cfg/route_struct.c build/cfg.tab.c build/cfg.lex.c base/log.c base/err.c mem/pkg.c */
+ * accept everything; everything built is freed again.  Links libcore.a
+ * (the generated grammar included) like every target: test/fuzz/fuzz.mk. */
 #include <stdint.h>
 #include <stdio.h>
 
@@ -50,8 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct route_block *r = NULL;
 	int nerr = 0;
 
-	if (h.err_file == NULL && (h.err_file = fopen("/dev/null", "w")) ==
-	    NULL)
+	if (h.err_file == NULL &&
+	    (h.err_file = fopen("/dev/null", "w")) == NULL)
 		return 0;
 	cfg_parse_buffer("fuzz.cfg", (const char *)data, size, &h, &r, &nerr);
 	cfg_print_routes(h.err_file, r);

@@ -3,7 +3,6 @@
  * every view inside one body and every part of a contact inside its raw
  * text, the count within the limit and equal to the list, decoded params
  * in range, the limit honoured the same way at two sizes, no leak. */
-/* FUZZ_SOURCES: parser/*.c mem/pkg.c test/fuzz/hdr_lines.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

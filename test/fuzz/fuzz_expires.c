@@ -3,7 +3,6 @@
  * that reads the digits another way (count the significant digits, and
  * compare with the cap only when they are few); a qvalue must be in
  * 0..1000 and have the grammar's shape. */
-/* FUZZ_SOURCES: parser/*.c mem/pkg.c test/fuzz/hdr_lines.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +60,8 @@ check_q(const struct str *s)
 		return;
 	}
 	if (q < 0 || q > 1000 || s->len == 0 || s->len > 5 ||
-	    (s->len > 1 && s->s[1] != '.') ||
-	    (s->s[0] == '1' && q != 1000) || (s->s[0] == '0' && q == 1000))
+	    (s->len > 1 && s->s[1] != '.') || (s->s[0] == '1' && q != 1000) ||
+	    (s->s[0] == '0' && q == 1000))
 		abort();
 }
 

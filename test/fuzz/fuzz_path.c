@@ -3,7 +3,6 @@
  * (see hdr_lines.h).  Checks: every view inside one body, each URI the
  * inside of a <...> of its raw text, the count within the limit and equal
  * to the list, the limit honoured the same way at two sizes, no leak. */
-/* FUZZ_SOURCES: parser/*.c mem/pkg.c test/fuzz/hdr_lines.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

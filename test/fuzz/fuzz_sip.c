@@ -1,6 +1,5 @@
 /* fuzz_sip.c: libFuzzer target for the SIP message parser: parse_msg,
  * parse_msg_check, every lazy header parser, the R-URI and stream framing. */
-/* FUZZ_SOURCES: parser/*.c mem/pkg.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

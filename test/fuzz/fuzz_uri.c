@@ -1,5 +1,4 @@
 /* fuzz_uri.c: libFuzzer target for parse_uri. */
-/* FUZZ_SOURCES: parser/*.c mem/pkg.c */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -21,8 +21,8 @@ hdr_lines_split(struct hdr_lines *hl, const char *buf, size_t size,
 		h->type = type;
 		q = p;
 		while (q < end && hl->n < HDR_LINES_MAX &&
-		    !(*q == '\n' && (q + 1 >= end || (q[1] != ' ' &&
-		    q[1] != '\t'))))
+		    !(*q == '\n' &&
+		        (q + 1 >= end || (q[1] != ' ' && q[1] != '\t'))))
 			q++;
 		if (hl->n == HDR_LINES_MAX)
 			q = end;

@@ -40,8 +40,7 @@ char *fuzz_dup(const uint8_t *data, size_t size);
 
 /* A list parser run over the lines with a limit of max values: returns
  * its code and, on success, *n the number of values it took. */
-typedef int hdr_lines_run_fn(const struct hdr_lines *hl, size_t max,
-    size_t *n);
+typedef int hdr_lines_run_fn(const struct hdr_lines *hl, size_t max, size_t *n);
 
 /* For a run function: abort() on a code a list parser may not return,
  * or on E_PARSE with err_at outside the lines.  True when rc is 0. */
@@ -51,7 +50,7 @@ bool hdr_lines_rc(const struct hdr_lines *hl, int rc, const char *err_at);
  * type, run without a limit and with a limit of small, and abort() unless
  * the limit changes the result only by refusing (E_TOOBIG) more than
  * small values, or when pkg blocks are left afterwards. */
-void hdr_lines_fuzz_list(const uint8_t *data, size_t size,
-    enum hdr_type type, size_t small, hdr_lines_run_fn *run);
+void hdr_lines_fuzz_list(const uint8_t *data, size_t size, enum hdr_type type,
+    size_t small, hdr_lines_run_fn *run);
 
 #endif

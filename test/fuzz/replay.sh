@@ -1,37 +1,29 @@
 #!/bin/sh
-# Builds each fuzz target with the system compiler and a replay driver, and
-# feeds it every file of its corpus (no libFuzzer needed): a crash or a
-# sanitizer report fails the run.
+# Feeds every file of each fuzz target's corpus to the target, built with
+# the system compiler under ASan+UBSan and replay_main.c as the driver (no
+# libFuzzer needed): a crash or a sanitizer report fails the run.
+# Usage: replay.sh BINARY... (built by `make fuzz-replay`, test/fuzz/fuzz.mk);
+# the corpus of BINARY fuzz_<name> is test/fuzz/corpus/<name>/.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-CC=${CC:-cc}
-out=$TOP/build/fuzz-replay
-mkdir -p "$out"
 cd "$TOP" || exit 1
-# The config grammar's generated sources (fuzz_cfg links them).
-mkdir -p build
-if [ ! -f build/cfg.tab.c ] || [ cfg.y -nt build/cfg.tab.c ]; then
-	bison -Wall -d -o build/cfg.tab.c cfg.y || exit 1
+if [ $# -eq 0 ]; then
+	echo "usage: $0 BINARY... (run it as: make fuzz-replay)" >&2
+	exit 2
 fi
-if [ ! -f build/cfg.lex.c ] || [ cfg.lex -nt build/cfg.lex.c ]; then
-	flex -o build/cfg.lex.c cfg.lex || exit 1
-fi
+# a UBSan report is a failure, not just a line in the log
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS
 pass=0; fail=0
-for f in test/fuzz/fuzz_*.c; do
-	name=$(basename "$f" .c)
-	srcs=$(sed -n 's/.*FUZZ_SOURCES: *\(.*\)\*\/.*/\1/p;s/.*FUZZ_SOURCES: *\([^*]*\)$/\1/p' "$f" | head -n 1)
-	if ! $CC -g -O1 -std=gnu11 -D_GNU_SOURCE -DNAME=\"kamailio\" -DVERSION=\"test\" -fsanitize=address,undefined \
-		-fno-sanitize-recover=undefined -I. -Ibuild -o "$out/$name" \
-		test/fuzz/replay_main.c "$f" $srcs; then
-		echo "FAIL $name: build"; fail=$((fail + 1)); continue
-	fi
+for bin in "$@"; do
+	name=$(basename "$bin")
 	corpus=test/fuzz/corpus/${name#fuzz_}
 	if [ ! -d "$corpus" ]; then
 		echo "FAIL $name: no corpus in $corpus"; fail=$((fail + 1)); continue
 	fi
-	if "$out/$name" "$corpus"/* > "$out/$name.log" 2>&1; then
+	if "$bin" "$corpus"/* > "$bin.log" 2>&1; then
 		pass=$((pass + 1)); echo "ok   $name ($(ls "$corpus" | wc -l) inputs)"
 	else
-		fail=$((fail + 1)); echo "FAIL $name"; tail -n 20 "$out/$name.log"
+		fail=$((fail + 1)); echo "FAIL $name"; tail -n 20 "$bin.log"
 	fi
 done
 echo "fuzz-replay: $pass passed, $fail failed"

@@ -1,32 +1,41 @@
 #!/bin/sh
-# Builds every test/fuzz/fuzz_*.c with clang's libFuzzer and runs each for
-# $1 seconds (default 20) over its corpus in test/fuzz/corpus/<name>/.
-# A target names the sources it needs on a line "FUZZ_SOURCES: a.c b/*.c".
+# Runs each libFuzzer target given for SECONDS (default 20) over its corpus
+# in test/fuzz/corpus/<name>/ (new inputs go to a work folder next to the
+# binary, never into the committed corpus).
+# Usage: run.sh SECONDS BINARY... (built by `make fuzz`, test/fuzz/fuzz.mk).
 set -e
-secs=${1:-20}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-out=$TOP/build/fuzz
-mkdir -p "$out"
 cd "$TOP"
-# The config grammar's generated sources (fuzz_cfg links them).
-mkdir -p build
-if [ ! -f build/cfg.tab.c ] || [ cfg.y -nt build/cfg.tab.c ]; then
-	bison -Wall -d -o build/cfg.tab.c cfg.y || exit 1
+if [ $# -lt 2 ]; then
+	echo "usage: $0 SECONDS BINARY... (run it as: make fuzz)" >&2
+	exit 2
 fi
-if [ ! -f build/cfg.lex.c ] || [ cfg.lex -nt build/cfg.lex.c ]; then
-	flex -o build/cfg.lex.c cfg.lex || exit 1
-fi
-for f in test/fuzz/fuzz_*.c; do
-	name=$(basename "$f" .c)
-	srcs=$(sed -n 's/.*FUZZ_SOURCES: *\(.*\)\*\/.*/\1/p;s/.*FUZZ_SOURCES: *\([^*]*\)$/\1/p' "$f" | head -n 1)
-	echo "== $name: building"
-	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -DNAME=\"kamailio\" -DVERSION=\"test\" -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -I. -Ibuild -o "$out/$name" "$f" $srcs
-	mkdir -p "$out/$name.work"
+secs=$1
+shift
+# a UBSan report is a crash for libFuzzer, not just a line in the log
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS
+# (no "set -e" around the fuzzer: its status must be looked at, and a
+# pipe into tail would hide it)
+bad=0
+for bin in "$@"; do
+	name=$(basename "$bin")
+	mkdir -p "$bin.work"
 	corpus=test/fuzz/corpus/${name#fuzz_}
 	[ -d "$corpus" ] || corpus=""
 	echo "== $name: running ${secs}s"
-	"$out/$name" -max_total_time="$secs" -max_len=65536 -timeout=10 \
-		"$out/$name.work" $corpus 2>&1 | tail -n 3
+	rc=0
+	"$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 \
+		-artifact_prefix="$bin-" "$bin.work" $corpus \
+		> "$bin.log" 2>&1 || rc=$?
+	tail -n 3 "$bin.log"
+	if [ "$rc" -ne 0 ]; then
+		echo "FAIL $name (exit $rc): log in $bin.log, input in $bin-*"
+		bad=$((bad + 1))
+	fi
 done
+if [ "$bad" -ne 0 ]; then
+	echo "fuzz: $bad target(s) crashed"
+	exit 1
+fi
 echo "fuzz: all targets ran without a crash"

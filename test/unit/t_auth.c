@@ -22,10 +22,10 @@
 #define HEAP (4 * 1024 * 1024)
 
 /* a NUL-terminated buffer against an expected string */
-#define CHECK_HEX(exp, buf)                             \
-	do {                                            \
-		const char *b_ = (buf);                 \
-		CHECK_STRN((exp), b_, strlen(b_));      \
+#define CHECK_HEX(exp, buf)                                                    \
+	do {                                                                   \
+		const char *b_ = (buf);                                        \
+		CHECK_STRN((exp), b_, strlen(b_));                             \
 	} while (0)
 
 /*
@@ -54,8 +54,9 @@ struct dvec {
 	const char *ha2, *resp;
 };
 
-#define SIP_REQ "alice", "sip.example.com", "s3cr3t", "INVITE", \
-	"sip:bob@example.com", "4Zs9mQ", "00000002", "a1b2c3"
+#define SIP_REQ                                                                \
+	"alice", "sip.example.com", "s3cr3t", "INVITE", "sip:bob@example.com", \
+	    "4Zs9mQ", "00000002", "a1b2c3"
 #define SDP "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
 #define N7616 "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
 #define C7616 "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
@@ -143,20 +144,22 @@ static int
 dvec_steps(const struct dvec *v)
 {
 	struct str user = str_from(v->user), realm = str_from(v->realm),
-		   pass = str_from(v->pass), method = str_from(v->method),
-		   uri = str_from(v->uri), nonce = str_from(v->nonce),
-		   nc = str_from(v->nc), cnonce = str_from(v->cnonce),
-		   body = str_from(v->body);
+	           pass = str_from(v->pass), method = str_from(v->method),
+	           uri = str_from(v->uri), nonce = str_from(v->nonce),
+	           nc = str_from(v->nc), cnonce = str_from(v->cnonce),
+	           body = str_from(v->body);
 	char ha1[DIGEST_HEX_SIZE], ha2[DIGEST_HEX_SIZE], r[DIGEST_HEX_SIZE];
 
 	CHECK_INT(0, digest_calc_ha1(v->alg, &user, &realm, &pass, ha1));
 	CHECK_INT(0, digest_ha1_sess(v->alg, ha1, &nonce, &cnonce, ha1));
 	CHECK_HEX(v->ha1, ha1);
-	CHECK_INT(0, digest_calc_ha2(v->alg, v->qop, &method, &uri,
-			 v->body ? &body : NULL, ha2));
+	CHECK_INT(0,
+	    digest_calc_ha2(v->alg, v->qop, &method, &uri,
+	        v->body ? &body : NULL, ha2));
 	CHECK_HEX(v->ha2, ha2);
-	CHECK_INT(0, digest_calc_response(v->alg, ha1, &nonce, &nc, &cnonce,
-			 v->qop, ha2, r));
+	CHECK_INT(0,
+	    digest_calc_response(v->alg, ha1, &nonce, &nc, &cnonce, v->qop, ha2,
+	        r));
 	CHECK_HEX(v->resp, r);
 	CHECK_INT(digest_alg_hex_len(v->alg), strlen(r));
 	return 0;
@@ -168,8 +171,8 @@ static int
 dvec_verify(const struct dvec *v)
 {
 	struct str user = str_from(v->user), realm = str_from(v->realm),
-		   pass = str_from(v->pass), method = str_from(v->method),
-		   body = str_from(v->body);
+	           pass = str_from(v->pass), method = str_from(v->method),
+	           body = str_from(v->body);
 	struct digest_cred c = {
 		.alg = v->alg,
 		.qop = v->qop,
@@ -190,7 +193,8 @@ dvec_verify(const struct dvec *v)
 	/* a client's upper-case hex is the same digest */
 	for (i = 0; v->resp[i] != '\0'; i++)
 		upper[i] = (char)(v->resp[i] >= 'a' && v->resp[i] <= 'f'
-			? v->resp[i] - 'a' + 'A' : v->resp[i]);
+		        ? v->resp[i] - 'a' + 'A'
+		        : v->resp[i]);
 	c.response = (struct str){ upper, i };
 	CHECK_INT(0, digest_verify(&c, &method, &body, ha1, &ok));
 	CHECK(ok);
@@ -296,13 +300,13 @@ static int
 t_digest_ha1b_userhash(void)
 {
 	struct str user = STR_LIT("alice"), dom = STR_LIT("sip.example.com"),
-		   realm = STR_LIT("sip.example.com"), pass = STR_LIT("s3cr3t"),
-		   at = STR_LIT("alice@sip.example.com");
+	           realm = STR_LIT("sip.example.com"), pass = STR_LIT("s3cr3t"),
+	           at = STR_LIT("alice@sip.example.com");
 	char a[DIGEST_HEX_SIZE], b[DIGEST_HEX_SIZE];
 
 	/* python3: md5(b"alice@sip.example.com:sip.example.com:s3cr3t") */
-	CHECK_INT(0, digest_calc_ha1b(DIGEST_MD5, &user, &dom, &realm, &pass,
-			 a));
+	CHECK_INT(0,
+	    digest_calc_ha1b(DIGEST_MD5, &user, &dom, &realm, &pass, a));
 	CHECK_HEX("51bd45974944cb38baded03b78cfb6ec", a);
 	CHECK_INT(0, digest_calc_ha1(DIGEST_MD5, &at, &realm, &pass, b));
 	CHECK(strcmp(a, b) == 0);
@@ -312,7 +316,7 @@ t_digest_ha1b_userhash(void)
 	realm = STR_LIT("http-auth@example.org");
 	CHECK_INT(0, digest_userhash(DIGEST_SHA256, &user, &realm, a));
 	CHECK_HEX("a947aad205e80e429958a387394944c6b496301e79f89d35a4cc23b6ee"
-		  "12b5b6",
+	          "12b5b6",
 	    a);
 	return 0;
 }
@@ -360,15 +364,16 @@ t_digest_bad_args(void)
 	struct str m = STR_LIT("GET"), u = STR_LIT("/");
 	const char *md5hex = dvecs[0].ha1;
 
-	CHECK_INT(0, digest_calc_ha2(DIGEST_SHA256, DIGEST_QOP_AUTH, &m, &u,
-			 NULL, ha2));
-	CHECK_INT(E_INVAL, digest_calc_response(DIGEST_SHA256, md5hex, &u, &u,
-			       &u, DIGEST_QOP_AUTH, ha2, out));
+	CHECK_INT(0,
+	    digest_calc_ha2(DIGEST_SHA256, DIGEST_QOP_AUTH, &m, &u, NULL, ha2));
+	CHECK_INT(E_INVAL,
+	    digest_calc_response(DIGEST_SHA256, md5hex, &u, &u, &u,
+	        DIGEST_QOP_AUTH, ha2, out));
 	CHECK_HEX("", out);
-	CHECK_INT(E_INVAL, digest_ha1_sess(DIGEST_SHA256_SESS, md5hex, &u, &u,
-			       out));
-	CHECK_INT(E_INVAL, digest_calc_ha1((enum digest_alg)99, &m, &m, &m,
-			       out));
+	CHECK_INT(E_INVAL,
+	    digest_ha1_sess(DIGEST_SHA256_SESS, md5hex, &u, &u, out));
+	CHECK_INT(E_INVAL,
+	    digest_calc_ha1((enum digest_alg)99, &m, &m, &m, out));
 	CHECK(!digest_hex_eq(md5hex, NULL));
 	CHECK(!digest_hex_eq("", &u));
 	return 0;
@@ -415,7 +420,7 @@ static int
 t_nonce_roundtrip(void)
 {
 	struct str realm = STR_LIT("sip.example.com"),
-		   bind = STR_LIT("\x7f\0\0\x01");
+	           bind = STR_LIT("\x7f\0\0\x01");
 	char n1[NONCE_SIZE], n2[NONCE_SIZE];
 	uint32_t idx = 0;
 	uint16_t flags = 0;
@@ -423,8 +428,9 @@ t_nonce_roundtrip(void)
 	int i;
 
 	CHECK_INT(0, nonce_secret_set(key_a, sizeof(key_a)));
-	CHECK_INT(0, nonce_make(n1, sizeof(n1), &realm, &bind, 1000,
-			 0xdeadbeef, 0x0012));
+	CHECK_INT(0,
+	    nonce_make(n1, sizeof(n1), &realm, &bind, 1000, 0xdeadbeef,
+	        0x0012));
 	CHECK_INT(NONCE_LEN, strlen(n1));
 	for (i = 0; i < NONCE_LEN; i++)
 		CHECK(b64val(n1[i]) >= 0);
@@ -433,8 +439,9 @@ t_nonce_roundtrip(void)
 	CHECK_INT(0xdeadbeef, idx);
 	CHECK_INT(0x0012, flags);
 	/* the salt makes two nonces with the same fields differ */
-	CHECK_INT(0, nonce_make(n2, sizeof(n2), &realm, &bind, 1000,
-			 0xdeadbeef, 0x0012));
+	CHECK_INT(0,
+	    nonce_make(n2, sizeof(n2), &realm, &bind, 1000, 0xdeadbeef,
+	        0x0012));
 	CHECK(strcmp(n1, n2) != 0);
 	/* without binding */
 	CHECK_INT(0, nonce_make(n2, sizeof(n2), &realm, NULL, 1000, 7, 0));
@@ -455,25 +462,24 @@ t_nonce_expiry(void)
 	struct str v;
 
 	CHECK_INT(0, nonce_secret_set(key_a, sizeof(key_a)));
-	CHECK_INT(0, nonce_make(n, sizeof(n), &realm, NULL, 1700000030, 42,
-			 3));
+	CHECK_INT(0, nonce_make(n, sizeof(n), &realm, NULL, 1700000030, 42, 3));
 	v = str_from(n);
-	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, NULL, 1700000000, NULL,
-				NULL));
-	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, NULL, 1700000029, NULL,
-				NULL));
+	CHECK_INT(NONCE_OK,
+	    nonce_check(&v, &realm, NULL, 1700000000, NULL, NULL));
+	CHECK_INT(NONCE_OK,
+	    nonce_check(&v, &realm, NULL, 1700000029, NULL, NULL));
 	/* stale from the expiry second on, still authentic: index given */
-	CHECK_INT(NONCE_STALE, nonce_check(&v, &realm, NULL, 1700000030, &idx,
-				   &flags));
+	CHECK_INT(NONCE_STALE,
+	    nonce_check(&v, &realm, NULL, 1700000030, &idx, &flags));
 	CHECK_INT(42, idx);
 	CHECK_INT(3, flags);
-	CHECK_INT(NONCE_STALE, nonce_check(&v, &realm, NULL, INT64_MAX, NULL,
-				   NULL));
+	CHECK_INT(NONCE_STALE,
+	    nonce_check(&v, &realm, NULL, INT64_MAX, NULL, NULL));
 	/* a nonce made already expired */
 	CHECK_INT(0, nonce_make(n, sizeof(n), &realm, NULL, 0, 0, 0));
 	v = str_from(n);
-	CHECK_INT(NONCE_STALE, nonce_check(&v, &realm, NULL, 1700000030, NULL,
-				   NULL));
+	CHECK_INT(NONCE_STALE,
+	    nonce_check(&v, &realm, NULL, 1700000030, NULL, NULL));
 	CHECK_INT(E_INVAL, nonce_make(n, sizeof(n), &realm, NULL, -1, 0, 0));
 	nonce_secret_clear();
 	return 0;
@@ -485,7 +491,7 @@ static int
 t_nonce_bitflip(void)
 {
 	struct str realm = STR_LIT("sip.example.com"),
-		   bind = STR_LIT("\x01\x02");
+	           bind = STR_LIT("\x01\x02");
 	char n[NONCE_SIZE], m[NONCE_SIZE];
 	enum nonce_result r;
 	int i, bit;
@@ -517,10 +523,9 @@ static int
 t_nonce_wrong_context(void)
 {
 	struct str realm = STR_LIT("sip.example.com"),
-		   other = STR_LIT("sip.example.co"),
-		   bind = STR_LIT("\x0a\0\0\x01"),
-		   bind2 = STR_LIT("\x0a\0\0\x02"),
-		   empty = STR_LIT("");
+	           other = STR_LIT("sip.example.co"),
+	           bind = STR_LIT("\x0a\0\0\x01"),
+	           bind2 = STR_LIT("\x0a\0\0\x02"), empty = STR_LIT("");
 	char n[NONCE_SIZE];
 	struct str v;
 
@@ -530,12 +535,12 @@ t_nonce_wrong_context(void)
 	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, &bind, 10, NULL, NULL));
 	CHECK_INT(NONCE_FORGED, nonce_check(&v, &other, &bind, 10, NULL, NULL));
 	CHECK_INT(NONCE_FORGED, nonce_check(&v, NULL, &bind, 10, NULL, NULL));
-	CHECK_INT(NONCE_FORGED, nonce_check(&v, &realm, &bind2, 10, NULL,
-				    NULL));
+	CHECK_INT(NONCE_FORGED,
+	    nonce_check(&v, &realm, &bind2, 10, NULL, NULL));
 	CHECK_INT(NONCE_FORGED, nonce_check(&v, &realm, NULL, 10, NULL, NULL));
 	/* a forged nonce is forged even when it would be expired */
-	CHECK_INT(NONCE_FORGED, nonce_check(&v, &other, &bind, 9999, NULL,
-				    NULL));
+	CHECK_INT(NONCE_FORGED,
+	    nonce_check(&v, &other, &bind, 9999, NULL, NULL));
 	/* NULL and empty are the same realm / binding */
 	CHECK_INT(0, nonce_make(n, sizeof(n), NULL, NULL, 5000, 1, 1));
 	CHECK_INT(NONCE_OK, nonce_check(&v, &empty, &empty, 10, NULL, NULL));
@@ -545,8 +550,8 @@ t_nonce_wrong_context(void)
 	other = STR_LIT("a");
 	bind2 = STR_LIT("bc");
 	CHECK_INT(0, nonce_make(n, sizeof(n), &realm, &bind, 5000, 1, 1));
-	CHECK_INT(NONCE_FORGED, nonce_check(&v, &other, &bind2, 10, NULL,
-				    NULL));
+	CHECK_INT(NONCE_FORGED,
+	    nonce_check(&v, &other, &bind2, 10, NULL, NULL));
 	/* another secret */
 	realm = STR_LIT("sip.example.com");
 	CHECK_INT(0, nonce_make(n, sizeof(n), &realm, NULL, 5000, 1, 1));
@@ -585,12 +590,13 @@ t_nonce_garbage(void)
 
 	CHECK_INT(0, nonce_secret_set(key_a, sizeof(key_a)));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK_INT(NONCE_INVALID, check_exact(bad[i].s, bad[i].n, &realm,
-					     NULL, 10));
+		CHECK_INT(NONCE_INVALID,
+		    check_exact(bad[i].s, bad[i].n, &realm, NULL, 10));
 	/* 48 valid characters that are not ours: forged */
-	CHECK_INT(NONCE_FORGED, check_exact("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-					    "AAAAAAAAAAAAAAAAAA",
-				    48, &realm, NULL, 10));
+	CHECK_INT(NONCE_FORGED,
+	    check_exact("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+	                "AAAAAAAAAAAAAAAAAA",
+	        48, &realm, NULL, 10));
 	/* every truncation and extension of a good nonce */
 	CHECK_INT(0, nonce_make(n, sizeof(n), &realm, NULL, 5000, 1, 1));
 	for (i = 0; i < NONCE_LEN; i++)
@@ -600,8 +606,8 @@ t_nonce_garbage(void)
 	for (i = NONCE_LEN + 1; i <= sizeof(big); i = i * 3 / 2)
 		CHECK_INT(NONCE_INVALID, check_exact(big, i, &realm, NULL, 10));
 	CHECK_INT(NONCE_OK, check_exact(big, NONCE_LEN, &realm, NULL, 10));
-	CHECK_INT(NONCE_INVALID, nonce_check(NULL, &realm, NULL, 10, NULL,
-				     NULL));
+	CHECK_INT(NONCE_INVALID,
+	    nonce_check(NULL, &realm, NULL, 10, NULL, NULL));
 	v = (struct str){ NULL, NONCE_LEN };
 	CHECK_INT(NONCE_INVALID, nonce_check(&v, &realm, NULL, 10, NULL, NULL));
 	/* output buffer too small */
@@ -626,8 +632,7 @@ write_file(const char *path, const void *data, size_t n)
 /* rc expected from loading a file holding data, and a fragment the error
  * must contain (besides the path) */
 static int
-load_case(const char *path, const char *data, size_t n, int rc,
-    const char *msg)
+load_case(const char *path, const char *data, size_t n, int rc, const char *msg)
 {
 	char *err = (char *)1;
 	int got;
@@ -670,23 +675,25 @@ t_nonce_secret_file(void)
 	v = str_from(n);
 	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, NULL, 10, NULL, NULL));
 	/* upper-case hex, surrounding blanks */
-	CHECK_INT(0, load_case(path, " 000102030405060708090A0B0C0D0E0F10111213"
-				     "1415161718191A1B1C1D1E1F\r\n",
-			 67, 0, ""));
+	CHECK_INT(0,
+	    load_case(path,
+	        " 000102030405060708090A0B0C0D0E0F10111213"
+	        "1415161718191A1B1C1D1E1F\r\n",
+	        67, 0, ""));
 	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, NULL, 10, NULL, NULL));
 	/* raw: 32 bytes with a NUL and a newline in them */
 	CHECK_INT(0, load_case(path, (const char *)raw, sizeof(raw), 0, ""));
 	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, NULL, 10, NULL, NULL));
 	CHECK_INT(0, load_case(path, HEX64, 62, E_INVAL, "hex secret"));
 	CHECK_INT(0, load_case(path, HEX64, 63, E_INVAL, "hex secret"));
-	CHECK_INT(0, load_case(path, "short secret\n", 13, E_INVAL,
-			 "13 bytes"));
+	CHECK_INT(0,
+	    load_case(path, "short secret\n", 13, E_INVAL, "13 bytes"));
 	CHECK_INT(0, load_case(path, "", 0, E_INVAL, "0 bytes"));
 	memset(big, 'x', sizeof(big));
-	CHECK_INT(0, load_case(path, (const char *)big, 257, E_INVAL,
-			 "257 bytes"));
-	CHECK_INT(0, load_case(path, (const char *)big, sizeof(big), E_INVAL,
-			 "over"));
+	CHECK_INT(0,
+	    load_case(path, (const char *)big, 257, E_INVAL, "257 bytes"));
+	CHECK_INT(0,
+	    load_case(path, (const char *)big, sizeof(big), E_INVAL, "over"));
 	/* the failures above left the previous secret in place */
 	CHECK_INT(NONCE_OK, nonce_check(&v, &realm, NULL, 10, NULL, NULL));
 	unlink(path);
@@ -854,7 +861,7 @@ t_nc_procs(void)
 		uint32_t ready; /* the barrier: NPROC per round started */
 		uint32_t hits[ROUNDS][NC + 1];
 		uint32_t idx[NPROC][NIDX];
-	} *sh;
+	} * sh;
 	uint32_t nonce[ROUNDS], nc, a;
 	struct nc_table *t;
 	int i, j, r, status;
@@ -942,8 +949,8 @@ t_limit_ip(void)
 {
 	struct auth_limit_cfg cfg = small_cfg();
 	struct str a = IP4(192, 0, 2, 1), b = IP4(192, 0, 2, 2),
-		   alice = STR_LIT("alice"), bob = STR_LIT("bob"),
-		   realm = STR_LIT("example.com");
+	           alice = STR_LIT("alice"), bob = STR_LIT("bob"),
+	           realm = STR_LIT("example.com");
 	struct auth_limit *l;
 	time_t t0 = 1000;
 
@@ -952,30 +959,30 @@ t_limit_ip(void)
 	/* ip_max - 1 failures: still allowed */
 	CHECK_INT(0, auth_limit_failed(l, &a, &alice, &realm, t0));
 	CHECK_INT(0, auth_limit_failed(l, &a, &bob, &realm, t0 + 1));
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &a, &alice, &realm,
-				       t0 + 1));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &a, &alice, &realm, t0 + 1));
 	/* the ip_max-th blocks, reported once */
-	CHECK_INT(AUTH_LIMIT_NEW_IP, auth_limit_failed(l, &a, NULL, NULL,
-					 t0 + 2));
-	CHECK_INT(AUTH_LIMIT_IP, auth_limit_blocked(l, &a, &alice, &realm,
-				     t0 + 2));
+	CHECK_INT(AUTH_LIMIT_NEW_IP,
+	    auth_limit_failed(l, &a, NULL, NULL, t0 + 2));
+	CHECK_INT(AUTH_LIMIT_IP,
+	    auth_limit_blocked(l, &a, &alice, &realm, t0 + 2));
 	CHECK_INT(AUTH_LIMIT_IP, auth_limit_blocked(l, &a, NULL, NULL, t0 + 2));
 	CHECK_INT(0, auth_limit_failed(l, &a, NULL, NULL, t0 + 3));
 	/* another address, the same users: not blocked */
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &b, &alice, &realm,
-				       t0 + 3));
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &b, &bob, &realm,
-				       t0 + 3));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &b, &alice, &realm, t0 + 3));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &b, &bob, &realm, t0 + 3));
 	/* the cool-down runs from the blocking failure */
-	CHECK_INT(AUTH_LIMIT_IP, auth_limit_blocked(l, &a, NULL, NULL,
-				     t0 + 2 + 99));
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &a, NULL, NULL,
-				       t0 + 2 + 100));
+	CHECK_INT(AUTH_LIMIT_IP,
+	    auth_limit_blocked(l, &a, NULL, NULL, t0 + 2 + 99));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &a, NULL, NULL, t0 + 2 + 100));
 	/* and afterwards counting starts afresh */
 	CHECK_INT(0, auth_limit_failed(l, &a, NULL, NULL, t0 + 200));
 	CHECK_INT(0, auth_limit_failed(l, &a, NULL, NULL, t0 + 201));
-	CHECK_INT(AUTH_LIMIT_NEW_IP, auth_limit_failed(l, &a, NULL, NULL,
-					 t0 + 202));
+	CHECK_INT(AUTH_LIMIT_NEW_IP,
+	    auth_limit_failed(l, &a, NULL, NULL, t0 + 202));
 	CHECK_INT(2, auth_limit_stat_blocked_ips(l));
 	CHECK_INT(0, auth_limit_stat_blocked_users(l));
 	CHECK_INT(7, auth_limit_stat_failures(l));
@@ -1015,8 +1022,9 @@ t_limit_user(void)
 {
 	struct auth_limit_cfg cfg = small_cfg();
 	struct str ips[6], clean = IP4(198, 51, 100, 7), bob = STR_LIT("bob"),
-		   carol = STR_LIT("carol"), realm = STR_LIT("example.com"),
-		   realm2 = STR_LIT("example.org");
+	                   carol = STR_LIT("carol"),
+	                   realm = STR_LIT("example.com"),
+	                   realm2 = STR_LIT("example.org");
 	struct auth_limit *l;
 	unsigned char raw[6][4];
 	int i;
@@ -1030,43 +1038,43 @@ t_limit_user(void)
 	}
 	for (i = 0; i < 4; i++)
 		CHECK_INT(0, auth_limit_failed(l, &ips[i], &bob, &realm, 10));
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[0], &bob, &realm,
-				       10));
-	CHECK_INT(AUTH_LIMIT_NEW_USER, auth_limit_failed(l, &ips[4], &bob,
-					   &realm, 11));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[0], &bob, &realm, 10));
+	CHECK_INT(AUTH_LIMIT_NEW_USER,
+	    auth_limit_failed(l, &ips[4], &bob, &realm, 11));
 	CHECK_INT(0, auth_limit_failed(l, &ips[4], &bob, &realm, 12));
 	for (i = 0; i < 5; i++)
-		CHECK_INT(AUTH_LIMIT_USER, auth_limit_blocked(l, &ips[i], &bob,
-					       &realm, 12));
+		CHECK_INT(AUTH_LIMIT_USER,
+		    auth_limit_blocked(l, &ips[i], &bob, &realm, 12));
 	/* bob's own phone at a clean address goes on */
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &clean, &bob, &realm,
-				       12));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &clean, &bob, &realm, 12));
 	/* a new attacking address gets one guess, then is refused for bob */
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[5], &bob, &realm,
-				       13));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[5], &bob, &realm, 13));
 	CHECK_INT(0, auth_limit_failed(l, &ips[5], &bob, &realm, 13));
-	CHECK_INT(AUTH_LIMIT_USER, auth_limit_blocked(l, &ips[5], &bob, &realm,
-				       13));
+	CHECK_INT(AUTH_LIMIT_USER,
+	    auth_limit_blocked(l, &ips[5], &bob, &realm, 13));
 	/* the attackers are not refused for carol, nor for bob elsewhere */
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[0], &carol,
-				       &realm, 13));
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[0], &bob,
-				       &realm2, 13));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[0], &carol, &realm, 13));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[0], &bob, &realm2, 13));
 	/* ips[4] failed twice against bob: not yet at ip_max (3) */
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[4], NULL, NULL,
-				       13));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[4], NULL, NULL, 13));
 	/* the attackers' failures age out of their window (60 s): then
 	 * they are clean addresses again, though bob is still protected */
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[0], &bob, &realm,
-				       70));
-	CHECK_INT(AUTH_LIMIT_USER, auth_limit_blocked(l, &ips[5], &bob, &realm,
-				       70));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[0], &bob, &realm, 70));
+	CHECK_INT(AUTH_LIMIT_USER,
+	    auth_limit_blocked(l, &ips[5], &bob, &realm, 70));
 	/* protection ends after the cool-down */
 	CHECK_INT(0, auth_limit_failed(l, &ips[0], NULL, NULL, 80));
-	CHECK_INT(AUTH_LIMIT_USER, auth_limit_blocked(l, &ips[0], &bob, &realm,
-				       110));
-	CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &ips[0], &bob, &realm,
-				       111));
+	CHECK_INT(AUTH_LIMIT_USER,
+	    auth_limit_blocked(l, &ips[0], &bob, &realm, 110));
+	CHECK_INT(AUTH_LIMIT_PASS,
+	    auth_limit_blocked(l, &ips[0], &bob, &realm, 111));
 	CHECK_INT(1, auth_limit_stat_blocked_users(l));
 	CHECK_INT(0, auth_limit_stat_blocked_ips(l));
 	auth_limit_free(l);
@@ -1080,13 +1088,16 @@ t_limit_ipv6(void)
 	struct auth_limit_cfg cfg = small_cfg();
 	/* 2001:db8:0:1::1, 2001:db8:0:1:ff00::2, 2001:db8:0:2::1 */
 	struct str a = { "\x20\x01\x0d\xb8\0\0\0\x01"
-			 "\0\0\0\0\0\0\0\x01", 16 },
-		   b = { "\x20\x01\x0d\xb8\0\0\0\x01"
-			 "\xff\0\0\0\0\0\0\x02", 16 },
-		   c = { "\x20\x01\x0d\xb8\0\0\0\x02"
-			 "\0\0\0\0\0\0\0\x01", 16 },
-		   v4 = IP4(192, 0, 2, 9),
-		   m4 = { "\0\0\0\0\0\0\0\0\0\0\xff\xff\xc0\x00\x02\x09", 16 };
+		         "\0\0\0\0\0\0\0\x01",
+		16 },
+	           b = { "\x20\x01\x0d\xb8\0\0\0\x01"
+		         "\xff\0\0\0\0\0\0\x02",
+		           16 },
+	           c = { "\x20\x01\x0d\xb8\0\0\0\x02"
+		         "\0\0\0\0\0\0\0\x01",
+		           16 },
+	           v4 = IP4(192, 0, 2, 9),
+	           m4 = { "\0\0\0\0\0\0\0\0\0\0\xff\xff\xc0\x00\x02\x09", 16 };
 	struct auth_limit *l;
 
 	CHECK_INT(0, shm_init(HEAP));
@@ -1131,8 +1142,8 @@ t_limit_flood(void)
 	CHECK_INT(0, auth_limit_new(&l, &cfg));
 	for (i = 0; i < 3; i++)
 		auth_limit_failed(l, &victim, NULL, NULL, 10);
-	CHECK_INT(AUTH_LIMIT_IP, auth_limit_blocked(l, &victim, NULL, NULL,
-				     10));
+	CHECK_INT(AUTH_LIMIT_IP,
+	    auth_limit_blocked(l, &victim, NULL, NULL, 10));
 	for (i = 0; i < 1000; i++) {
 		raw[0] = 172;
 		raw[1] = 16;
@@ -1140,11 +1151,11 @@ t_limit_flood(void)
 		raw[3] = (unsigned char)i;
 		x = (struct str){ (const char *)raw, 4 };
 		CHECK_INT(0, auth_limit_failed(l, &x, NULL, NULL, 11));
-		CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &x, NULL,
-					       NULL, 11));
+		CHECK_INT(AUTH_LIMIT_PASS,
+		    auth_limit_blocked(l, &x, NULL, NULL, 11));
 	}
-	CHECK_INT(AUTH_LIMIT_IP, auth_limit_blocked(l, &victim, NULL, NULL,
-				     11));
+	CHECK_INT(AUTH_LIMIT_IP,
+	    auth_limit_blocked(l, &victim, NULL, NULL, 11));
 	auth_limit_free(l);
 	shm_destroy();
 	return 0;
@@ -1181,8 +1192,8 @@ t_limit_cfg(void)
 
 		for (i = 0; i < 100; i++)
 			CHECK_INT(0, auth_limit_failed(l, &a, &u, &u, 5));
-		CHECK_INT(AUTH_LIMIT_PASS, auth_limit_blocked(l, &a, &u, &u,
-					       5));
+		CHECK_INT(AUTH_LIMIT_PASS,
+		    auth_limit_blocked(l, &a, &u, &u, 5));
 	}
 	auth_limit_free(l);
 	/* shm exhausted part way: nothing leaks (the allocator's ERROR line

@@ -102,8 +102,8 @@ env_done(struct env *e)
 
 /* A request from ip4 a.b.c.d with extra header lines (CRLF each). */
 static int
-env_req(struct env *e, const char *method, const char *ruri,
-    const char *extra, const char *body, uint8_t last_octet)
+env_req(struct env *e, const char *method, const char *ruri, const char *extra,
+    const char *body, uint8_t last_octet)
 {
 	int n;
 
@@ -174,16 +174,19 @@ authz(char *out, size_t size, const char *user, const char *pw,
 	digest_calc_ha2(alg, qop, &m, &ur, &b, ha2);
 	digest_calc_response(alg, ha1, &n, &ncs, &cn, qop, ha2, resp);
 	if (qop == DIGEST_QOP_NONE)
-		snprintf(out, size, "Authorization: Digest username=\"%s\", "
+		snprintf(out, size,
+		    "Authorization: Digest username=\"%s\", "
 		    "realm=\"" REALM "\", nonce=\"%s\", uri=\"%s\", "
-		    "response=\"%s\", algorithm=%s\r\n", user, nonce, uri,
-		    resp, digest_alg_name(alg));
+		    "response=\"%s\", algorithm=%s\r\n",
+		    user, nonce, uri, resp, digest_alg_name(alg));
 	else
-		snprintf(out, size, "Authorization: Digest username=\"%s\", "
+		snprintf(out, size,
+		    "Authorization: Digest username=\"%s\", "
 		    "realm=\"" REALM "\", nonce=\"%s\", uri=\"%s\", "
 		    "response=\"%s\", algorithm=%s, qop=%s, nc=%s, "
-		    "cnonce=\"0a4f113b\"\r\n", user, nonce, uri, resp,
-		    digest_alg_name(alg), digest_qop_name(qop), nc);
+		    "cnonce=\"0a4f113b\"\r\n",
+		    user, nonce, uri, resp, digest_alg_name(alg),
+		    digest_qop_name(qop), nc);
 }
 
 #define RURI "sip:" REALM
@@ -191,8 +194,8 @@ authz(char *out, size_t size, const char *user, const char *pw,
 static int
 check(struct env *e, time_t now, struct auth_outcome *o)
 {
-	return auth_check(&e->cfg, &e->msg, HDR_AUTHORIZATION, &realm,
-	    lookup, NULL, now, o);
+	return auth_check(&e->cfg, &e->msg, HDR_AUTHORIZATION, &realm, lookup,
+	    NULL, now, o);
 }
 
 static int
@@ -259,8 +262,9 @@ t_wrong_and_unknown(void)
 	CHECK_INT(AUTH_RC_AUTHORIZED, check(&e, NOW, &o));
 	/* the lookup failing is an error, not a failure */
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 1));
-	CHECK_INT(AUTH_RC_ERROR, auth_check(&e.cfg, &e.msg, HDR_AUTHORIZATION,
-	    &realm, lookup_down, NULL, NOW, &o));
+	CHECK_INT(AUTH_RC_ERROR,
+	    auth_check(&e.cfg, &e.msg, HDR_AUTHORIZATION, &realm, lookup_down,
+	        NULL, NOW, &o));
 	CHECK(!o.log_failure && !o.counted);
 	env_done(&e);
 	return 0;
@@ -287,8 +291,8 @@ t_stale(void)
 	CHECK(o.stale && !o.log_failure && !o.counted);
 	CHECK_INT(2, lookups);
 	/* a wrong password on an expired nonce: stale as well (no lookup) */
-	authz(h, sizeof(h), "alice", "bad", DIGEST_MD5, DIGEST_QOP_NONE,
-	    nonce, "REGISTER", RURI, "", "");
+	authz(h, sizeof(h), "alice", "bad", DIGEST_MD5, DIGEST_QOP_NONE, nonce,
+	    "REGISTER", RURI, "", "");
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 1));
 	CHECK_INT(AUTH_RC_STALE_NONCE, check(&e, NOW + 1000, &o));
 	CHECK_INT(2, lookups);
@@ -297,8 +301,9 @@ t_stale(void)
 	    NOW + 1000, hdrs, sizeof(hdrs));
 	CHECK(n > 0);
 	hdrs[n] = '\0';
-	CHECK(strstr(hdrs, "WWW-Authenticate: Digest realm=\"" REALM "\", "
-	    "nonce=\"") == hdrs);
+	CHECK(strstr(hdrs,
+	          "WWW-Authenticate: Digest realm=\"" REALM "\", "
+	          "nonce=\"") == hdrs);
 	CHECK(strstr(hdrs, "\", algorithm=MD5, stale=true\r\n") != NULL);
 	env_done(&e);
 	return 0;
@@ -352,12 +357,14 @@ t_not_our_nonce(void)
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 2));
 	CHECK_INT(AUTH_RC_NO_CREDENTIALS, check(&e, NOW, &o));
 	/* credentials for another realm are not for us */
-	CHECK_INT(AUTH_RC_NO_CREDENTIALS, auth_check(&e.cfg, &e.msg,
-	    HDR_AUTHORIZATION, &other, lookup, NULL, NOW, &o));
+	CHECK_INT(AUTH_RC_NO_CREDENTIALS,
+	    auth_check(&e.cfg, &e.msg, HDR_AUTHORIZATION, &other, lookup, NULL,
+	        NOW, &o));
 	CHECK(o.why == NULL);
 	/* nor a Proxy-Authorization when we look for Authorization */
-	CHECK_INT(AUTH_RC_NO_CREDENTIALS, auth_check(&e.cfg, &e.msg,
-	    HDR_PROXYAUTHORIZATION, &realm, lookup, NULL, NOW, &o));
+	CHECK_INT(AUTH_RC_NO_CREDENTIALS,
+	    auth_check(&e.cfg, &e.msg, HDR_PROXYAUTHORIZATION, &realm, lookup,
+	        NULL, NOW, &o));
 	CHECK_INT(0, lookups);
 	env_done(&e);
 	return 0;
@@ -380,12 +387,12 @@ t_no_downgrade(void)
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 1));
 	CHECK_INT(AUTH_RC_NO_CREDENTIALS, check(&e, NOW, &o));
 	CHECK(strcmp(o.why, "qop-mismatch") == 0);
-	authz(h, sizeof(h), "alice", "s3cr3t", DIGEST_MD5,
-	    DIGEST_QOP_AUTH_INT, nonce, "REGISTER", RURI, "00000001", "");
+	authz(h, sizeof(h), "alice", "s3cr3t", DIGEST_MD5, DIGEST_QOP_AUTH_INT,
+	    nonce, "REGISTER", RURI, "00000001", "");
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 1));
 	CHECK_INT(AUTH_RC_NO_CREDENTIALS, check(&e, NOW, &o));
-	authz(h, sizeof(h), "alice", "s3cr3t", DIGEST_SHA256,
-	    DIGEST_QOP_AUTH, nonce, "REGISTER", RURI, "00000001", "");
+	authz(h, sizeof(h), "alice", "s3cr3t", DIGEST_SHA256, DIGEST_QOP_AUTH,
+	    nonce, "REGISTER", RURI, "00000001", "");
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 1));
 	CHECK_INT(AUTH_RC_NO_CREDENTIALS, check(&e, NOW, &o));
 	CHECK(strcmp(o.why, "algorithm-mismatch") == 0);
@@ -412,8 +419,8 @@ t_sha256_auth_int(void)
 	long n;
 
 	CHECK_INT(0, env_init(&e, true));
-	CHECK_INT(0, auth_algs_parse("SHA-256, MD5", e.cfg.algs,
-	    &e.cfg.n_algs));
+	CHECK_INT(0,
+	    auth_algs_parse("SHA-256, MD5", e.cfg.algs, &e.cfg.n_algs));
 	CHECK_INT(2, e.cfg.n_algs);
 	CHECK_INT(0, env_req(&e, "INVITE", "sip:bob@" REALM, "", body, 1));
 	n = auth_challenge_build(&e.cfg, &e.msg, false, &realm,
@@ -422,10 +429,10 @@ t_sha256_auth_int(void)
 	CHECK(n > 0);
 	hdrs[n] = '\0';
 	CHECK(strncmp(hdrs, "Proxy-Authenticate: Digest", 26) == 0);
-	CHECK(strstr(hdrs, "algorithm=SHA-256, qop=\"auth,auth-int\"\r\n"
-	    "Proxy-Authenticate: ") != NULL);
-	CHECK(strstr(hdrs, "algorithm=MD5, qop=\"auth,auth-int\"\r\n") !=
-	    NULL);
+	CHECK(strstr(hdrs,
+	          "algorithm=SHA-256, qop=\"auth,auth-int\"\r\n"
+	          "Proxy-Authenticate: ") != NULL);
+	CHECK(strstr(hdrs, "algorithm=MD5, qop=\"auth,auth-int\"\r\n") != NULL);
 	CHECK_INT(0, nonce_of(hdrs, 0, n1));
 	CHECK_INT(0, nonce_of(hdrs, 1, n2));
 	CHECK(strcmp(n1, n2) != 0);
@@ -434,19 +441,23 @@ t_sha256_auth_int(void)
 	    body);
 	memcpy(h, "Proxy-", 6);
 	CHECK_INT(0, env_req(&e, "INVITE", "sip:bob@" REALM, h, body, 1));
-	CHECK_INT(AUTH_RC_AUTHORIZED, auth_check(&e.cfg, &e.msg,
-	    HDR_PROXYAUTHORIZATION, &realm, lookup, NULL, NOW, &o));
+	CHECK_INT(AUTH_RC_AUTHORIZED,
+	    auth_check(&e.cfg, &e.msg, HDR_PROXYAUTHORIZATION, &realm, lookup,
+	        NULL, NOW, &o));
 	/* the body changed on the way: auth-int says no */
-	CHECK_INT(0, env_req(&e, "INVITE", "sip:bob@" REALM, h,
-	    "v=0\r\no=- 2 2 IN IP4 10.0.0.1\r\n", 1));
-	CHECK_INT(AUTH_RC_INVALID_PASSWORD, auth_check(&e.cfg, &e.msg,
-	    HDR_PROXYAUTHORIZATION, &realm, lookup, NULL, NOW, &o));
+	CHECK_INT(0,
+	    env_req(&e, "INVITE", "sip:bob@" REALM, h,
+	        "v=0\r\no=- 2 2 IN IP4 10.0.0.1\r\n", 1));
+	CHECK_INT(AUTH_RC_INVALID_PASSWORD,
+	    auth_check(&e.cfg, &e.msg, HDR_PROXYAUTHORIZATION, &realm, lookup,
+	        NULL, NOW, &o));
 	/* MD5 on the second nonce */
 	authz(h + 6, sizeof(h) - 6, "alice", "s3cr3t", DIGEST_MD5,
 	    DIGEST_QOP_AUTH, n2, "INVITE", "sip:bob@" REALM, "00000001", "");
 	CHECK_INT(0, env_req(&e, "INVITE", "sip:bob@" REALM, h, body, 1));
-	CHECK_INT(AUTH_RC_AUTHORIZED, auth_check(&e.cfg, &e.msg,
-	    HDR_PROXYAUTHORIZATION, &realm, lookup, NULL, NOW, &o));
+	CHECK_INT(AUTH_RC_AUTHORIZED,
+	    auth_check(&e.cfg, &e.msg, HDR_PROXYAUTHORIZATION, &realm, lookup,
+	        NULL, NOW, &o));
 	env_done(&e);
 	return 0;
 }
@@ -462,8 +473,7 @@ t_bad_requests(void)
 		"Authorization: Digest username=\"alice\", realm=\"" REALM
 		"\", nonce=\"x\", nonce=\"y\", uri=\"" RURI "\", "
 		"response=\"0\"\r\n",
-		"Authorization: Digest username=\"alice, realm=\"" REALM
-		"\r\n",
+		"Authorization: Digest username=\"alice, realm=\"" REALM "\r\n",
 		"Authorization: Digest username=\"alice\" realm=\"" REALM
 		"\"\r\n",
 	};
@@ -563,8 +573,8 @@ t_unbound_udp_not_counted(void)
 	e.cfg.bind_ip = false;
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, "", "", 1));
 	CHECK_INT(0, env_challenge(&e, NONCE_F_QOP_AUTH, NOW, nonce));
-	authz(h, sizeof(h), "alice", "bad", DIGEST_MD5, DIGEST_QOP_AUTH,
-	    nonce, "REGISTER", RURI, "00000001", "");
+	authz(h, sizeof(h), "alice", "bad", DIGEST_MD5, DIGEST_QOP_AUTH, nonce,
+	    "REGISTER", RURI, "00000001", "");
 	CHECK_INT(0, env_req(&e, "REGISTER", RURI, h, "", 9));
 	CHECK_INT(AUTH_RC_INVALID_PASSWORD, check(&e, NOW, &o));
 	CHECK(o.log_failure && !o.counted);
@@ -617,8 +627,9 @@ t_helpers(void)
 	CHECK_INT(0, auth_default_realm(&e.msg, false, &r));
 	CHECK_STR(REALM, &r);
 	r = (struct str)STR_LIT("a\r\nX: y");
-	CHECK_INT(E_INVAL, (int)auth_challenge_build(&e.cfg, &e.msg, true,
-	    &r, 0, false, NOW, buf, sizeof(buf)));
+	CHECK_INT(E_INVAL,
+	    (int)auth_challenge_build(&e.cfg, &e.msg, true, &r, 0, false, NOW,
+	        buf, sizeof(buf)));
 	r = (struct str)STR_LIT("we say \"hi\"");
 	{
 		char big[512];
@@ -628,26 +639,23 @@ t_helpers(void)
 		CHECK(k > 0);
 		big[k] = '\0';
 		CHECK(strstr(big, "realm=\"we say \\\"hi\\\"\"") != NULL);
-		CHECK_INT(E_TOOBIG, (int)auth_challenge_build(&e.cfg, &e.msg,
-		    true, &r, 0, false, NOW, big, 40));
+		CHECK_INT(E_TOOBIG,
+		    (int)auth_challenge_build(&e.cfg, &e.msg, true, &r, 0,
+		        false, NOW, big, 40));
 	}
 	env_done(&e);
 	return 0;
 }
 
-static const struct unit_test tests[] = {
-	{ "right_then_replay",       t_right_then_replay },
-	{ "wrong_and_unknown",       t_wrong_and_unknown },
-	{ "stale",                   t_stale },
-	{ "one_time_nonce",          t_one_time_nonce },
-	{ "not_our_nonce",           t_not_our_nonce },
-	{ "no_downgrade",            t_no_downgrade },
-	{ "sha256_auth_int",         t_sha256_auth_int },
-	{ "bad_requests",            t_bad_requests },
-	{ "brute_force",             t_brute_force },
+static const struct unit_test tests[] = { { "right_then_replay",
+	                                      t_right_then_replay },
+	{ "wrong_and_unknown", t_wrong_and_unknown }, { "stale", t_stale },
+	{ "one_time_nonce", t_one_time_nonce },
+	{ "not_our_nonce", t_not_our_nonce },
+	{ "no_downgrade", t_no_downgrade },
+	{ "sha256_auth_int", t_sha256_auth_int },
+	{ "bad_requests", t_bad_requests }, { "brute_force", t_brute_force },
 	{ "unbound_udp_not_counted", t_unbound_udp_not_counted },
-	{ "helpers",                 t_helpers },
-	{ NULL, NULL }
-};
+	{ "helpers", t_helpers }, { NULL, NULL } };
 
 UNIT_MAIN(tests)

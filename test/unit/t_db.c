@@ -135,8 +135,9 @@ t_url_bad(void)
 		CHECK(err != NULL);
 		if (strstr(err, bad_urls[i].why) == NULL ||
 		    strstr(err, "does not parse") == NULL ||
-		    strstr(err, "expected scheme://[user[:password]@]host"
-			"[:port]/database") == NULL) {
+		    strstr(err,
+		        "expected scheme://[user[:password]@]host"
+		        "[:port]/database") == NULL) {
 			printf("%s: expected \"%s\" in: %s\n", bad_urls[i].url,
 			    bad_urls[i].why, err);
 			return 1;
@@ -191,26 +192,30 @@ t_url_check(void)
 
 	CHECK_INT(0, db_url_check(url, &err));
 	CHECK(err == NULL);
-	CHECK_INT(E_NOTFOUND, db_url_check("mysql://kam:pw@127.0.0.1/kam",
-	    &err));
-	CHECK(strcmp(err, "URL 'mysql://kam:***@127.0.0.1/kam': no DB driver "
-	    "loaded for scheme 'mysql' (loadmodule \"mysql.so\"?)") == 0);
+	CHECK_INT(E_NOTFOUND,
+	    db_url_check("mysql://kam:pw@127.0.0.1/kam", &err));
+	CHECK(strcmp(err,
+	          "URL 'mysql://kam:***@127.0.0.1/kam': no DB driver "
+	          "loaded for scheme 'mysql' (loadmodule \"mysql.so\"?)") == 0);
 	pkg_free(err);
 	CHECK_INT(E_NOTFOUND, db_url_check("postgresql://h/kam", &err));
 	CHECK(strstr(err, "(loadmodule \"postgres.so\"?)") != NULL);
 	pkg_free(err);
 	CHECK_INT(E_NOTFOUND, db_url_check("oracle://h/kam", &err));
-	CHECK(strstr(err, "scheme 'oracle' (known: sqlite, mysql, "
-	    "postgres)") != NULL);
+	CHECK(strstr(err,
+	          "scheme 'oracle' (known: sqlite, mysql, "
+	          "postgres)") != NULL);
 	pkg_free(err);
 	CHECK_INT(E_NOTFOUND, db_url_check("sqlite:///nonexistent/k.db", &err));
-	CHECK(strcmp(err, "URL 'sqlite:///nonexistent/k.db': database file "
-	    "'/nonexistent/k.db' does not exist (create it with kamdbctl "
-	    "create)") == 0);
+	CHECK(strcmp(err,
+	          "URL 'sqlite:///nonexistent/k.db': database file "
+	          "'/nonexistent/k.db' does not exist (create it with kamdbctl "
+	          "create)") == 0);
 	pkg_free(err);
 	CHECK_INT(E_PARSE, db_url_check("mysql://u:pw@h:99999/db", &err));
-	CHECK(strstr(err, "URL 'mysql://u:***@h:99999/db' does not parse: "
-	    "port '99999' is not a number in 1..65535") == err);
+	CHECK(strstr(err,
+	          "URL 'mysql://u:***@h:99999/db' does not parse: "
+	          "port '99999' is not a number in 1..65535") == err);
 	pkg_free(err);
 	return 0;
 }
@@ -235,44 +240,52 @@ t_sql_dialects(void)
 	char err[DB_ERR_LEN];
 
 	db_sql_reset(&q, &pg);
-	CHECK_INT(0, db_sql_select(&q, "location", keys, ops, v, cols, 3, 2,
-	    "expires DESC", err));
+	CHECK_INT(0,
+	    db_sql_select(&q, "location", keys, ops, v, cols, 3, 2,
+	        "expires DESC", err));
 	CHECK_STRN("SELECT \"contact\",\"expires\" FROM \"location\" WHERE "
-		   "\"username\" = $1 AND \"domain\" IS NOT NULL AND \"q\" >= "
-		   "$2 ORDER BY \"expires\" DESC", q.buf, q.len);
+	           "\"username\" = $1 AND \"domain\" IS NOT NULL AND \"q\" >= "
+	           "$2 ORDER BY \"expires\" DESC",
+	    q.buf, q.len);
 	CHECK_INT(2, q.np);
 	CHECK(q.params[0] == &v[0] && q.params[1] == &v[2]);
 	db_sql_reset(&q, &my);
-	CHECK_INT(0, db_sql_select(&q, "location", keys, NULL, v, NULL, 2, 0,
-	    NULL, err));
+	CHECK_INT(0,
+	    db_sql_select(&q, "location", keys, NULL, v, NULL, 2, 0, NULL,
+	        err));
 	CHECK_STRN("SELECT * FROM `location` WHERE `username` = ? AND "
-		   "`domain` IS NULL", q.buf, q.len);
+	           "`domain` IS NULL",
+	    q.buf, q.len);
 	db_sql_reset(&q, &my);
 	CHECK_INT(0, db_sql_replace(&q, "location", keys, v, 3, 1, err));
 	CHECK_STRN("INSERT INTO `location` (`username`,`domain`,`q`) VALUES "
-		   "(?,?,?) ON DUPLICATE KEY UPDATE `domain`=VALUES(`domain`),"
-		   "`q`=VALUES(`q`)", q.buf, q.len);
+	           "(?,?,?) ON DUPLICATE KEY UPDATE `domain`=VALUES(`domain`),"
+	           "`q`=VALUES(`q`)",
+	    q.buf, q.len);
 	CHECK_INT(3, q.np);
 	db_sql_reset(&q, &pg);
 	CHECK_INT(0, db_sql_replace(&q, "location", keys, v, 3, 2, err));
 	CHECK_STRN("INSERT INTO \"location\" (\"username\",\"domain\",\"q\") "
-		   "VALUES ($1,$2,$3) ON CONFLICT (\"username\",\"domain\") DO "
-		   "UPDATE SET \"q\"=excluded.\"q\"", q.buf, q.len);
+	           "VALUES ($1,$2,$3) ON CONFLICT (\"username\",\"domain\") DO "
+	           "UPDATE SET \"q\"=excluded.\"q\"",
+	    q.buf, q.len);
 	db_sql_reset(&q, &pg);
 	CHECK_INT(0, db_sql_replace(&q, "t", keys, v, 1, 1, err));
 	CHECK_STRN("INSERT INTO \"t\" (\"username\") VALUES ($1) ON CONFLICT "
-		   "(\"username\") DO NOTHING", q.buf, q.len);
+	           "(\"username\") DO NOTHING",
+	    q.buf, q.len);
 	db_sql_reset(&q, &pg);
-	CHECK_INT(0, db_sql_update(&q, "t", keys, NULL, v, cols, v, 1, 2,
-	    err));
+	CHECK_INT(0, db_sql_update(&q, "t", keys, NULL, v, cols, v, 1, 2, err));
 	CHECK_STRN("UPDATE \"t\" SET \"contact\"=$1,\"expires\"=$2 WHERE "
-		   "\"username\" = $3", q.buf, q.len);
+	           "\"username\" = $3",
+	    q.buf, q.len);
 	db_sql_reset(&q, &my);
 	CHECK_INT(0, db_sql_delete(&q, "t", NULL, NULL, NULL, 0, err));
 	CHECK_STRN("DELETE FROM `t`", q.buf, q.len);
 	db_sql_reset(&q, &my);
-	CHECK_INT(E_INVAL, db_sql_select(&q, "t", keys, ops, v, NULL, 3, 0,
-	    "expires; DROP", err));
+	CHECK_INT(E_INVAL,
+	    db_sql_select(&q, "t", keys, ops, v, NULL, 3, 0, "expires; DROP",
+	        err));
 	CHECK(strstr(err, "order") != NULL);
 	db_sql_free(&q);
 	return 0;
@@ -308,21 +321,24 @@ t_lazy_backoff(void)
 	CHECK((hd = f.init(u)) != NULL);
 	CHECK_INT(0, f.use_table(hd, "version"));
 	t0 = ms_now();
-	CHECK_INT(E_AGAIN, f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL,
-	    &res));
+	CHECK_INT(E_AGAIN,
+	    f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL, &res));
 	CHECK(strstr(f.last_error(hd), "unable to open") != NULL);
 	/* backing off: no new attempt, same answer, at once */
-	CHECK_INT(E_AGAIN, f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL,
-	    &res));
+	CHECK_INT(E_AGAIN,
+	    f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL, &res));
 	CHECK(strstr(f.last_error(hd), "not connected") != NULL);
 	CHECK(ms_now() - t0 < 200);
 	CHECK_INT(SQLITE_OK, sqlite3_open(path, &raw));
-	CHECK_INT(SQLITE_OK, sqlite3_exec(raw, "CREATE TABLE version "
-	    "(table_name TEXT, table_version INT)", NULL, NULL, NULL));
+	CHECK_INT(SQLITE_OK,
+	    sqlite3_exec(raw,
+	        "CREATE TABLE version "
+	        "(table_name TEXT, table_version INT)",
+	        NULL, NULL, NULL));
 	sqlite3_close(raw);
 	/* still backing off (250 ms) */
-	CHECK_INT(E_AGAIN, f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL,
-	    &res));
+	CHECK_INT(E_AGAIN,
+	    f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL, &res));
 	usleep(300 * 1000);
 	CHECK_INT(0, f.query(hd, NULL, NULL, NULL, NULL, 0, 0, NULL, &res));
 	CHECK_INT(0, res->n_rows);
@@ -351,8 +367,8 @@ t_busy_timeout(void)
 	CHECK_INT(0, f.use_table(hd, "version"));
 	CHECK_INT(0, f.delete(hd, keys, NULL, v, 1)); /* connected now */
 	CHECK_INT(SQLITE_OK, sqlite3_open(dbfile, &raw));
-	CHECK_INT(SQLITE_OK, sqlite3_exec(raw, "BEGIN EXCLUSIVE", NULL, NULL,
-	    NULL));
+	CHECK_INT(SQLITE_OK,
+	    sqlite3_exec(raw, "BEGIN EXCLUSIVE", NULL, NULL, NULL));
 	t0 = ms_now();
 	rc = f.insert(hd, keys, v, 2);
 	dt = ms_now() - t0;
@@ -382,9 +398,11 @@ t_statement_timeout(void)
 	CHECK_INT(0, db_bind_mod(url, &f));
 	CHECK((hd = f.init(url)) != NULL);
 	t0 = ms_now();
-	CHECK_INT(E_TIMEOUT, f.raw_query(hd, "WITH RECURSIVE c(x) AS (SELECT "
-	    "1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c", NULL, 0,
-	    &res));
+	CHECK_INT(E_TIMEOUT,
+	    f.raw_query(hd,
+	        "WITH RECURSIVE c(x) AS (SELECT "
+	        "1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+	        NULL, 0, &res));
 	dt = ms_now() - t0;
 	CHECK(dt >= 900 && dt < 2500);
 	CHECK(strstr(f.last_error(hd), "query_timeout") != NULL);
@@ -460,8 +478,7 @@ t_shape_content(void)
 	CHECK(strcmp(res->col_names[0], "table_name") == 0);
 	f.free_result(hd, res);
 	strcpy(col, "x; --");
-	CHECK_INT(E_INVAL, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL,
-	    &res));
+	CHECK_INT(E_INVAL, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL, &res));
 	strcpy(col, "table_version");
 	v = db_val_null(DB_STR); /* NULL changes the text: IS NULL */
 	CHECK_INT(0, f.query(hd, keys, NULL, &v, cols, 1, 1, NULL, &res));
@@ -483,8 +500,8 @@ t_result_outlives(void)
 	CHECK_INT(0, db_bind_mod(url, &f));
 	CHECK((hd = f.init(url)) != NULL);
 	CHECK_INT(0, f.use_table(hd, "version"));
-	CHECK_INT(0, f.query(hd, NULL, NULL, NULL, NULL, 0, 0, "table_name",
-	    &res));
+	CHECK_INT(0,
+	    f.query(hd, NULL, NULL, NULL, NULL, 0, 0, "table_name", &res));
 	f.close(hd);
 	CHECK_INT(3, res->n_rows);
 	CHECK(strcmp(res->col_names[1], "table_version") == 0);
@@ -546,7 +563,7 @@ setup(void)
 	snprintf(url, sizeof(url), "sqlite://%s", dbfile);
 	if (sqlite3_open(dbfile, &db) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	        SQLITE_OK)
 		return 1;
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if (apply_schema(files[i], db) != 0) {

@@ -19,12 +19,12 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* CHECK_STR that also accepts an empty view with a NULL pointer. */
-#define CHECK_STR_E(exp, strp)                                          \
-	do {                                                            \
-		if ((strp)->len == 0)                                   \
-			CHECK_INT(strlen(exp), 0);                      \
-		else                                                    \
-			CHECK_STR((exp), (strp));                       \
+#define CHECK_STR_E(exp, strp)                                                 \
+	do {                                                                   \
+		if ((strp)->len == 0)                                          \
+			CHECK_INT(strlen(exp), 0);                             \
+		else                                                           \
+			CHECK_STR((exp), (strp));                              \
 	} while (0)
 
 #define REQ "REGISTER sip:example.com SIP/2.0\r\n"
@@ -80,8 +80,8 @@ t_auth_rfc2617(void)
 	CHECK(c.present & AUTH_P_OPAQUE);
 	CHECK_INT(AUTH_FAIL_NONE, c.fail);
 	/* no Proxy-Authorization in this message */
-	CHECK_INT(E_NOTFOUND, auth_cred_find(&m, HDR_PROXYAUTHORIZATION,
-	    &realm, &c, &hf));
+	CHECK_INT(E_NOTFOUND,
+	    auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &realm, &c, &hf));
 	CHECK_INT(AUTH_FAIL_NOT_FOUND, c.fail);
 	free_sip_msg(&m);
 	return 0;
@@ -116,7 +116,8 @@ t_auth_rfc7616(void)
 	CHECK_STR("7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", &c.nonce);
 	CHECK_STR("f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", &c.cnonce);
 	CHECK_STR("753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856"
-	    "cb6c1", &c.response);
+	          "cb6c1",
+	    &c.response);
 	CHECK_STR("FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS", &c.opaque);
 	CHECK_INT(1, c.nc_val);
 
@@ -129,7 +130,8 @@ t_auth_rfc7616(void)
 }
 
 #define B_USER "username=\"bob\""
-#define B_REST "realm=\"example.com\", nonce=\"abc\", uri=\"sip:example.com\"" \
+#define B_REST                                                                 \
+	"realm=\"example.com\", nonce=\"abc\", uri=\"sip:example.com\""        \
 	", response=\"0123456789abcdef0123456789abcdef\""
 #define B_ALL B_USER ", " B_REST
 #define B_QOP ", qop=auth, cnonce=\"c\", nc=00000001"
@@ -335,8 +337,10 @@ auth_with_value(size_t n, bool quoted, struct auth_cred *c)
 	size_t off;
 	int len;
 
-	len = snprintf(buf, sizeof(buf), "Digest %s, nonce=%s", B_USER ", "
-	    "realm=\"r\", uri=\"/\", response=\"x\"", quoted ? "\"" : "");
+	len = snprintf(buf, sizeof(buf), "Digest %s, nonce=%s",
+	    B_USER ", "
+	           "realm=\"r\", uri=\"/\", response=\"x\"",
+	    quoted ? "\"" : "");
 	off = (size_t)len;
 	memset(buf + off, 'a', n);
 	off += n;
@@ -399,17 +403,19 @@ t_auth_values(void)
 	for (i = 0; i < NELEM(algs); i++) {
 		snprintf(buf, sizeof(buf), "Digest %s, algorithm=%s", B_ALL,
 		    algs[i].alg);
-		CHECK_INT(0, auth_cred_parse(&(struct str){ buf, strlen(buf) },
-		    &c));
+		CHECK_INT(0,
+		    auth_cred_parse(&(struct str){ buf, strlen(buf) }, &c));
 		CHECK_INT(algs[i].id, c.alg);
 		CHECK(c.present & AUTH_P_ALGORITHM);
 	}
 	CHECK_STR("SHA-25", &c.algorithm); /* unknown: kept as text */
 	for (i = 0; i < NELEM(qops); i++) {
-		snprintf(buf, sizeof(buf), "Digest %s, qop=%s, cnonce=c, "
-		    "nc=0000a0Ff", B_ALL, qops[i].qop);
-		CHECK_INT(0, auth_cred_parse(&(struct str){ buf, strlen(buf) },
-		    &c));
+		snprintf(buf, sizeof(buf),
+		    "Digest %s, qop=%s, cnonce=c, "
+		    "nc=0000a0Ff",
+		    B_ALL, qops[i].qop);
+		CHECK_INT(0,
+		    auth_cred_parse(&(struct str){ buf, strlen(buf) }, &c));
 		CHECK_INT(qops[i].id, c.qop_id);
 		CHECK_INT(0xa0ff, c.nc_val);
 	}
@@ -448,10 +454,10 @@ t_auth_fail_names(void)
 		for (j = 0; j < i; j++)
 			CHECK(strcmp(s, auth_fail_str((enum auth_fail)j)) != 0);
 	}
-	CHECK(strcmp(auth_fail_str(AUTH_FAIL_COUNT),
-	    "unknown auth failure") == 0);
-	CHECK(strcmp(auth_fail_str((enum auth_fail)-1),
-	    "unknown auth failure") == 0);
+	CHECK(strcmp(auth_fail_str(AUTH_FAIL_COUNT), "unknown auth failure") ==
+	    0);
+	CHECK(strcmp(auth_fail_str((enum auth_fail) - 1),
+	          "unknown auth failure") == 0);
 	return 0;
 }
 
@@ -480,28 +486,26 @@ t_auth_find(void)
 
 	CHECK_INT(0, msg_of(s, &m));
 	h = m.h[HDR_PROXYAUTHORIZATION];
-	CHECK_INT(0, auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &one, &c,
-	    &hf));
+	CHECK_INT(0, auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &one, &c, &hf));
 	CHECK(hf == h->next_same);
 	CHECK_STR("a", &c.username);
 	/* realm="tw\o.example" is two.example once unescaped */
-	CHECK_INT(0, auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &two, &c,
-	    &hf));
+	CHECK_INT(0, auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &two, &c, &hf));
 	CHECK(hf == h->next_same->next_same);
 	CHECK_STR("b", &c.username);
 	CHECK_INT(0, auth_cred_find(&m, HDR_AUTHORIZATION, &two, &c, NULL));
 	CHECK_STR("z", &c.username);
 	/* the realm is case-sensitive */
-	CHECK_INT(E_NOTFOUND, auth_cred_find(&m, HDR_AUTHORIZATION, &upper,
-	    &c, NULL));
+	CHECK_INT(E_NOTFOUND,
+	    auth_cred_find(&m, HDR_AUTHORIZATION, &upper, &c, NULL));
 	/* a broken header before a match fails the search */
-	CHECK_INT(E_PARSE, auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &three,
-	    &c, &hf));
+	CHECK_INT(E_PARSE,
+	    auth_cred_find(&m, HDR_PROXYAUTHORIZATION, &three, &c, &hf));
 	CHECK_INT(AUTH_FAIL_DUP, c.fail);
 	CHECK(hf == h->next_same->next_same->next_same);
 	/* NULL realm: the first Digest credentials */
-	CHECK_INT(0, auth_cred_find(&m, HDR_PROXYAUTHORIZATION, NULL, &c,
-	    NULL));
+	CHECK_INT(0,
+	    auth_cred_find(&m, HDR_PROXYAUTHORIZATION, NULL, &c, NULL));
 	CHECK_STR("a", &c.username);
 	CHECK_INT(E_INVAL, auth_cred_find(&m, HDR_CONTACT, &one, &c, NULL));
 	free_sip_msg(&m);
@@ -666,7 +670,8 @@ t_contact_rfc3261(void)
 	CHECK(c->param_lst == NULL && c->params.len == 0);
 	c = c->next;
 	CHECK_STR("\"Mr. Watson\" <sip:watson@worcester.bell-telephone.com>"
-	    "\r\n   ;q=0.7; expires=3600", &c->raw);
+	          "\r\n   ;q=0.7; expires=3600",
+	    &c->raw);
 	CHECK_STR("\"Mr. Watson\"", &c->display);
 	CHECK_STR("sip:watson@worcester.bell-telephone.com", &c->uri);
 	CHECK_INT(700, c->q);
@@ -767,7 +772,7 @@ contact_case(size_t i)
 		if (contact_cases[i].err_at != NULL)
 			CHECK_STR(contact_cases[i].err_at,
 			    &((struct str){ err_at,
-			    (size_t)(h.body.s + h.body.len - err_at) }));
+			        (size_t)(h.body.s + h.body.len - err_at) }));
 		return 0;
 	}
 	CHECK_INT(contact_cases[i].n, set->n);
@@ -801,7 +806,8 @@ t_contact_params(void)
 	struct contact_set *set;
 	struct contact *c;
 
-	h.body = str_from("<sip:a@b>;EXPIRES=4294967296;Q=1.000, "
+	h.body = str_from(
+	    "<sip:a@b>;EXPIRES=4294967296;Q=1.000, "
 	    "<sip:c@d>;expires=1099511627776;q=0.001;x;y=\"1;2\", "
 	    "\"X\" <sip:e@f;transport=tcp>;+sip.instance=\"<urn:uuid:1>\";"
 	    "reg-id=2147483647;expires=0");
@@ -843,26 +849,26 @@ t_contact_lines(void)
 	contact_set_free(set);
 	free_sip_msg(&m);
 
-	CHECK_INT(0, msg_of(REQ "Contact: <sip:a@b>\r\nContact: *\r\n\r\n",
-	    &m));
-	CHECK_INT(E_PARSE, contact_set_parse(m.h[HDR_CONTACT], 5, &set,
-	    &err_at));
+	CHECK_INT(0,
+	    msg_of(REQ "Contact: <sip:a@b>\r\nContact: *\r\n\r\n", &m));
+	CHECK_INT(E_PARSE,
+	    contact_set_parse(m.h[HDR_CONTACT], 5, &set, &err_at));
 	CHECK(err_at == m.h[HDR_CONTACT]->next_same->body.s);
 	free_sip_msg(&m);
 
 	CHECK_INT(0, msg_of(REQ "Contact: *\r\nm: *\r\n\r\n", &m));
-	CHECK_INT(E_PARSE, contact_set_parse(m.h[HDR_CONTACT], 5, &set,
-	    NULL));
+	CHECK_INT(E_PARSE, contact_set_parse(m.h[HDR_CONTACT], 5, &set, NULL));
 	free_sip_msg(&m);
 
-	CHECK_INT(0, msg_of(REQ "Contact: <sip:a@b>, <sip:c@d>\r\n"
-	    "X: y\r\nm: sip:e@f\r\n\r\n", &m));
+	CHECK_INT(0,
+	    msg_of(REQ "Contact: <sip:a@b>, <sip:c@d>\r\n"
+	               "X: y\r\nm: sip:e@f\r\n\r\n",
+	        &m));
 	CHECK_INT(0, contact_set_parse(m.h[HDR_CONTACT], 3, &set, NULL));
 	CHECK_INT(3, set->n);
 	CHECK_STR("sip:e@f", &set->first->next->next->uri);
 	contact_set_free(set);
-	CHECK_INT(E_TOOBIG, contact_set_parse(m.h[HDR_CONTACT], 2, &set,
-	    NULL));
+	CHECK_INT(E_TOOBIG, contact_set_parse(m.h[HDR_CONTACT], 2, &set, NULL));
 	free_sip_msg(&m);
 
 	CHECK_INT(0, contact_set_parse(NULL, 0, &set, NULL));
@@ -928,7 +934,8 @@ t_path_rfc3327(void)
 	CHECK_STR("sip:P1.EXAMPLEVISITED.COM;lr", &n->uri);
 	n = n->next;
 	CHECK_STR("\"Edge, 1\" <sip:[2001:db8::1]:5061;transport=tls;lr>\r\n"
-	    "  ;x=\"a,b\"", &n->raw);
+	          "  ;x=\"a,b\"",
+	    &n->raw);
 	CHECK_STR("\"Edge, 1\"", &n->display);
 	CHECK_STR("a,b", &param_find(n->param_lst, "x")->body);
 	CHECK(n->next == NULL);
@@ -985,8 +992,9 @@ t_path_cases(void)
 			path_free(list);
 			continue;
 		}
-		CHECK_STR(path_cases[i].err_at, &((struct str){ err_at,
-		    (size_t)(h.body.s + h.body.len - err_at) }));
+		CHECK_STR(path_cases[i].err_at,
+		    &((struct str){ err_at,
+		        (size_t)(h.body.s + h.body.len - err_at) }));
 	}
 	return 0;
 }
@@ -995,7 +1003,8 @@ t_path_cases(void)
 static int
 t_path_route(void)
 {
-	static const char s[] = "SIP/2.0 200 OK\r\n"
+	static const char s[] =
+	    "SIP/2.0 200 OK\r\n"
 	    "Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>\r\n"
 	    "Route: <sip:r1;lr>\r\nRecord-Route: <sip:p3.example.com;lr>\r\n"
 	    "Route: <sip:r2;lr>,<sip:r3;lr>\r\n\r\n";
@@ -1026,7 +1035,7 @@ t_oom(void)
 	long i;
 
 	h.body = str_from("\"A\" <sip:a@b>;q=0.5;expires=60;x=y, sip:c@d;p, "
-	    "<sip:e@f>");
+	                  "<sip:e@f>");
 	for (i = 1; i < 30; i++) {
 		struct contact_set *set = NULL;
 		struct name_addr *list = NULL;

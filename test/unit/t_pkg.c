@@ -17,8 +17,7 @@ t_cap(void)
 
 	pkg_set_limit(CAP);
 	CHECK_INT(0, pkg_used_bytes());
-	while (n < sizeof(b) / sizeof(b[0]) &&
-	    (b[n] = pkg_malloc(BLK)) != NULL)
+	while (n < sizeof(b) / sizeof(b[0]) && (b[n] = pkg_malloc(BLK)) != NULL)
 		n++;
 	CHECK(n < sizeof(b) / sizeof(b[0])); /* the cap was hit */
 	CHECK(n > CAP / BLK / 2);

@@ -121,9 +121,12 @@ t_path_becomes_route(void)
 static int
 t_branches(void)
 {
-	struct branch b = { .uri = "sip:c1@10.0.0.1", .uri_len = 15,
-		.dst_uri = "sip:10.0.0.1:5062", .dst_uri_len = 17,
-		.q = 500, .conn_id = 7 };
+	struct branch b = { .uri = "sip:c1@10.0.0.1",
+		.uri_len = 15,
+		.dst_uri = "sip:10.0.0.1:5062",
+		.dst_uri_len = 17,
+		.q = 500,
+		.conn_id = 7 };
 	struct branch saved, cur;
 	struct sip_msg m;
 	struct str ru;
@@ -136,7 +139,7 @@ t_branches(void)
 	CHECK_INT(1, branch_count(&m));
 	CHECK_STRN("sip:c1@10.0.0.1", branch_get(&m, 0)->uri,
 	    branch_get(&m, 0)->uri_len);
-	CHECK(branch_get(&m, 0)->uri != b.uri);     /* copied */
+	CHECK(branch_get(&m, 0)->uri != b.uri); /* copied */
 	CHECK_INT(500, branch_get(&m, 0)->q);
 	for (i = 1; i < BRANCH_MAX; i++)
 		CHECK_INT(0, branch_append(&m, &b));
@@ -158,7 +161,7 @@ t_branches(void)
 	CHECK_INT(0, m.fwd_conn_id);
 	branch_clear(&m);
 	CHECK_INT(0, branch_count(&m));
-	CHECK_INT(0, branch_append(&m, &b));   /* freed with the message */
+	CHECK_INT(0, branch_append(&m, &b)); /* freed with the message */
 	done(&m);
 	return 0;
 }
@@ -189,7 +192,7 @@ t_conn_only(void)
 	tcp_conn_unlock();
 	/* kept open past the idle limit while a registration lives on it */
 	CHECK_INT(0, tcp_conn_keep(id, 5000));
-	CHECK_INT(0, tcp_conn_keep(id, 1000));    /* never shortened */
+	CHECK_INT(0, tcp_conn_keep(id, 1000)); /* never shortened */
 	tcp_conn_lock();
 	CHECK((c = tcp_conn_find_id(id)) != NULL && c->keep_ms == 5000);
 	tcp_conn_unlock();
@@ -202,6 +205,26 @@ t_conn_only(void)
 	d.conn_id = id + 100;
 	d.conn_only = true;
 	CHECK_INT(E_CLOSED, tcp_send(&d, "x", 1));
+	/* a target whose connection is known to be gone (MSG_CONN_GONE):
+	 * the stream send is conn-only with no id, and fails at once */
+	{
+		struct sip_msg m;
+		struct dest_info g = { .proto = PROTO_TCP, .to = peer };
+
+		CHECK_INT(0, load(&m));
+		msg_set_conn(&m, MSG_CONN_GONE);
+		(void)forward_dest_socket(&m, &g);
+		g.send_sock = &si; /* the test has no sockets */
+		CHECK(g.conn_only);
+		CHECK_INT(0, g.conn_id);
+		CHECK_INT(E_CLOSED, tcp_send(&g, "x", 1));
+		/* UDP targets ignore it */
+		memset(&g, 0, sizeof(g));
+		g.proto = PROTO_UDP;
+		(void)forward_dest_socket(&m, &g);
+		CHECK(!g.conn_only);
+		done(&m);
+	}
 	/* the one it is bound to takes the bytes (queued for its owner) */
 	d.conn_id = id;
 	CHECK_INT(0, tcp_send(&d, "x", 1));

@@ -5,6 +5,7 @@
 #include "../../base/err.h"
 #include "../../mem/shm.h"
 #include "../../net/net_addr.h"
+#include "../../net/tcp_chan.h"
 #include "../../net/tcp_conn.h"
 #include "unit.h"
 
@@ -369,8 +370,82 @@ t_expiry_abuse(void)
 	return 0;
 }
 
+/* The timing wheel: a connection is looked at when its deadline comes
+ * (idle lifetime here), not before; its owner is marked to wake; a busy
+ * one is scheduled again; many idle ones cost nothing until they are due,
+ * then are taken in batches. */
+static int
+t_wheel(void)
+{
+	const struct tcp_limits l = { .life_ms = 2000, .connect_ms = 10000,
+		.send_ms = 10000, .tls_handshake_ms = 30000,
+		.tls_send_ms = 3000, .message_ms = 20000 };
+	union sockaddr_union a = su_of("10.0.0.1", 1000);
+	struct tcp_conn *idle, *busy, *c;
+	bool more, wake[4] = { false, false, false, false };
+	uint64_t t0;
+	int hs = 0, n, i, saved = tcp_readers;
+
+	CHECK(setup(2000) == 0);
+	tcp_readers = 4;
+	tcp_conn_set_limits(&l);
+	tcp_conn_lock();
+	CHECK_INT(0, tcp_conn_add(&idle, PROTO_TCP, &a, NULL));
+	CHECK_INT(0, tcp_conn_add(&busy, PROTO_TCP, &a, NULL));
+	t0 = idle->created_ms;
+	idle->state = busy->state = TCP_S_OPEN;
+	idle->owner = 2;
+	busy->owner = 1;
+	/* nothing is due in the first second */
+	n = tcp_conn_wheel_step(t0 + 900, 100, &more, wake, &hs);
+	CHECK_INT(0, n);
+	/* looked at once after a second, kept, due again at its deadline */
+	busy->last_ms = t0 + 1000;
+	n = tcp_conn_wheel_step(t0 + 1100, 100, &more, wake, &hs);
+	CHECK_INT(2, n);
+	CHECK(!idle->close_req && !busy->close_req);
+	n = tcp_conn_wheel_step(t0 + 1900, 100, &more, wake, &hs);
+	CHECK_INT(0, n);
+	/* the idle one expires at t0 + 2000; the busy one was active */
+	n = tcp_conn_wheel_step(t0 + 2200, 100, &more, wake, &hs);
+	CHECK(n >= 1);
+	CHECK(idle->close_req && !busy->close_req);
+	CHECK(wake[2] && !wake[1]);
+	/* a thousand idle connections: taken 256 at a time when due */
+	for (i = 0; i < 1000; i++) {
+		CHECK_INT(0, tcp_conn_add(&c, PROTO_TCP, &a, NULL));
+		c->state = TCP_S_OPEN;
+		c->owner = 0;
+		c->last_ms = c->created_ms = t0 + 2200;
+	}
+	/* their first look: a second after they came, 256 at a time */
+	n = tcp_conn_wheel_step(t0 + 3000, 256, &more, wake, &hs);
+	CHECK_INT(256, n);
+	CHECK(more);
+	while (more)
+		n += tcp_conn_wheel_step(t0 + 3000, 256, &more, wake, &hs);
+	CHECK(n >= 1000);
+	/* kept (idle since t0 + 2200), and not looked at again before
+	 * their deadline */
+	for (c = tcp_conns->all, i = 0; c != NULL; c = c->all_next)
+		i += c->close_req;
+	CHECK_INT(1, i);
+	n = tcp_conn_wheel_step(t0 + 4100, 256, &more, wake, &hs);
+	CHECK(n <= 1);
+	while (tcp_conn_wheel_step(t0 + 4300, 256, &more, wake, &hs) > 0)
+		;
+	for (c = tcp_conns->all, i = 0; c != NULL; c = c->all_next)
+		i += c->close_req;
+	CHECK_INT(1002, i);     /* and the busy one, idle since t0 + 1000 */
+	tcp_conn_unlock();
+	tcp_readers = saved;
+	teardown();
+	return 0;
+}
+
 /* clang-format off */
 static const struct unit_test tests[] = {
+	{ "wheel",           t_wheel },
 	{ "peers",           t_peers },
 	{ "expiry_abuse",    t_expiry_abuse },
 	{ "expiry",          t_expiry },

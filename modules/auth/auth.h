@@ -1,4 +1,4 @@
-/* auth_api.h: what the auth module offers the modules that know the
+/* auth.h: what the auth module offers the modules that know the
  * users (auth_db) or check identities against them (uri_db), through
  * module_api_find("auth", AUTH_API_NAME).
  *
@@ -7,8 +7,8 @@
  * only says where a user's HA1 comes from.  The layout of struct
  * auth_api is the contract between the two modules: change it only
  * together with AUTH_API_VERSION. */
-#ifndef AUTH_AUTH_API_H
-#define AUTH_AUTH_API_H
+#ifndef AUTH_AUTH_H
+#define AUTH_AUTH_H
 
 #include <stdbool.h>
 
@@ -22,23 +22,23 @@
  * 1.x (doc/auth.md): > 0 true, < 0 false, 0 stops the script. */
 enum auth_rc {
 	AUTH_RC_AUTHORIZED = 1,
-	AUTH_RC_REPLIED = 0,          /* a reply (400, 403, 500) was sent */
+	AUTH_RC_REPLIED = 0, /* a reply (400, 403, 500) was sent */
 	AUTH_RC_USER_UNKNOWN = -1,
 	AUTH_RC_INVALID_PASSWORD = -2,
-	AUTH_RC_STALE_NONCE = -3,     /* the next challenge says stale=true */
-	AUTH_RC_NO_CREDENTIALS = -4,  /* none for the realm, or not ours */
-	AUTH_RC_ERROR = -5,           /* the user lookup failed (DB down) */
-	AUTH_RC_NONCE_REUSED = -6,    /* a replayed nonce count */
+	AUTH_RC_STALE_NONCE = -3,    /* the next challenge says stale=true */
+	AUTH_RC_NO_CREDENTIALS = -4, /* none for the realm, or not ours */
+	AUTH_RC_ERROR = -5,          /* the user lookup failed (DB down) */
+	AUTH_RC_NONCE_REUSED = -6,   /* a replayed nonce count */
 };
 
 /* What the HA1 lookup is asked: views valid during the call. */
 struct auth_query {
-	struct str username;   /* as sent, unescaped */
-	struct str user;       /* username before its '@' (or all of it) */
-	struct str domain;     /* after the '@', else the realm */
+	struct str username; /* as sent, unescaped */
+	struct str user;     /* username before its '@' (or all of it) */
+	struct str domain;   /* after the '@', else the realm */
 	struct str realm;
-	bool at;               /* username had an '@' (the ha1b column) */
-	enum digest_alg alg;   /* HA1 wanted for this algorithm (plain,
+	bool at;             /* username had an '@' (the ha1b column) */
+	enum digest_alg alg; /* HA1 wanted for this algorithm (plain,
 				* without the -sess step) */
 };
 
@@ -52,14 +52,14 @@ typedef int (*auth_ha1_fn)(struct sip_msg *msg, const struct auth_query *q,
 
 /* The identity of the credentials authorize() accepted for a message. */
 struct auth_identity {
-	struct str username;   /* as sent, unescaped */
-	struct str user;       /* before '@' */
-	struct str domain;     /* after '@', else the realm */
+	struct str username; /* as sent, unescaped */
+	struct str user;     /* before '@' */
+	struct str domain;   /* after '@', else the realm */
 	struct str realm;
 };
 
 struct auth_api {
-	int version;           /* AUTH_API_VERSION */
+	int version; /* AUTH_API_VERSION */
 	/* Check msg's credentials of header type hftype (HDR_AUTHORIZATION
 	 * or HDR_PROXYAUTHORIZATION) for realm, asking lookup for the HA1.
 	 * Sends the 400/403/500 itself (then returns AUTH_RC_REPLIED), logs
