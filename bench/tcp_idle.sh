@@ -132,7 +132,9 @@ def hold(total):
         try:
             s = ctx.wrap_socket(raw)
         except (OSError, ssl.SSLError) as e:
-            print("handshake %d failed: %s" % (len(held), e)); raise
+            print("%-12s stopped accepting TLS connections at %d held: %s"
+                  % (name, len(held), e))
+            sys.exit(0)
         s.settimeout(10)
         options(s, len(held))
         held.append(s)
