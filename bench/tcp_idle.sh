@@ -5,7 +5,7 @@
 # OPTIONS), the proxy's CPU (every process) is measured over SECS seconds
 # with nothing else to do, then while one more TLS connection relays
 # RATE OPTIONS a second (CPU per message).  Prints a line per count, and
-# the same for Debian's Kamailio 5.6 when it is installed (KAM=no skips
+# the same for Debian's Kamailio 5.6 when it is installed (NOKAM=1 skips
 # it).  N is bounded by RLIMIT_NOFILE here (the hard limit of the shell).
 #
 # Usage: sh bench/tcp_idle.sh      (N=16000 SECS=20 RATE=200)
@@ -56,6 +56,7 @@ children=1
 tcp_children=1
 open_files_limit=$((N + 1000))
 tcp_max_connections=$((N + 500))
+tls_max_connections=$((N + 500))
 tcp_connection_lifetime=3600
 auto_aliases=no
 listen=udp:127.0.0.1:$1
@@ -127,9 +128,14 @@ def hold(total):
     while len(held) < total:
         raw = socket.socket()
         raw.bind(("127.0.0.%d" % (2 + len(held) % 8), 0))
-        raw.settimeout(10)
         raw.connect(("127.0.0.1", port))
-        s = ctx.wrap_socket(raw)
+        try:
+            s = ctx.wrap_socket(raw)
+        except (OSError, ssl.SSLError) as e:
+            print("%-12s stopped accepting TLS connections at %d held: %s"
+                  % (name, len(held), e))
+            sys.exit(0)
+        s.settimeout(10)
         options(s, len(held))
         held.append(s)
 busy = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5))
@@ -154,6 +160,6 @@ PY
 }
 
 run ours "$TOP/kamailio" ours_cfg
-if [ "${KAM:-}" != no ] && [ -x "$KAM" ] && [ -f "$KMPATH/tls.so" ]; then
+if [ -z "${NOKAM:-}" ] && [ -x "$KAM" ] && [ -f "$KMPATH/tls.so" ]; then
 	run kamailio-5.6 "$KAM" kam_cfg
 fi

@@ -90,6 +90,7 @@ struct tls_cfg {
 	struct opt_int max_handshakes_per_ip; /* in progress, 0: no limit */
 	struct opt_int hello_timeout;        /* s to the first byte, 0: none */
 	struct opt_str keylog_file;
+	struct opt_str ticket_key_file;
 	struct tls_settings def;  /* the global (default domain) settings:
 				   * ints hold the table's default until set,
 				   * strings are NULL (see tls_setting_str) */

@@ -31,14 +31,6 @@
 
 int tls_conn_ex_idx = -1;
 
-/* Session ticket keys: made once before fork, the same in every process. */
-static struct {
-	unsigned char name[16];
-	unsigned char aes[32];
-	unsigned char hmac[32];
-	bool ready;
-} tkeys;
-
 static int keylog_fd = -1;
 static bool passwd_asked;   /* no_passwd_cb ran: the key is encrypted */
 static char init_err[1024];
@@ -97,41 +89,6 @@ no_passwd_cb(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
-static int
-ticket_cb(SSL *s, unsigned char key_name[16], unsigned char *iv,
-    EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc)
-{
-	OSSL_PARAM params[3];
-	char digest[] = "SHA256";
-
-	(void)s;
-	params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY,
-	    tkeys.hmac, sizeof(tkeys.hmac));
-	params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    digest, 0);
-	params[2] = OSSL_PARAM_construct_end();
-	if (enc) {
-		if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(
-		    EVP_aes_256_cbc())) != 1)
-			return -1;
-		memcpy(key_name, tkeys.name, sizeof(tkeys.name));
-		if (EVP_EncryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, tkeys.aes,
-			iv) != 1 ||
-		    EVP_MAC_CTX_set_params(hctx, params) != 1)
-			return -1;
-		return 1;
-	}
-	if (memcmp(key_name, tkeys.name, sizeof(tkeys.name)) != 0)
-		return 0;     /* not ours: full handshake */
-	if (EVP_MAC_CTX_set_params(hctx, params) != 1 ||
-	    EVP_DecryptInit_ex(cctx, EVP_aes_256_cbc(), NULL, tkeys.aes, iv) !=
-		1)
-		return -1;
-	/* 2, "valid, renew it": without it OpenSSL sends no ticket after a
-	 * resumed handshake, and a client that uses each ticket once (RFC
-	 * 8446 C.4) does a full handshake every other connection */
-	return 2;
-}
 
 static void
 keylog_cb(const SSL *ssl, const char *line)
@@ -307,7 +264,7 @@ ctx_server_setup(struct tls_domain *d, SSL_CTX *ctx)
 	if (EVP_Digest(d->desc, strlen(d->desc), sid, &n, EVP_sha256(),
 		NULL) != 1 ||
 	    SSL_CTX_set_session_id_context(ctx, sid, n) != 1 ||
-	    SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, ticket_cb) != 1)
+	    SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx, tls_ticket_cb) != 1)
 		return E_TLS;
 	SSL_CTX_set_tlsext_servername_callback(ctx, tls_sni_cb);
 	if (d->server_cipher_preference)
@@ -414,17 +371,8 @@ init_tls(void)
 		snprintf(init_err, sizeof(init_err), "OpenSSL init failed");
 		goto out;
 	}
-	if (!tkeys.ready) {
-		if (RAND_bytes(tkeys.name, sizeof(tkeys.name)) != 1 ||
-		    RAND_bytes(tkeys.aes, sizeof(tkeys.aes)) != 1 ||
-		    RAND_bytes(tkeys.hmac, sizeof(tkeys.hmac)) != 1) {
-			rc = E_TLS;
-			snprintf(init_err, sizeof(init_err), "RAND_bytes for "
-			    "the session ticket keys failed");
-			goto out;
-		}
-		tkeys.ready = true;
-	}
+	if ((rc = tls_ticket_keys_load(init_err, sizeof(init_err))) != 0)
+		goto out;
 	if ((rc = keylog_open()) != 0)
 		goto out;
 	if ((rc = tls_domains_from_cfg(init_err, sizeof(init_err))) != 0)
@@ -449,7 +397,7 @@ destroy_tls(void)
 	if (keylog_fd >= 0)
 		close(keylog_fd);
 	keylog_fd = -1;
-	OPENSSL_cleanse(&tkeys, sizeof(tkeys));
+	tls_ticket_keys_wipe();
 }
 
 int

@@ -24,6 +24,19 @@ int tls_domains_from_cfg(char *err, size_t errsize);
  * naming the domain, the file and OpenSSL's reason in err. */
 int tls_domain_build_ctx(struct tls_domain *d, char *err, size_t errsize);
 
+/* tls_ticket.c: the session ticket keys, the same in every process:
+ * from tls_ticket_key_file (one or more 80-byte keys in nginx's
+ * ssl_session_ticket_key format, back to back: the first encrypts, all
+ * decrypt), or made at random once in the main process.  load: at
+ * init_tls and, with a file, again at every tls_reload (each process
+ * reads the file); 0, or E_IO / E_INVAL with the file and reason in err.
+ * check: the file would load (tls_reload validates first). */
+int tls_ticket_keys_load(char *err, size_t errsize);
+int tls_ticket_keys_check(char *err, size_t errsize);
+void tls_ticket_keys_wipe(void);
+int tls_ticket_cb(SSL *s, unsigned char key_name[16], unsigned char *iv,
+    EVP_CIPHER_CTX *cctx, EVP_MAC_CTX *hctx, int enc);
+
 /* Index of the SSL ex_data slot holding the struct tls_conn. */
 extern int tls_conn_ex_idx;
 

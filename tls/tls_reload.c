@@ -31,6 +31,7 @@ list_rebuild(struct tls_domain *d)
 void
 tls_reload_check(void)
 {
+	char err[512];
 	int g;
 
 	if (reload_gen == NULL)
@@ -43,6 +44,9 @@ tls_reload_check(void)
 	list_rebuild(tls_default_client_domain);
 	list_rebuild(tls_server_domains);
 	list_rebuild(tls_client_domains);
+	if (tls_ticket_keys_load(err, sizeof(err)) != 0)
+		LM_ERR("tls_reload: %s (this process keeps the old keys)",
+		    err);
 	LM_INFO("TLS contexts rebuilt (reload %d)", g);
 }
 
@@ -79,7 +83,8 @@ tls_reload(char *err, size_t size, int *gen)
 	if ((rc = list_validate(tls_default_server_domain, err, size)) != 0 ||
 	    (rc = list_validate(tls_default_client_domain, err, size)) != 0 ||
 	    (rc = list_validate(tls_server_domains, err, size)) != 0 ||
-	    (rc = list_validate(tls_client_domains, err, size)) != 0)
+	    (rc = list_validate(tls_client_domains, err, size)) != 0 ||
+	    (rc = tls_ticket_keys_check(err, size)) != 0)
 		return rc;
 	*gen = __atomic_add_fetch(reload_gen, 1, __ATOMIC_ACQ_REL);
 	tls_reload_check();   /* this process too: statistics show the new
