@@ -397,6 +397,92 @@ ul_db_aor(const char *table, const struct str *aor, int64_t now,
 	return 0;
 }
 
+/* one row of a walk, sorted by user then domain */
+struct walk_row {
+	struct str user, domain;
+	int row;
+};
+
+static int
+str_order(const struct str *a, const struct str *b)
+{
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = n > 0 ? memcmp(a->s, b->s, n) : 0;
+
+	if (c != 0)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static int
+walk_row_cmp(const void *a, const void *b)
+{
+	const struct walk_row *x = a, *y = b;
+	int c = str_order(&x->user, &y->user);
+
+	if (c == 0)
+		c = str_order(&x->domain, &y->domain);
+	return c != 0 ? c : x->row - y->row;
+}
+
+int
+ul_db_walk(const char *table, int64_t now,
+    int (*fn)(const struct str *aor, const struct ul_binding *b, int n,
+        void *arg),
+    void *arg)
+{
+	struct ul_binding b[UL_CHANGES_MAX];
+	static char raw[UL_CHANGES_MAX][UL_RAW_MAX + 1];
+	char aor[UL_AOR_MAX + 1];
+	struct db_res *res = NULL;
+	struct walk_row *w;
+	int i, j, n, k, rc;
+
+	if ((rc = query(table, NULL, NULL, 0, &res)) != 0)
+		return rc;
+	if (res->n_rows == 0) {
+		dbf.free_result(dbh, res);
+		return 0;
+	}
+	if ((w = pkg_malloc((size_t)res->n_rows * sizeof(*w))) == NULL) {
+		dbf.free_result(dbh, res);
+		return E_NOMEM;
+	}
+	for (i = 0; i < res->n_rows; i++) {
+		const struct db_val *rv = res->rows[i].values;
+
+		w[i].row = i;
+		w[i].user = res->rows[i].n > C_DOMAIN
+		    ? db_val_get_str(&rv[C_USER])
+		    : STR_NULL;
+		w[i].domain = res->rows[i].n > C_DOMAIN && !rv[C_DOMAIN].nul &&
+		        ul_cfg.use_domain
+		    ? db_val_get_str(&rv[C_DOMAIN])
+		    : STR_NULL;
+	}
+	qsort(w, (size_t)res->n_rows, sizeof(*w), walk_row_cmp);
+	rc = 0;
+	for (i = 0; i < res->n_rows && rc == 0; i = j) {
+		n = 0;
+		for (j = i; j < res->n_rows && str_eq(&w[j].user, &w[i].user) &&
+		     str_eq(&w[j].domain, &w[i].domain);
+		     j++)
+			if (n < UL_CHANGES_MAX &&
+			    row_binding(&res->rows[w[j].row], now, false, &b[n],
+			        raw[n], sizeof(raw[n])))
+				n++;
+		k = snprintf(aor, sizeof(aor), "%.*s%s%.*s",
+		    STR_FMT(&w[i].user), w[i].domain.len ? "@" : "",
+		    (int)w[i].domain.len, w[i].domain.s ? w[i].domain.s : "");
+		if (n == 0 || k <= 0 || (size_t)k >= sizeof(aor))
+			continue;
+		rc = fn(&(struct str){ aor, (size_t)k }, b, n, arg);
+	}
+	pkg_free(w);
+	dbf.free_result(dbh, res);
+	return rc < 0 ? rc : 0;
+}
+
 int
 ul_db_delete_aor(const char *table, const struct str *aor,
     const struct str *contact)

@@ -38,6 +38,14 @@ int ul_db_delete_expired(const char *table, int64_t now);
  * the result, valid during the call), unexpired ones only. */
 int ul_db_aor(const char *table, const struct str *aor, int64_t now,
     void (*fn)(const struct ul_binding *b, int n, void *arg), void *arg);
+/* Every unexpired row of table, one call of fn per AOR (rows sorted by
+ * user, then domain; at most UL_CHANGES_MAX bindings per AOR), views
+ * valid during the call, until fn returns non-zero (db_mode 3 ul_dump).
+ * 0, or the query's error. */
+int ul_db_walk(const char *table, int64_t now,
+    int (*fn)(const struct str *aor, const struct ul_binding *b, int n,
+        void *arg),
+    void *arg);
 /* Delete every row of aor, or the one with contact (db_mode 3 ul_rm). */
 int ul_db_delete_aor(const char *table, const struct str *aor,
     const struct str *contact);

@@ -138,12 +138,6 @@ cmd_ul_dump(struct ctl_out *o, int argc, char *argv[])
 		ctl_out_status(o, 400, "ul_dump takes no argument");
 		return E_INVAL;
 	}
-	if (ul_cfg.db_mode == 3) {
-		ctl_out_status(o, 500,
-		    "db_mode 3: the bindings are in the "
-		    "database only (query it)");
-		return E_INVAL;
-	}
 	if (json)
 		ctl_out_printf(o, "{\"tables\": [");
 	for (d = ul_domain_first(); d != NULL; d = ul_domain_next(d)) {
@@ -156,7 +150,15 @@ cmd_ul_dump(struct ctl_out *o, int argc, char *argv[])
 		} else {
 			ctl_out_printf(o, "Domain:: %s\n", ul_domain_name(d));
 		}
-		ul_walk(d, dump_aor, &x);
+		if (ul_cfg.db_mode == 3 &&
+		    ul_db_walk(ul_domain_name(d), ul_now(), dump_aor, &x) !=
+		        0) {
+			o->len = 0; /* no half listing */
+			ctl_out_status(o, 500, "database error");
+			return E_IO;
+		}
+		if (ul_cfg.db_mode != 3)
+			ul_walk(d, dump_aor, &x);
 		if (json)
 			ctl_out_printf(o, "]}");
 		else

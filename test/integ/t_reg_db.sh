@@ -6,7 +6,8 @@
 # leaves memory and the table, a refresh is an upsert by ruid (one row),
 # and "Contact: *" empties both.  Modes 1 and 2: a restart of the proxy
 # keeps the registrations (loaded from the table).  Mode 3: a second
-# proxy sharing the table sees the first one's registrations.  Mode 1 on
+# proxy sharing the table sees the first one's registrations, in calls
+# and in its ul_dump.  Mode 1 on
 # SQLite: when a write fails (the table renamed away) the REGISTER gets
 # 500 and nothing changes in memory.
 . "$TOP/test/integ/lib.sh"
@@ -160,6 +161,12 @@ modparam(\"usrloc\", \"db_mode\", 3)"
 			"$KAMAILIO" -DD -E -f "$TMPD/k3b.cfg"
 		wait_udp "$PROXY_PORT" || fail "second proxy did not start"
 		[ "$(call alice)" = 486 ] || fail "$ENG/3: the second proxy does not see alice"
+		# its ul_dump lists the table's bindings, not its empty memory
+		kctl ul show > "$TMPD/dump3.txt" || fail "$ENG/3: ul_dump failed"
+		grep -q "AOR:: alice" "$TMPD/dump3.txt" &&
+		    grep -q "Contact:: sip:alice@127.0.0.1:$UA_PORT" "$TMPD/dump3.txt" &&
+		    grep -q "AORs:: 1" "$TMPD/dump3.txt" ||
+		    { cat "$TMPD/dump3.txt"; fail "$ENG/3: ul_dump does not list alice from the table"; }
 		kill "$PID_proxy2"
 		FIFO=$FIFO_SAVE; PROXY_PORT=$P1; PROXY_PID=$PID1
 		note "$ENG db_mode 3: a second proxy on the table routes to alice"
