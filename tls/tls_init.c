@@ -132,6 +132,27 @@ ciphers_for(const struct tls_domain *d)
 	return d->ciphers_list;
 }
 
+/* OpenSSL's security level 1 refuses the NULL (no encryption) suites a
+ * list like the guide's "NULL" selects: such a list gets level 0, and a
+ * warning, so that it does what it says (for testing only). */
+static void
+ctx_allow_null(const struct tls_domain *d, SSL_CTX *ctx)
+{
+	STACK_OF(SSL_CIPHER) *sk = SSL_CTX_get_ciphers(ctx);
+	int i;
+
+	for (i = 0; sk != NULL && i < sk_SSL_CIPHER_num(sk); i++)
+		if (SSL_CIPHER_get_cipher_nid(sk_SSL_CIPHER_value(sk, i)) ==
+		    NID_undef)
+			break;
+	if (sk == NULL || i == sk_SSL_CIPHER_num(sk))
+		return;
+	SSL_CTX_set_security_level(ctx, 0);
+	LM_WARN("%s: tls_ciphers_list \"%s\" allows NULL ciphers: TLS 1.2 "
+	    "and older connections may be unencrypted; use it only for "
+	    "testing", d->desc, d->ciphers_list);
+}
+
 #define FAIL(...)                                                      \
 	do {                                                           \
 		int n_ = snprintf(err, errsize, __VA_ARGS__);          \
@@ -292,6 +313,8 @@ ctx_setup(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 	    SSL_CTX_set_cipher_list(ctx, ciphers_for(d)) != 1)
 		FAIL("%s: bad tls_ciphers_list \"%s\": ", d->desc,
 		    d->ciphers_list);
+	if (d->ciphers_list != NULL)
+		ctx_allow_null(d, ctx);
 	if (d->cipher_suites != NULL &&
 	    SSL_CTX_set_ciphersuites(ctx, d->cipher_suites) != 1)
 		FAIL("%s: bad tls_cipher_suites \"%s\": ", d->desc,
