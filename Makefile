@@ -48,7 +48,7 @@ endif
 ifeq ($(WERROR),1)
 CFLAGS += -Werror
 endif
-LIBS = -ldl -lpthread -lcrypto
+LIBS = -ldl -lpthread -lcrypto -lcares
 
 ifeq ($(TLS),1)
 CFLAGS += -DUSE_TLS -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED

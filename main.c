@@ -25,6 +25,7 @@
 #include "base/log.h"
 #include "mem/pkg.h"
 #include "mem/shm.h"
+#include "net/dns_cache.h"
 #include "net/socket_info.h"
 #include "net/udp_server.h"
 #include "base/proc.h"
@@ -569,6 +570,10 @@ main(int argc, char **argv)
 	}
 	if ((rc = timer_init()) != 0)
 		return 1;
+	if (dns_cache_init() != 0) {
+		fprintf(stderr, "cannot allocate the DNS cache\n");
+		return 1;
+	}
 	fault_init();
 	if (load_config(print) != 0)
 		return 1;

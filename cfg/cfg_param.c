@@ -562,6 +562,21 @@ const struct param_def core_params[] = {
 	    "most TCP and TLS connections accepted from one source IP at once (a NATed office shares one); more are closed at accept; 0: no limit"),
 	PARAM_INT("tcp_message_timeout", &core_cfg.tcp_message_timeout, 0, 3600, 20, G,
 	    "seconds a message over TCP or TLS may take from its first byte to its last; a peer that sends slower is disconnected (slowloris); 0: no limit"),
+	PARAM_BOOL("use_dns_cache", &core_cfg.use_dns_cache, 1, G,
+	    "yes: answers of DNS lookups (A, AAAA, SRV, NAPTR; forward() and tm) are kept in a cache in shared memory, shared by all processes, for their TTL; no: every lookup asks the DNS server"),
+	PARAM_INT("dns_cache_min_ttl", &core_cfg.dns_cache_min_ttl, 0, 86400, 0, G,
+	    "seconds a positive DNS answer is kept at least, whatever its TTL"),
+	PARAM_INT("dns_cache_max_ttl", &core_cfg.dns_cache_max_ttl, 1, 2592000, 3600, G,
+	    "seconds a positive DNS answer is kept at most, whatever its TTL"),
+	PARAM_INT("dns_cache_negative_ttl", &core_cfg.dns_cache_negative_ttl, 0, 86400, 60, G,
+	    "seconds an NXDOMAIN or NODATA answer is kept at most (RFC 2308: the SOA minimum, capped at this); 0: no negative caching"),
+	PARAM_INT("dns_cache_mem", &core_cfg.dns_cache_mem, 16, 1048576, 512, G,
+	    "KB of shared memory the DNS cache may take; past it the least recently used entries are dropped"),
+	PARAM_INT("dns_timeout", &core_cfg.dns_timeout, 100, 30000, 2000, G,
+	    "milliseconds a lookup of forward() may take (c-ares, retries included); while one process waits on a name, others asking for it do not wait"),
+	PARAM_STR("dns_server", &core_cfg.dns_server, NULL, G,
+	    "DNS servers of the core's lookups, address[:port], comma-separated",
+	    .def_note = "those of /etc/resolv.conf"),
 	PARAM_END
 };
 /* clang-format on */

@@ -60,6 +60,13 @@ struct core_cfg {
 	int tcp_max_msg_size;         /* bytes */
 	int tcp_max_connections_per_ip; /* accepted from one IP, 0: none */
 	int tcp_message_timeout;      /* s, first byte to last, 0: none */
+	int use_dns_cache;            /* the shared DNS cache on */
+	int dns_cache_min_ttl;        /* s */
+	int dns_cache_max_ttl;        /* s */
+	int dns_cache_negative_ttl;   /* s, cap of NXDOMAIN/NODATA */
+	int dns_cache_mem;            /* KB */
+	int dns_timeout;              /* ms, one core lookup */
+	char *dns_server;             /* c-ares servers csv, NULL: resolv.conf */
 	/* set by the command line */
 	long shm_mb;
 	long pkg_mb;

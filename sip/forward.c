@@ -14,6 +14,7 @@
 #include "../base/hash.h"
 #include "../base/log.h"
 #include "../mem/pkg.h"
+#include "../net/dns_res.h"
 #include "../net/net_addr.h"
 #include "../net/socket_info.h"
 #include "../net/udp_server.h"
@@ -79,7 +80,7 @@ dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
 {
 	struct ip_addr ip;
 	char name[256];
-	struct addrinfo hints, *res = NULL;
+	struct dns_res_cfg cfg;
 	struct str h = str_unbracket(*host);
 	int rc;
 
@@ -92,19 +93,15 @@ dest_resolve(struct dest_info *d, const struct str *host, unsigned short port,
 	}
 	memcpy(name, h.s, h.len);
 	name[h.len] = '\0';
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0 || res == NULL) {
-		LM_ERR_RL("cannot resolve %s: %s", name, gai_strerror(rc));
-		return E_NOTFOUND;
+	dns_res_core_cfg(&cfg);
+	if ((rc = dns_res_host(&cfg, name, &ip)) != 0) {
+		LM_ERR_RL("cannot resolve %s: %s", name,
+		    rc == E_AGAIN	  ? "a lookup is under way"
+			: rc == E_TIMEOUT ? "DNS timeout"
+					  : "no address");
+		return rc == E_AGAIN ? E_AGAIN : E_NOTFOUND;
 	}
-	memcpy(&d->to, res->ai_addr, res->ai_addrlen);
-	if (d->to.s.sa_family == AF_INET)
-		d->to.sin.sin_port = htons(port);
-	else
-		d->to.sin6.sin6_port = htons(port);
-	freeaddrinfo(res);
+	su_from_ip_port(&d->to, &ip, port);
 	return 0;
 }
 

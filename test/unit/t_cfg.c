@@ -775,7 +775,10 @@ t_defaults_from_rows(void)
 	    "tcp_connection_lifetime=5 tcp_connect_timeout=5 "
 	    "tcp_send_timeout=5 tcp_accept_aliases=1 tcp_max_msg_size=2000 "
 	    "server_signature=no server_header=\"X-Server: t\" "
-	    "tcp_max_connections_per_ip=7 tcp_message_timeout=7\n";
+	    "tcp_max_connections_per_ip=7 tcp_message_timeout=7 "
+	    "use_dns_cache=0 dns_cache_min_ttl=3 dns_cache_max_ttl=9 "
+	    "dns_cache_negative_ttl=7 dns_cache_mem=99 dns_timeout=700 "
+	    "dns_server=\"127.0.0.1\"\n";
 	const struct param_def *p;
 	struct route_block *r;
 
