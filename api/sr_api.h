@@ -59,6 +59,7 @@
 #include "../mem/pkg.h"
 #include "../mem/shm.h"
 #include "../net/dest_info.h"
+#include "../net/dns_res.h"
 #include "../net/socket_info.h"
 #include "../net/tcp_send.h"
 #include "../parser/msg_parser.h"

@@ -199,10 +199,12 @@ chan_get(const struct dns_res_cfg *cfg)
 	return c;
 }
 
-/* Drive the outstanding queries until all are answered or the deadline
- * passes (then they are cancelled).  0, E_TIMEOUT or E_IO. */
-static int
-dns_wait(ares_channel ch, uint64_t deadline)
+/* Drive the outstanding queries of ch until *left (which the callers'
+ * callbacks count down) is 0 or the deadline passes (then they are
+ * cancelled: their callbacks run with ARES_ECANCELLED).  0, E_TIMEOUT or
+ * E_IO.  Shared by this resolver and tm's RFC 3263 one. */
+int
+dns_ares_wait(struct ares_channeldata *ch, const int *left, uint64_t deadline)
 {
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
 	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
@@ -211,7 +213,7 @@ dns_wait(ares_channel ch, uint64_t deadline)
 	unsigned bits;
 	int i, n, ms, rc;
 
-	while (pending > 0) {
+	while (*left > 0) {
 		if ((now = timer_now_ms()) >= deadline) {
 			ares_cancel(ch);
 			return E_TIMEOUT;
@@ -220,6 +222,8 @@ dns_wait(ares_channel ch, uint64_t deadline)
 		for (i = n = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 			short ev = 0;
 
+			/* not ARES_GETSOCK_WRITABLE: it shifts a signed 1
+			 * into the sign bit for the last socket */
 			if (bits & (1u << i))
 				ev |= POLLIN;
 			if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
@@ -239,6 +243,7 @@ dns_wait(ares_channel ch, uint64_t deadline)
 			return E_IO;
 		}
 		if (rc <= 0) {
+			/* c-ares's own per-try timeouts */
 			ares_process_fd(ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
 			continue;
 		}
@@ -399,7 +404,8 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 		    &q[i]);
 	}
 	if (asked > 0) {
-		int w = dns_wait(c->ch, timer_now_ms() + cfg->timeout_ms);
+		int w = dns_ares_wait(c->ch, &pending,
+		    timer_now_ms() + cfg->timeout_ms);
 
 		if (w != 0)
 			rc = w;

@@ -9,6 +9,7 @@
 #define NET_DNS_RES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dns_cache.h"
 
@@ -49,5 +50,13 @@ int dns_server_check(const char *csv);
  * there is none).  0, or E_INVAL for a malformed message. */
 int dns_wire_ttls(const unsigned char *buf, size_t len, unsigned *ans,
     long *neg);
+
+struct ares_channeldata; /* c-ares's channel (ares_channel) */
+
+/* Drive the outstanding queries of a c-ares channel until *left (the
+ * callbacks count it down) is 0 or deadline (timer_now_ms() clock)
+ * passes; then they are cancelled.  0, E_TIMEOUT or E_IO. */
+int dns_ares_wait(struct ares_channeldata *ch, const int *left,
+    uint64_t deadline);
 
 #endif

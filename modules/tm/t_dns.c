@@ -172,65 +172,12 @@ tm_dns_destroy(void)
 	chan = NULL;
 }
 
-/* Drive the outstanding queries until all are answered or the deadline
- * passes (then they are cancelled: their callbacks run with
- * ARES_ECANCELLED).  0 or E_TIMEOUT. */
+/* Drive the outstanding queries of the step (the core's c-ares loop).
+ * 0, E_TIMEOUT or E_IO. */
 static int
 dns_wait(uint64_t deadline)
 {
-	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	struct pollfd pfd[ARES_GETSOCK_MAXNUM];
-	struct timeval maxtv, tv, *tvp;
-	uint64_t now;
-	unsigned bits;
-	int i, n, ms, rc;
-
-	while (pending > 0) {
-		if ((now = timer_now_ms()) >= deadline) {
-			ares_cancel(chan);
-			return E_TIMEOUT;
-		}
-		bits = (unsigned)ares_getsock(chan, socks, ARES_GETSOCK_MAXNUM);
-		for (i = n = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			short ev = 0;
-
-			/* not ARES_GETSOCK_WRITABLE: it shifts a signed 1
-			 * into the sign bit for the last socket */
-			if (bits & (1u << i))
-				ev |= POLLIN;
-			if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
-				ev |= POLLOUT;
-			if (ev != 0)
-				pfd[n++] = (struct pollfd){ .fd = socks[i],
-					.events = ev };
-		}
-		ms = (int)(deadline - now);
-		maxtv.tv_sec = ms / 1000;
-		maxtv.tv_usec = (ms % 1000) * 1000;
-		tvp = ares_timeout(chan, &maxtv, &tv);
-		ms = (int)(tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000);
-		rc = poll(pfd, (nfds_t)n, ms);
-		if (rc == -1 && errno != EINTR) {
-			ares_cancel(chan);
-			return E_IO;
-		}
-		if (rc <= 0) {
-			/* c-ares's own per-try timeouts */
-			ares_process_fd(chan, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			short re = pfd[i].revents;
-
-			if (re == 0)
-				continue;
-			ares_process_fd(chan,
-			    re & (POLLIN | POLLERR | POLLHUP) ? pfd[i].fd
-							      : ARES_SOCKET_BAD,
-			    re & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD);
-		}
-	}
-	return 0;
+	return dns_ares_wait(chan, &pending, deadline);
 }
 
 /* ------------------------------------------------------------ NAPTR */
