@@ -7,7 +7,8 @@
 #    MESSAGE through each proxy reaches each phone, whose name comes back
 #    as the To tag) and `kamctl ul show` on another proxy lists the TLS
 #    phone's binding;
-#  - the database server is stopped: a REGISTER (new or refresh) gets a
+#  - the database server is stopped (and, for MariaDB, once more killed
+#    with SIGKILL): a REGISTER (new or refresh) gets a
 #    5xx within seconds, never a 200 or silence, with the registrar's log
 #    line; a MESSAGE to a registered phone gets a 5xx (lookup() -3); the
 #    proxies keep answering OPTIONS;
@@ -148,52 +149,20 @@ every_lookup() {
 # loglines N: the number of lines in proxy N's log
 loglines() { wc -l < "$TMPD/${ENG}_p$1.log"; }
 
-# cycle: the checks on $ENG ($URL, $MOD)
-cycle() {
+# outage STOP WHAT ROUND: the database server stopped by the command
+# STOP ("stopped", "killed"), the checks during the outage, the server
+# started again ($RESTART) and the checks after it; ROUND numbers the
+# outages of one engine (CSeqs)
+outage() {
 	for n in 1 2 3; do
-		eval "P$n=\$(free_port); T$n=\$(free_port)"
-		cfg $n
-		"$KAMAILIO" -c -f "$TMPD/$ENG-p$n.cfg" > "$TMPD/check.log" 2>&1 ||
-			{ cat "$TMPD/check.log"; fail "$ENG: config check of proxy $n"; }
-		start_bg "${ENG}_p$n" "$KAMAILIO" -DD -E -f "$TMPD/$ENG-p$n.cfg"
-	done
-	for n in 1 2 3; do
-		eval "wait_listen 127.0.0.$n \$P$n" ||
-		    { cat "$TMPD/${ENG}_p$n.log"; fail "$ENG: proxy $n did not start"; }
-	done
-	CTL=$(free_port)
-	start_bg "${ENG}_ua" python3 "$CUA" daemon "$CTL" 500 alice bob carol tls:dave erin frank
-	i=0
-	while ! ss -Hlun "sport = :$CTL" | grep -q . && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-
-	note "$ENG: phones register through different proxies"
-	[ "$(reg alice 1 600 1)" = 200 ] || fail "$ENG: alice via proxy 1"
-	[ "$(reg bob 2 600 1)" = 200 ] || fail "$ENG: bob via proxy 2"
-	[ "$(reg carol 3 600 1)" = 200 ] || fail "$ENG: carol via proxy 3"
-	eval "tport=\$T3"
-	r=$(timeout 20 python3 "$CUA" reg "$CTL" dave 127.0.0.3 "$tport" 600 1)
-	[ "$r" = 200 ] || fail "$ENG: dave over TLS via proxy 3: $r"
-	[ "$(rows "SELECT COUNT(*) FROM location")" = 4 ] ||
-	    fail "$ENG: not 4 rows: $(rows 'SELECT COUNT(*) FROM location')"
-	for u in alice:1 bob:2 carol:3 dave:3; do
-		[ "$(rows "SELECT server_id FROM location WHERE username = '${u%:*}'")" = "${u#*:}" ] ||
-		    fail "$ENG: ${u%:*}'s row does not carry server_id ${u#*:}"
-	done
-	every_lookup "before the outage"
-	kctl 1 ul show dave > "$TMPD/$ENG-dave.txt" &&
-	    grep -q "Contact:: sip:dave@127.0.0.1:[0-9]*;transport=tls" "$TMPD/$ENG-dave.txt" ||
-	    { cat "$TMPD/$ENG-dave.txt"; fail "$ENG: proxy 1 does not list dave (TLS via proxy 3)"; }
-	note "$ENG: every proxy finds every phone; proxy 1 lists dave's TLS binding"
-	for n in 1 2 3; do
+		eval "from=\${R$n:-0}"
 		eval "L$n=\$(loglines $n)"
-		bad=$(grep -E 'ERROR|CRITICAL|ALERT' "$TMPD/${ENG}_p$n.log" || true)
+		bad=$(tail -n +$((from + 1)) "$TMPD/${ENG}_p$n.log" | grep -E 'ERROR|CRITICAL|ALERT' || true)
 		[ -z "$bad" ] || { echo "$bad" | head; fail "$ENG: errors in proxy $n's log before the outage"; }
 	done
 
-	note "$ENG: the database server stops"
-	$STOP
+	note "$ENG: the database server is $2"
+	$1
 	t0=$(date +%s)
 	r=$(reg erin 1 600 1)
 	case $r in 5??) ;; *) fail "$ENG: a new REGISTER during the outage got '$r', not a 5xx" ;; esac
@@ -207,9 +176,9 @@ cycle() {
 		case $(msg $n ping OPTIONS) in 200\ *) ;; *) false ;; esac ||
 		    fail "$ENG: proxy $n does not answer OPTIONS during the outage"
 	done
-	grep -q "erin: not saved in location" "$TMPD/${ENG}_p1.log" ||
+	tail -n +$((L1 + 1)) "$TMPD/${ENG}_p1.log" | grep -q "erin: not saved in location" ||
 	    { tail -n 20 "$TMPD/${ENG}_p1.log"; fail "$ENG: no log line for erin's refused REGISTER"; }
-	grep -q "alice: not saved in location" "$TMPD/${ENG}_p2.log" ||
+	tail -n +$((L2 + 1)) "$TMPD/${ENG}_p2.log" | grep -q "alice: not saved in location" ||
 	    fail "$ENG: no log line for alice's refused refresh"
 	note "$ENG: outage: REGISTER $r / $r2, MESSAGE $m, OPTIONS 200 on every proxy"
 
@@ -218,7 +187,7 @@ cycle() {
 	t0=$(date +%s)
 	for n in 1 2 3; do
 		i=0
-		while [ "$(reg frank $n 600 $((n * 100 + i)))" != 200 ]; do
+		while [ "$(reg frank $n 600 $(($3 * 1000 + n * 100 + i)))" != 200 ]; do
 			i=$((i + 1))
 			[ $i -lt 30 ] || fail "$ENG: proxy $n does not take REGISTERs again"
 			sleep 1
@@ -266,6 +235,49 @@ cycle() {
 	note "$ENG: what proxy 1 logged during the outage:"
 	eval "from=\$L1; to=\$R1"
 	sed -n "$((from + 1)),${to}p" "$TMPD/${ENG}_p1.log" | grep -E 'ERROR|WARN' | head -n 8
+}
+
+# cycle: the checks on $ENG ($URL, $MOD)
+cycle() {
+	R1=0 R2=0 R3=0
+	for n in 1 2 3; do
+		eval "P$n=\$(free_port); T$n=\$(free_port)"
+		cfg $n
+		"$KAMAILIO" -c -f "$TMPD/$ENG-p$n.cfg" > "$TMPD/check.log" 2>&1 ||
+			{ cat "$TMPD/check.log"; fail "$ENG: config check of proxy $n"; }
+		start_bg "${ENG}_p$n" "$KAMAILIO" -DD -E -f "$TMPD/$ENG-p$n.cfg"
+	done
+	for n in 1 2 3; do
+		eval "wait_listen 127.0.0.$n \$P$n" ||
+		    { cat "$TMPD/${ENG}_p$n.log"; fail "$ENG: proxy $n did not start"; }
+	done
+	CTL=$(free_port)
+	start_bg "${ENG}_ua" python3 "$CUA" daemon "$CTL" 500 alice bob carol tls:dave erin frank
+	i=0
+	while ! ss -Hlun "sport = :$CTL" | grep -q . && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+
+	note "$ENG: phones register through different proxies"
+	[ "$(reg alice 1 600 1)" = 200 ] || fail "$ENG: alice via proxy 1"
+	[ "$(reg bob 2 600 1)" = 200 ] || fail "$ENG: bob via proxy 2"
+	[ "$(reg carol 3 600 1)" = 200 ] || fail "$ENG: carol via proxy 3"
+	eval "tport=\$T3"
+	r=$(timeout 20 python3 "$CUA" reg "$CTL" dave 127.0.0.3 "$tport" 600 1)
+	[ "$r" = 200 ] || fail "$ENG: dave over TLS via proxy 3: $r"
+	[ "$(rows "SELECT COUNT(*) FROM location")" = 4 ] ||
+	    fail "$ENG: not 4 rows: $(rows 'SELECT COUNT(*) FROM location')"
+	for u in alice:1 bob:2 carol:3 dave:3; do
+		[ "$(rows "SELECT server_id FROM location WHERE username = '${u%:*}'")" = "${u#*:}" ] ||
+		    fail "$ENG: ${u%:*}'s row does not carry server_id ${u#*:}"
+	done
+	every_lookup "before the outage"
+	kctl 1 ul show dave > "$TMPD/$ENG-dave.txt" &&
+	    grep -q "Contact:: sip:dave@127.0.0.1:[0-9]*;transport=tls" "$TMPD/$ENG-dave.txt" ||
+	    { cat "$TMPD/$ENG-dave.txt"; fail "$ENG: proxy 1 does not list dave (TLS via proxy 3)"; }
+	note "$ENG: every proxy finds every phone; proxy 1 lists dave's TLS binding"
+	outage "$STOP" "stopped (SIGTERM)" 1
+	[ "$ENG" != mysql ] || outage mdb_kill "killed (SIGKILL)" 2
 	# stop this engine's proxies and phones (by PID)
 	for n in 1 2 3; do
 		eval "pid=\$PID_${ENG}_p$n"
