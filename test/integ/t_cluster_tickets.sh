@@ -8,7 +8,9 @@
 #    ticket issued by proxy 2 after the rotation resumes on proxy 1;
 #  - the old key removed from the file and reloaded: the old ticket gets a
 #    full handshake (the connection still works), while the ticket of the
-#    new key still resumes, so the new key is the one that encrypted it.
+#    new key still resumes, so the new key is the one that encrypted it;
+#  - a key file of the wrong size: `tls reload` fails naming it, and the
+#    proxy keeps its keys (the new key's ticket still resumes).
 # t_tls_tickets.sh covers the same on two proxies of one address with
 # python's ssl client, and the bad key file at start-up.
 . "$TOP/test/integ/lib.sh"
@@ -162,9 +164,21 @@ for v in 2 3; do
 	expect "TLS 1.$v: proxy 1's old ticket on proxy 1" New 1 $v "$S.x" "$S.p1"
 	expect "TLS 1.$v: the new key's ticket on proxy 3" Reused 3 $v "$S.x" "$S.p2"
 done
+
+note "a broken key file: tls reload refuses it, the keys stay"
+head -c 50 "$TMPD/key_new" > "$TMPD/tickets"
+FIFO_PATH=$TMPD/p1.fifo KAMCTLRC=/dev/null timeout 30 \
+    sh "$TOP/scripts/kamctl" tls reload </dev/null > "$TMPD/reload_bad.out" 2>&1 &&
+	{ cat "$TMPD/reload_bad.out"; fail "tls reload took a 50-byte key file"; }
+grep -q "tls_ticket_key_file \"$TMPD/tickets\": 50 bytes" "$TMPD/reload_bad.out" ||
+	{ cat "$TMPD/reload_bad.out"; fail "tls reload does not name the bad key file"; }
+for v in 2 3; do
+	expect "TLS 1.$v: the new key's ticket on proxy 1" Reused 1 $v "$TMPD/s$v.x" "$TMPD/s$v.p2"
+done
 [ $bad = 0 ] || fail "a ticket did not do what it should"
 for n in 1 2 3; do
-	bad_lines=$(grep -E 'ERROR|CRITICAL|ALERT' "$TMPD/p$n.log" || true)
+	bad_lines=$(grep -E 'ERROR|CRITICAL|ALERT' "$TMPD/p$n.log" |
+	    grep -v 'tls_reload refused, the running set is kept: tls_ticket_key_file' || true)
 	[ -z "$bad_lines" ] || { echo "$bad_lines" | head; fail "errors in proxy $n's log"; }
 done
 note "tickets resume across the three proxies, and rotation works"
