@@ -136,7 +136,7 @@ force-link:
 %.c: %.l
 
 .PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags \
-	check-layers format-check docs docs-check deb deb-test
+	check-layers format-check docs docs-check deb-test
 
 all: $(NAME) modules
 
@@ -290,6 +290,13 @@ check-layers:
 
 format-check:
 	@sh scripts/format-check
+
+# The Debian package (debian/): dpkg-buildpackage in a copy of the tree,
+# then its contents, an extracted run and a real install in a namespace
+# (test/integ/t_deb.sh, also part of make integ; skipped without
+# dpkg-buildpackage).
+deb-test:
+	@sh test/integ/run.sh test/integ/t_deb.sh
 
 # make install [PREFIX=/usr/local] [SYSCONFDIR=PREFIX/etc] [DESTDIR=]
 # [SUFFIX=]: the 1.x layout (doc/install.md).  The configuration files
