@@ -79,9 +79,9 @@ ns_install() {
 		{ cat "$TMPD/pre.log"; fail "ExecStartPre (config check) failed"; }
 	run_as "$(key ExecStart)" > "$TMPD/start.log" 2>&1 ||
 		{ cat "$TMPD/start.log"; fail "ExecStart failed (exit $?)"; }
-	i=0
-	while [ ! -s "$pidfile" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-	[ -s "$pidfile" ] || { cat "$TMPD/start.log"; fail "no pid file $pidfile"; }
+	# Type=forking: the started command exits once the daemon is up,
+	# with the pid file written
+	[ -s "$pidfile" ] || { cat "$TMPD/start.log"; fail "no pid file $pidfile when ExecStart returned"; }
 	pid=$(cat "$pidfile")
 	PIDS="$PIDS $pid"
 	kill -0 "$pid" 2>/dev/null || fail "the pid file's process $pid is not running"
