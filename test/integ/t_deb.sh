@@ -232,6 +232,15 @@ unset KAMCTLRC
 (cd "$TMPD" && "$X/usr/sbin/kamailio-tls" -c -f "$X/etc/kamailio-tls/kamailio.cfg") \
 	> "$TMPD/xcheck.log" 2>&1 || { cat "$TMPD/xcheck.log"; fail "the packaged config does not check"; }
 note "the extracted binary checks the packaged config"
+if command -v systemd-analyze > /dev/null 2>&1; then
+	mkdir -p "$TMPD/unit"
+	sed "s|/usr/sbin/|$X/usr/sbin/|g" "$X/lib/systemd/system/kamailio-tls.service" \
+		> "$TMPD/unit/kamailio-tls.service"
+	MANPATH=$X/usr/share/man systemd-analyze verify "$TMPD/unit/kamailio-tls.service" > "$TMPD/verify.log" 2>&1 ||
+		{ cat "$TMPD/verify.log"; fail "systemd-analyze verify failed on the packaged unit"; }
+	[ -s "$TMPD/verify.log" ] && { cat "$TMPD/verify.log"; fail "systemd-analyze verify warns on the packaged unit"; }
+	note "systemd-analyze verify: the packaged unit is clean"
+fi
 
 # ---------------------------------------------------- a real install
 case $TMPD in

@@ -71,10 +71,11 @@ for l in 'Type=forking' 'User=kamailio' 'RuntimeDirectory=kamailio' \
 	grep -qxF "$l" "$unit" || fail "the unit lacks the line $l"
 done
 if command -v systemd-analyze > /dev/null 2>&1; then
-	# the unit as installed, but with the binary where DESTDIR put it
+	# the unit as installed, but with the binary where DESTDIR put it;
+	# Documentation= must name the installed pages
 	mkdir -p "$TMPD/unit"
 	sed "s|/usr/local/sbin/|$P/sbin/|g" "$unit" > "$TMPD/unit/kamailio.service"
-	systemd-analyze verify "$TMPD/unit/kamailio.service" > "$TMPD/verify.log" 2>&1 ||
+	MANPATH=$P/share/man systemd-analyze verify "$TMPD/unit/kamailio.service" > "$TMPD/verify.log" 2>&1 ||
 		{ cat "$TMPD/verify.log"; fail "systemd-analyze verify failed"; }
 	[ -s "$TMPD/verify.log" ] && { cat "$TMPD/verify.log"; fail "systemd-analyze verify warns"; }
 	note "systemd-analyze verify: clean"
@@ -83,8 +84,15 @@ else
 fi
 grep -q '^/var/log/kamailio.log {' "$P/etc/logrotate.d/kamailio" || fail "logrotate file names no log"
 if command -v logrotate > /dev/null 2>&1; then
-	logrotate -d -s "$TMPD/lr.state" "$P/etc/logrotate.d/kamailio" > "$TMPD/lr.log" 2>&1 ||
-		{ cat "$TMPD/lr.log"; fail "logrotate -d rejects the file"; }
+	# the installed file, pointed at a scratch log, rotates it
+	mkdir -p "$TMPD/log"
+	echo "a line" > "$TMPD/log/kamailio.log"
+	sed "s|^/var/log/kamailio.log|$TMPD/log/kamailio.log|" \
+		"$P/etc/logrotate.d/kamailio" > "$TMPD/lr.conf"
+	logrotate -f -s "$TMPD/lr.state" "$TMPD/lr.conf" > "$TMPD/lr.log" 2>&1 ||
+		{ cat "$TMPD/lr.log"; fail "logrotate rejects the installed file"; }
+	[ -s "$TMPD/log/kamailio.log.1" ] || { cat "$TMPD/lr.log"; fail "logrotate did not rotate the log"; }
+	note "logrotate rotates with the installed file"
 fi
 
 # The installed scripts find their files (relocated: the substituted
