@@ -140,6 +140,25 @@ for m in "$P"/share/man/man8/*.8 "$P"/share/man/man5/*.5; do
 done
 note "man pages render cleanly"
 
+# kamctl(8) and kamdbctl(8) document every command of the tools' usage
+# text (the leading lower-case words of each usage line: "tls rootCA",
+# "ul show", "passwd", ...)
+if command -v man > /dev/null 2>&1; then
+	for t in kamctl kamdbctl; do
+		MANWIDTH=200 man -l "$P/share/man/man8/$t.8" 2> /dev/null > "$TMPD/$t.txt"
+		KAMCTLRC=/dev/null "$TOP/scripts/$t" help | grep -E '^  [a-z]' |
+			sed -E 's/^  //; s/ {2,}.*$//' | awk '{ o = ""
+				for (i = 1; i <= NF && $i ~ /^[a-z][A-Za-z]*$/; i++)
+					o = o (o == "" ? "" : " ") $i
+				print o }' > "$TMPD/$t.verbs"
+		[ "$(wc -l < "$TMPD/$t.verbs")" -ge 8 ] || fail "$t help: too few commands found"
+		while read -r v; do
+			grep -qE "^ +$v( |\$)" "$TMPD/$t.txt" || fail "$t.8 does not document '$t $v'"
+		done < "$TMPD/$t.verbs"
+	done
+	note "kamctl.8 and kamdbctl.8 document every command of the usage texts"
+fi
+
 # A second install keeps an edited config and rewrites the sample
 echo "# edited" >> "$P/etc/kamailio/kamailio.cfg"
 echo "# edited" >> "$P/etc/kamailio/kamailio.cfg.sample"
