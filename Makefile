@@ -11,7 +11,9 @@
 #   make check-layers   include layering (scripts/check-layers) + self-test
 #   make format-check   clang-format ratchet (doc/development.md)
 #   make docs           regenerate doc/params.md, functions.md, fifo-commands.md
-#   make install PREFIX=/usr/local
+#                       and doc/man/kamailio.cfg.5
+#   make install PREFIX=/usr/local [SYSCONFDIR=..] [DESTDIR=..] [SUFFIX=..]
+#   make deb-test       build the Debian package and test it (test/integ/t_deb.sh)
 #
 # TLS must be given to every make command (all, clean, install, test).
 #TLS=1
@@ -23,18 +25,34 @@ VERSION = 1.5.0-tls
 SAN ?=
 FUZZ_SECONDS ?= 20
 
-BINDIR = $(PREFIX)/sbin
-MODDIR = $(PREFIX)/lib/$(NAME)/modules
-CFGDIR = $(PREFIX)/etc/$(NAME)
-DOCDIR = $(PREFIX)/share/doc/$(NAME)
-MANDIR = $(PREFIX)/share/man
+# Installed layout (the 1.x one; doc/install.md).  SUFFIX renames what
+# is installed (kamailio$(SUFFIX), kamctl$(SUFFIX), etc/kamailio$(SUFFIX)/,
+# lib/kamailio$(SUFFIX)/, ...), so that a package can sit beside another
+# Kamailio; the Debian package uses SUFFIX=-tls.  The paths are compiled
+# into the binary (default config, module directory): a change of them
+# rebuilds the objects that use them.
+SUFFIX ?=
+INAME = $(NAME)$(SUFFIX)
+SYSCONFDIR ?= $(PREFIX)/etc
+BINDIR ?= $(PREFIX)/sbin
+LIBDIR = $(PREFIX)/lib/$(INAME)
+MODDIR = $(LIBDIR)/modules
+CFGDIR = $(SYSCONFDIR)/$(INAME)
+SHAREDIR = $(PREFIX)/share/$(INAME)
+DOCDIR ?= $(PREFIX)/share/doc/$(INAME)
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+LOGROTATEDIR ?= $(SYSCONFDIR)/logrotate.d
+DEFAULTSDIR ?= $(SYSCONFDIR)/default
+RUNDIR ?= /run/$(INAME)
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wformat=2 -Wvla -Wimplicit-fallthrough
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 $(WARN) -fno-strict-aliasing -D_GNU_SOURCE \
 	-DNAME='"$(NAME)"' -DVERSION='"$(VERSION)"' \
-	-DDEFAULT_CFG_DIR='"$(CFGDIR)"' -DDEFAULT_MOD_DIR='"$(MODDIR)"'
+	-DDEFAULT_CFG_DIR='"$(CFGDIR)"' -DDEFAULT_MOD_DIR='"$(MODDIR)"' \
+	-DMOD_DIR_REL='"../lib/$(INAME)/modules"'
 # SAN=address,undefined: a sanitizer flavour.  SAN=fuzzer,... is the
 # libFuzzer flavour (make fuzz, clang only): objects get libFuzzer's
 # coverage hooks (fuzzer-no-link); only the fuzz targets link libFuzzer.
@@ -77,6 +95,14 @@ else ifneq ($(SAN),)
 B := $(B)-san
 endif
 
+# The objects that compile in the installed paths depend on a stamp that
+# changes with them (make install PREFIX=... after make all rebuilds them).
+PATHS_NOW = $(CFGDIR) $(MODDIR) $(INAME)
+ifneq ($(shell cat $(B)/paths.stamp 2>/dev/null),$(PATHS_NOW))
+$(shell mkdir -p $(B) && echo '$(PATHS_NOW)' > $(B)/paths.stamp)
+endif
+$(B)/main.o $(B)/script/sr_module.o $(B)/tls/tls_config.o: $(B)/paths.stamp
+
 PARSE_SRC = $(wildcard parser/*.c)
 GEN_SRC = $(B)/cfg.tab.c $(B)/cfg.lex.c
 CORE_DIRS = base mem cfg net sip script cmds ctl
@@ -110,7 +136,7 @@ force-link:
 %.c: %.l
 
 .PHONY: all clean install test unit cfgtest integ fuzz fuzz-replay modules tags \
-	check-layers format-check docs docs-check
+	check-layers format-check docs docs-check deb-test
 
 all: $(NAME) modules
 
@@ -247,7 +273,8 @@ integ: all dbtools
 test: all unit cfgtest integ fuzz-replay
 
 # doc/params.md, doc/functions.md, doc/fifo-commands.md from the tables
-# (kamailio --dump-*); test/integ/t_docs.sh fails when they are stale.
+# (kamailio --dump-*), and from the first two doc/man/kamailio.cfg.5
+# (scripts/gen-man-cfg); test/integ/t_docs.sh fails when they are stale.
 docs:
 	TLS=1 $(MAKE) all
 	sh scripts/gen-docs
@@ -264,25 +291,58 @@ check-layers:
 format-check:
 	@sh scripts/format-check
 
+# The Debian package (debian/): dpkg-buildpackage in a copy of the tree,
+# then its contents, an extracted run and a real install in a namespace
+# (test/integ/t_deb.sh, also part of make integ; skipped without
+# dpkg-buildpackage).
+deb-test:
+	@sh test/integ/run.sh test/integ/t_deb.sh
+
+# make install [PREFIX=/usr/local] [SYSCONFDIR=PREFIX/etc] [DESTDIR=]
+# [SUFFIX=]: the 1.x layout (doc/install.md).  The configuration files
+# (kamailio.cfg, kamctlrc, the unit's defaults file) are not replaced
+# when present; kamailio.cfg.sample always is.
+LOGDIR ?= /var/log
+SUBST = sed -e 's|@CFGDIR@|$(CFGDIR)|g' -e 's|@SCHEMADIR@|$(SHAREDIR)|g' \
+	-e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' \
+	-e 's|@INAME@|$(INAME)|g' -e 's|@RUNDIR@|$(RUNDIR)|g' \
+	-e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@DEFAULTSDIR@|$(DEFAULTSDIR)|g' \
+	-e 's|@LOGDIR@|$(LOGDIR)|g'
+MAN8 = kamailio kamctl kamdbctl
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) $(DESTDIR)$(CFGDIR) \
-		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(MANDIR)/man8
-	install -m 755 $(NAME) $(DESTDIR)$(BINDIR)/$(NAME)
-	install -m 755 scripts/kamctl $(DESTDIR)$(BINDIR)/kamctl
-	install -d $(DESTDIR)$(PREFIX)/lib/$(NAME)/kamctl
-	install -m 644 scripts/kamctl.db $(DESTDIR)$(PREFIX)/lib/$(NAME)/kamctl/kamctl.db
-	install -m 755 scripts/kamdbctl $(DESTDIR)$(BINDIR)/kamdbctl
-	for e in sqlite mysql postgres; do \
-		install -d $(DESTDIR)$(PREFIX)/share/$(NAME)/$$e && \
-		install -m 644 scripts/$$e/*.sql $(DESTDIR)$(PREFIX)/share/$(NAME)/$$e/; \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MODDIR) \
+		$(DESTDIR)$(LIBDIR)/kamctl $(DESTDIR)$(CFGDIR) \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(LOGROTATEDIR) $(DESTDIR)$(DEFAULTSDIR)
+	install -m 755 $(NAME) $(DESTDIR)$(BINDIR)/$(INAME)
+	for s in kamctl kamdbctl; do \
+		$(SUBST) scripts/$$s > $(DESTDIR)$(BINDIR)/$$s$(SUFFIX) && \
+		chmod 755 $(DESTDIR)$(BINDIR)/$$s$(SUFFIX) || exit 1; \
 	done
-	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/; done
+	install -m 644 scripts/kamctl.db $(DESTDIR)$(LIBDIR)/kamctl/kamctl.db
+	for e in sqlite mysql postgres; do \
+		install -d $(DESTDIR)$(SHAREDIR)/$$e && \
+		install -m 644 scripts/$$e/*.sql $(DESTDIR)$(SHAREDIR)/$$e/ || exit 1; \
+	done
+	for so in $(MOD_SO); do install -m 644 $$so $(DESTDIR)$(MODDIR)/ || exit 1; done
+	install -m 644 $(DEFAULT_CFG) $(DESTDIR)$(CFGDIR)/kamailio.cfg.sample
 	[ -f $(DESTDIR)$(CFGDIR)/kamailio.cfg ] || \
 		install -m 644 $(DEFAULT_CFG) $(DESTDIR)$(CFGDIR)/kamailio.cfg
 	[ -f $(DESTDIR)$(CFGDIR)/kamctlrc ] || \
 		install -m 644 etc/kamctlrc $(DESTDIR)$(CFGDIR)/kamctlrc
-	cp -r doc/. $(DESTDIR)$(DOCDIR)/
-	for m in doc/man/*.8; do [ -f $$m ] && install -m 644 $$m $(DESTDIR)$(MANDIR)/man8/; done; true
+	[ -f $(DESTDIR)$(DEFAULTSDIR)/$(INAME) ] || { \
+		$(SUBST) etc/kamailio.default > $(DESTDIR)$(DEFAULTSDIR)/$(INAME) && \
+		chmod 644 $(DESTDIR)$(DEFAULTSDIR)/$(INAME); }
+	$(SUBST) etc/kamailio.service > $(DESTDIR)$(UNITDIR)/$(INAME).service
+	$(SUBST) etc/kamailio.logrotate > $(DESTDIR)$(LOGROTATEDIR)/$(INAME)
+	chmod 644 $(DESTDIR)$(UNITDIR)/$(INAME).service $(DESTDIR)$(LOGROTATEDIR)/$(INAME)
+	install -m 644 README.md doc/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 644 etc/examples/* $(DESTDIR)$(DOCDIR)/examples/
+	for m in $(MAN8); do \
+		install -m 644 doc/man/$$m.8 $(DESTDIR)$(MANDIR)/man8/$$m$(SUFFIX).8 || exit 1; \
+	done
+	install -m 644 doc/man/kamailio.cfg.5 $(DESTDIR)$(MANDIR)/man5/$(INAME).cfg.5
 
 clean:
 	rm -rf build build-tls build-san build-tls-san build-fuzz build-tls-fuzz \

@@ -421,6 +421,7 @@ start(void)
 		fifo_server_remove();
 		return rc;
 	}
+	daemonize_ready();
 	LM_NOTICE(NAME " " VERSION " started: %d processes", proc_count());
 	return proc_supervise();
 }

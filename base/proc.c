@@ -57,6 +57,9 @@ static struct restart_hist *hist;
 static pid_t main_pid;
 static sigset_t sup_set, saved_mask;
 static char *pid_file;
+/* daemonize(): the write end of the pipe the original process waits on
+ * until daemonize_ready() (or -1) */
+static int ready_fd = -1;
 
 /* Locks in shm whose holder must not die (proc_watch_locks); main
  * process's pkg, read only by the main process. */
@@ -218,6 +221,11 @@ child_main(int slot)
 	int rc;
 
 	lock_proc_init();
+	/* only the main process tells the waiting starter it is ready */
+	if (ready_fd != -1) {
+		close(ready_fd);
+		ready_fd = -1;
+	}
 	/* die with the attendant; the check closes the race with its exit
 	 * between fork() and prctl() */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -507,13 +515,25 @@ int
 daemonize(const char *pid_path)
 {
 	pid_t pid;
-	int fd;
+	int fd, fds[2];
+	char c;
+	ssize_t n;
 
 	fflush(NULL);
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		goto fail;
 	if ((pid = fork()) == -1)
 		goto fail;
-	if (pid != 0)
-		_exit(0);
+	if (pid != 0) {
+		/* the starter (a shell, systemd's Type=forking): exit 0 once
+		 * the daemon is ready, 1 if it died first */
+		close(fds[1]);
+		do
+			n = read(fds[0], &c, 1);
+		while (n == -1 && errno == EINTR);
+		_exit(n == 1 && c == 0 ? 0 : 1);
+	}
+	close(fds[0]);
 	if (setsid() == -1)
 		goto fail;
 	/* a second fork: the session leader exits, so the daemon can never
@@ -522,6 +542,7 @@ daemonize(const char *pid_path)
 		goto fail;
 	if (pid != 0)
 		_exit(0);
+	ready_fd = fds[1];
 	lock_proc_init();
 	if (chdir("/") == -1)
 		goto fail;
@@ -540,6 +561,19 @@ daemonize(const char *pid_path)
 fail:
 	LM_ERRNO(L_CRIT, errno, "cannot daemonize");
 	return E_IO;
+}
+
+void
+daemonize_ready(void)
+{
+	char c = 0;
+
+	if (ready_fd == -1)
+		return;
+	if (write(ready_fd, &c, 1) != 1)
+		LM_ERRNO(L_WARN, errno, "cannot tell the starter we are ready");
+	close(ready_fd);
+	ready_fd = -1;
 }
 
 /* A name or a number. */

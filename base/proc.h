@@ -103,12 +103,19 @@ const struct proc_info *proc_get(int i);
  * Returns 0 or E_IO. */
 int pid_file_write(const char *path);
 
-/* Detach: fork twice (the caller's process and the intermediate one exit
- * 0), setsid, chdir /, stdio to /dev/null unless log_stderr, then write
- * pid_file (if not NULL) with the final pid.  Main process, before shm
- * users fork (any time before proc_start_all()).  Returns 0 in the
- * daemon, E_IO if a step fails. */
+/* Detach: fork twice, setsid, chdir /, stdio to /dev/null unless
+ * log_stderr, then write pid_file (if not NULL) with the final pid.  The
+ * caller's process waits until the daemon calls daemonize_ready() and
+ * exits 0, or exits 1 when the daemon ends first (a failed start), so a
+ * starter such as systemd's Type=forking sees the outcome; the pid file
+ * exists by then.  Main process, before shm users fork (any time before
+ * proc_start_all()).  Returns 0 in the daemon, E_IO if a step fails. */
 int daemonize(const char *pid_file);
+
+/* The daemon is up (every process started): let daemonize()'s waiting
+ * process exit 0.  Does nothing without daemonize() or the second time.
+ * Processes forked by proc_start_all() do not hold the pipe. */
+void daemonize_ready(void);
 
 /* Switch to group (name or number; default: user's primary group) and
  * user (name or number).  Either may be NULL.  Main process, after

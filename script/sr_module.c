@@ -18,6 +18,12 @@
 #include "sr_module.h"
 #include "sr_module_core.h"
 
+/* The installed module directory, relative to the binary's (the Makefile
+ * passes the one of its layout). */
+#ifndef MOD_DIR_REL
+#define MOD_DIR_REL "../lib/" NAME "/modules"
+#endif
+
 struct sr_module {
 	char *path;
 	void *handle;
@@ -63,7 +69,8 @@ exe_dir(char *out, size_t size)
 		slash[1] = '\0';
 }
 
-/* "sl.so" or "sl" may also mean "<dir>/sl/sl.so" (the build tree). */
+/* "sl.so" or "sl" may mean "<dir>/sl.so" (the installed module
+ * directory) or "<dir>/sl/sl.so" (the build tree). */
 static bool
 try_dir(const char *dir, const char *name, char *out, size_t size)
 {
@@ -80,6 +87,9 @@ try_dir(const char *dir, const char *name, char *out, size_t size)
 	bl = strlen(base);
 	if (bl > 3 && strcmp(base + bl - 3, ".so") == 0)
 		base[bl - 3] = '\0';
+	snprintf(out, size, "%s/%s.so", dir, base);
+	if (file_ok(out))
+		return true;
 	snprintf(out, size, "%s/%s/%s.so", dir, base, base);
 	if (file_ok(out))
 		return true;
@@ -106,7 +116,7 @@ module_find_file(const char *path, char *out, size_t size)
 	if (dir[0] && try_dir(dir, path, out, size))
 		return true;
 	if (dir[0]) {
-		strncat(dir, "../lib/" NAME "/modules", sizeof(dir) -
+		strncat(dir, MOD_DIR_REL, sizeof(dir) -
 		    strlen(dir) - 1);
 		if (try_dir(dir, path, out, size))
 			return true;
@@ -288,8 +298,8 @@ modules_list(void (*fn)(const char *name, const char *path))
 }
 
 /* The module files of the binary's module directory: the build tree's
- * <bindir>/modules/<m>/<m>.so, else the installed <bindir>/../lib/NAME/
- * modules/<m>.so.  0 with *g filled (globfree it), or E_NOTFOUND. */
+ * <bindir>/modules/<m>/<m>.so, else the installed <bindir>/MOD_DIR_REL/
+ * <m>.so.  0 with *g filled (globfree it), or E_NOTFOUND. */
 static int
 module_dir_glob(glob_t *g)
 {
@@ -302,7 +312,7 @@ module_dir_glob(glob_t *g)
 	if (glob(pat, 0, NULL, g) == 0)
 		return 0;
 	globfree(g);
-	snprintf(pat, sizeof(pat), "%s../lib/" NAME "/modules/*.so", dir);
+	snprintf(pat, sizeof(pat), "%s" MOD_DIR_REL "/*.so", dir);
 	if (glob(pat, 0, NULL, g) == 0)
 		return 0;
 	globfree(g);
@@ -321,7 +331,7 @@ modules_list_dir(void (*fn)(const char *file,
 
 	if (module_dir_glob(&g) != 0) {
 		*err = errf("no module files next to the binary (modules/*/"
-			    "*.so or ../lib/" NAME "/modules/*.so)");
+			    "*.so or " MOD_DIR_REL "/*.so)");
 		return E_NOTFOUND;
 	}
 	for (i = 0, rc = 0; i < g.gl_pathc && rc == 0; i++) {

@@ -1,14 +1,19 @@
 #!/bin/sh
 # install-deps.sh [build|test]: install the Debian 12 packages the proxy
 # needs to build ("build") or to build and run every test ("test").
-# Does nothing when they are all present already.
+# Does nothing when they are all present already.  (dpkg-dev, debhelper,
+# fakeroot: test/integ/t_deb.sh builds the Debian package; man-db and
+# groff-base render the man pages and logrotate checks the logrotate file
+# in test/integ/t_install.sh.)
 set -e
 BUILD_PKGS="gcc make flex bison libssl-dev openssl pkg-config libc-ares-dev
 	libsqlite3-dev libmariadb-dev libpq-dev"
 TEST_PKGS="$BUILD_PKGS clang libclang-rt-14-dev clang-format python3 sip-tester sipsak
 	iproute2 procps psmisc kamailio kamailio-tls-modules dnsmasq-base
 	testssl.sh sqlite3 mariadb-server mariadb-client postgresql baresip-core
-	fail2ban kamailio-sqlite-modules"
+	fail2ban kamailio-sqlite-modules
+	build-essential dpkg-dev debhelper fakeroot man-db groff-base util-linux
+	logrotate"
 case "${1:-build}" in
 build) pkgs=$BUILD_PKGS ;;
 test) pkgs=$TEST_PKGS ;;

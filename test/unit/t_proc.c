@@ -329,11 +329,14 @@ t_daemonize(void)
 	if ((pid = fork()) == 0) {
 		if (daemonize(path) != 0)
 			_exit(1);
+		daemonize_ready();
 		_exit(0);
 	}
 	CHECK(pid > 0);
 	CHECK(waitpid(pid, &status, 0) == pid);
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* the pid file is there when the starter exits */
+	CHECK(access(path, R_OK) == 0);
 	for (i = 0; i < 100 && dpid == 0; i++) {
 		if ((f = fopen(path, "r")) != NULL) {
 			if (fgets(buf, sizeof(buf), f) != NULL &&
@@ -345,6 +348,16 @@ t_daemonize(void)
 			usleep(10000);
 	}
 	CHECK(dpid > 0 && dpid != pid);
+	unlink(path);
+	/* a daemon that ends before it is ready: the starter exits 1 */
+	if ((pid = fork()) == 0) {
+		if (daemonize(path) != 0)
+			_exit(1);
+		_exit(0);
+	}
+	CHECK(pid > 0);
+	CHECK(waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	unlink(path);
 	CHECK_INT(0, drop_privileges(NULL, NULL));
 	log_level = L_ALERT - 1;
