@@ -2,8 +2,9 @@
 # each made on purpose; the message it gives must name the file (config
 # file:line, or the certificate/key/CA file), the domain or address, and
 # what to do.  Found by "kamailio -c" where it can be (1, 4, 5, 7, 8, 9a,
-# 10), else at start-up (6, 9b) or in the log of a handshake with an
-# openssl s_client peer (2, 3).
+# 10), else at start-up (6, 9b) or in the log at run time: handshakes
+# with openssl s_client (2, 3 server side) and s_server (2, 3 client
+# side) peers, and the client domain choice of a relayed request (4).
 #
 # Run as root: "not writable" is made real by -u nobody (9b) or by a path
 # that cannot be a file (7: a directory; 9a: a missing directory).
@@ -37,6 +38,15 @@ check_ok() {
 shown() { note "$1: $(grep -m1 -F -- "$2" "$TMPD/$1.out" | cut -c1-400)"; }
 # line NAME TEXT: the line number of TEXT in $TMPD/NAME.cfg
 line() { grep -nF -- "$2" "$TMPD/$1.cfg" | head -n 1 | cut -d: -f1; }
+
+waitlog() {   # TEXT: until the proxy log has TEXT (bounded)
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -qF -- "$1" "$TMPD/proxy.log" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	cat "$TMPD/proxy.log" | tail -20; fail "not in the proxy log: $1"
+}
 
 head_cfg() {   # a TLS proxy's globals on $PROXY_PORT / $PT
 	cat <<CFG
@@ -99,14 +109,6 @@ wait_tcp "$PT" || fail "no TLS listener"
 wait_tcp "$PT2" || fail "no second TLS listener"
 (sleep 2) | timeout 10 openssl s_client -connect "127.0.0.1:$PT" \
 	-cert "$A/srv/cert.pem" -key "$A/srv/privkey.pem" > "$TMPD/sclient2.out" 2>&1
-waitlog() {   # TEXT: until the proxy log has TEXT (bounded)
-	i=0
-	while [ $i -lt 100 ]; do
-		grep -qF -- "$1" "$TMPD/proxy.log" && return 0
-		sleep 0.1; i=$((i + 1))
-	done
-	cat "$TMPD/proxy.log" | tail -20; fail "not in the proxy log: $1"
-}
 waitlog "unable to get local issuer certificate"
 grep -F "unable to get local issuer certificate" "$TMPD/proxy.log" > "$TMPD/m2.out"
 has "$TMPD/m2.out" "from 127.0.0.1:" "(default server domain)" \
@@ -151,6 +153,68 @@ shown m4 "never used"
 sed 's|^children=1|children=1\ntls_client_domain_avp=400|' "$TMPD/m4.cfg" > "$TMPD/m4b.cfg"
 check_ok m4b
 grep -q "never used" "$TMPD/m4b.out" && fail "m4b: warned with tls_client_domain_avp set"
+
+# 2, 3 and 4 on the client side: the proxy relays (forward_tls) to
+# openssl s_server peers: one whose certificate is from a CA not in
+# tls_ca_list (2), one whose certificate names another host (3), and a
+# trusted one reached with tls_client_domain_avp set but the AVP not
+# assigned, or naming no domain (4)
+mk_cert "$B" foreign "DNS:localhost,IP:127.0.0.1"
+mk_cert "$A" elsewhere "DNS:elsewhere.example.com"
+PU=$(free_port); PW=$(free_port); PN=$(free_port); PX=$(free_port)
+{ head_cfg; cat <<CFG
+tls_client_domain_avp=400
+tls_client_domain["peer.example.com"] {
+	tls_certificate = "$A/other/cert.pem"
+	tls_private_key = "$A/other/privkey.pem"
+}
+loadmodule "sl"
+route {
+	if (\$rU == "foreign") { forward_tls("127.0.0.1", $PU); drop; }
+	if (\$rU == "wronghost") { forward_tls("127.0.0.1", $PW); drop; }
+	if (\$rU == "badname") { \$avp(i:400) = "nosuch.example.com"; forward_tls("127.0.0.1", $PX); drop; }
+	forward_tls("127.0.0.1", $PN);
+	drop;
+}
+CFG
+} > "$TMPD/mc.cfg"
+start_proxy "$TMPD/mc.cfg"
+mkfifo "$TMPD/in"; exec 3<>"$TMPD/in"
+srv() {   # NAME PORT CERTDIR: one s_server in the background
+	openssl s_server -accept "$2" -cert "$3/cert.pem" -key "$3/privkey.pem" \
+		< "$TMPD/in" > "$TMPD/$1.log" 2>&1 &
+	PIDS="$PIDS $!"
+}
+srv su "$PU" "$B/foreign"; srv sw "$PW" "$A/elsewhere"; srv sn "$PN" "$A/srv"; srv sx "$PX" "$A/srv"
+for p in $PU $PW $PN $PX; do wait_tcp "$p" || fail "s_server on $p did not start"; done
+opt() {   # USER: one OPTIONS to the proxy over UDP
+	printf 'OPTIONS sip:%s@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:@LPORT@;branch=z9hG4bK%s\r\nFrom: <sip:t@127.0.0.1>;tag=%s\r\nTo: <sip:%s@127.0.0.1>\r\nCall-ID: mistakes-%s\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n' \
+		"$1" "$1" "$1" "$1" "$1" > "$TMPD/o.sip"
+	send_udp "$PROXY_PORT" "$TMPD/o.sip" 0.2 > /dev/null
+}
+opt foreign
+waitlog "to 127.0.0.1:$PU (default client domain): TLS handshake: certificate verification: unable to get local issuer certificate"
+grep -F "to 127.0.0.1:$PU" "$TMPD/proxy.log" > "$TMPD/m2c.out"
+has "$TMPD/m2c.out" "hint: the peer's CA is not in this domain's tls_ca_list"
+shown m2c "unable to get"
+opt wronghost
+waitlog "to 127.0.0.1:$PW (default client domain): TLS handshake: certificate verification: hostname mismatch"
+grep -F "to 127.0.0.1:$PW" "$TMPD/proxy.log" > "$TMPD/m3c.out"
+has "$TMPD/m3c.out" 'hint: the server'"'"'s certificate does not name "127.0.0.1"' \
+	"set tls_check_server_identity=0 in default client domain"
+shown m3c "hostname mismatch"
+opt noavp
+waitlog '$avp(i:400) (tls_client_domain_avp) is not set for this connection: using default client domain although name-based client domains exist'
+seen_sn=0; i=0
+while [ $i -lt 50 ]; do grep -q "OPTIONS sip:noavp@" "$TMPD/sn.log" && { seen_sn=1; break; }; sleep 0.1; i=$((i + 1)); done
+[ $seen_sn -eq 1 ] || { cat "$TMPD/sn.log"; fail "the trusted server did not get the request"; }
+grep -F '$avp(i:400) (tls_client_domain_avp) is not set' "$TMPD/proxy.log" > "$TMPD/m4c.out"
+shown m4c "is not set"
+opt badname
+waitlog '$avp(i:400) is "nosuch.example.com" but there is no tls_client_domain["nosuch.example.com"]: using default client domain'
+grep -F 'nosuch.example.com' "$TMPD/proxy.log" > "$TMPD/m4d.out"
+shown m4d "nosuch"
+stop_proxy
 
 # 5. TLS disabled at build time: a plain build (in a copy of the tree,
 # so that this test's TLS binary stays) given a TLS config
