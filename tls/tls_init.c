@@ -114,8 +114,18 @@ ctx_set_method(struct tls_domain *d, SSL_CTX *ctx)
 		return E_TLS;
 	if (d->method_min != 0 && d->method_min < TLS1_2_VERSION) {
 		SSL_CTX_set_security_level(ctx, 0);
-		LM_WARN("%s: tls_method %s allows TLS 1.0/1.1, which are "
-		    "obsolete (RFC 8996) and insecure", d->desc, d->method_str);
+		if (d->method_max != 0 && d->method_max < TLS1_2_VERSION)
+			LM_WARN("%s: tls_method %s allows only %s, which is "
+			    "obsolete (RFC 8996) and insecure: peers that "
+			    "speak only TLS 1.2 or newer cannot connect; use "
+			    "SSLv23 or TLSv1.2+", d->desc, d->method_str,
+			    d->method_max == TLS1_VERSION ? "TLS 1.0"
+			    : d->method_min == TLS1_VERSION ? "TLS 1.0 and 1.1"
+			    : "TLS 1.1");
+		else
+			LM_WARN("%s: tls_method %s allows TLS 1.0/1.1, which "
+			    "are obsolete (RFC 8996) and insecure", d->desc,
+			    d->method_str);
 	}
 	return 0;
 }

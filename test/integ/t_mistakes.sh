@@ -335,4 +335,12 @@ check_ok m10
 has "$TMPD/m10.out" "tls_server_domain[127.0.0.1:$PT]: tls_certificate \"$A/old/cert.pem\" has expired (notAfter Jan  2 00:00:00 2020 GMT)" \
 	"renew it"
 shown m10 "has expired"
+# and the 1.x tls_method values (doc/migrating.md): TLSv1 is TLS 1.0
+# only, with a warning; SSLv3 is refused naming the line
+{ echo 'tls_method=TLSv1'; head_cfg; echo "$ROUTE"; } > "$TMPD/mt1.cfg"
+check_ok mt1
+has "$TMPD/mt1.out" "default server domain: tls_method TLSv1 allows only TLS 1.0" "use SSLv23 or TLSv1.2+"
+{ echo 'tls_method=SSLv3'; head_cfg; echo "$ROUTE"; } > "$TMPD/mt2.cfg"
+check_fails mt2
+has "$TMPD/mt2.out" "mt2.cfg:1:12: tls_method: SSLv3 is insecure and has been removed from OpenSSL; use SSLv23 or TLSv1.2+"
 echo "ok"
