@@ -260,6 +260,8 @@ module_param(const char *mod, const char *param, const struct cfg_val *v,
 {
 	struct sr_module *m = module_by_name(mod);
 	const struct param_def *p;
+	char *e;
+	int rc;
 
 	if (m == NULL) {
 		*err = errf("modparam for module \"%s\", which is not loaded "
@@ -271,7 +273,16 @@ module_param(const char *mod, const char *param, const struct cfg_val *v,
 		*err = errf("module %s has no parameter \"%s\"", mod, param);
 		return E_NOTFOUND;
 	}
-	return param_store(p, v, err);
+	if ((rc = param_store(p, v, err)) != 0) {
+		/* the setter's text says what is wrong; name the row it is */
+		e = errf("%s (modparam \"%s\", \"%s\")",
+		    *err != NULL ? *err : err_str(rc), mod, param);
+		if (e != NULL) {
+			pkg_free(*err);
+			*err = e;
+		}
+	}
+	return rc;
 }
 
 int

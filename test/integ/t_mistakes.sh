@@ -271,7 +271,7 @@ route { exit; }
 CFG
 check_fails m7
 has "$TMPD/m7.out" "m7.cfg:$(line m7 '"db_url"'):" \
-	"'$TMPD/dbdir' is a directory: the URL must name the SQLite file, e.g. sqlite://$TMPD/dbdir/kamailio.db"
+	"'$TMPD/dbdir' is a directory: the URL must name the SQLite file, e.g. sqlite://$TMPD/dbdir/kamailio.db (modparam \"usrloc\", \"db_url\")"
 shown m7 "is a directory"
 
 # 8. module path wrong: mpath to a directory that does not exist, and a
