@@ -132,6 +132,28 @@ check_tcp_cfg(void)
 	return 0;
 }
 
+/* A name-based tls_client_domain is chosen only through the AVP that
+ * tls_client_domain_avp names (the guide, 1.6.12): without it the block
+ * is dead, the connection gets the socket or default client domain. */
+static void
+client_domain_avp_check(void)
+{
+	const struct tls_domain_cfg *d;
+
+	if (!transport_tls_on || tls_cfg.client_domain_avp.v != 0)
+		return;
+	for (d = tls_cfg.domains; d != NULL; d = d->next)
+		if (d->type == TLS_DOMAIN_CLI && d->name != NULL)
+			LM_WARN("%s:%d:%d: tls_client_domain[\"%s\"] is never "
+			    "used: a name-based client domain is chosen "
+			    "only through the AVP that tls_client_domain_avp "
+			    "names, and tls_client_domain_avp is not set; set "
+			    "e.g. tls_client_domain_avp=400 and "
+			    "$avp(i:400)=\"%s\" in the route before relaying",
+			    d->pos.file, d->pos.line, d->pos.col, d->name,
+			    d->name);
+}
+
 static int
 check_tls_cfg(void)
 {
@@ -148,6 +170,7 @@ check_tls_cfg(void)
 				return 1;
 			}
 	}
+	client_domain_avp_check();
 	if (transport_tls_on && core_cfg.disable_tcp) {
 		fprintf(stderr, "%s: TLS runs over TCP: it cannot be used "
 				"with disable_tcp=yes (set disable_tls=1)\n",
@@ -503,6 +526,7 @@ main(int argc, char **argv)
 	bool print = false;
 	int c, debug_plus = 0, rc;
 	bool opt_E = false;
+	char *err = NULL;
 
 	core_cfg.shm_mb = DEFAULT_SHM_MB;
 	log_stderr = true;   /* until the config says otherwise */
@@ -591,6 +615,11 @@ main(int argc, char **argv)
 		/* -c also loads every certificate, key, CA list and CRL */
 		if (transport_tls_on && start_tls_check() != 0)
 			return 1;
+		if (core_cfg.fifo != NULL && core_cfg.fork &&
+		    fifo_server_check_dir(core_cfg.fifo, &err) != 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
 		fprintf(stderr, "%s: config file ok, exiting...\n", cfg_file);
 		return 0;
 	}

@@ -40,7 +40,7 @@
 static int
 tcp_bind_one(struct socket_info *si, char **err)
 {
-	static char ebuf[160];
+	static char ebuf[512];
 	int fd, on = 1;
 
 	fd = socket(si->su.s.sa_family, SOCK_STREAM | SOCK_NONBLOCK |
@@ -69,8 +69,7 @@ tcp_bind_one(struct socket_info *si, char **err)
 	si->fd = fd;
 	return 0;
 fail:
-	snprintf(ebuf, sizeof(ebuf), "bind %s:%s:%s: %s", proto_name(si->proto),
-	    si->address_str, si->port_str, strerror(errno));
+	socket_bind_error(si, errno, ebuf, sizeof(ebuf));
 	if (fd != -1)
 		close(fd);
 	*err = ebuf;

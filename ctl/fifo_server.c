@@ -3,6 +3,7 @@
 #define LOG_MODULE "fifo"
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -679,6 +680,35 @@ fifo_server_run(int rank, void *arg)
 
 /* ------------------------------------------------------------ set-up */
 
+/* The FIFO does not exist yet: its directory must, and must be a
+ * directory (whether the proxy's user may write there is known only
+ * after user=/-u took effect: see fifo_server_create). */
+int
+fifo_server_check_dir(const char *path, char **err)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	struct stat st;
+
+	if (slash == NULL || slash == path)
+		return 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) == -1) {
+		*err = err_fmt("fifo=\"%s\": its directory \"%s\": %s; create "
+		    "it (writable by the proxy's user) or set fifo to a path "
+		    "in an existing directory, e.g. "
+		    "fifo=\"/tmp/kamailio_fifo\"",
+		    path, dir, strerror(errno));
+		return E_INVAL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		*err = err_fmt("fifo=\"%s\": \"%s\" is not a directory; set "
+		    "fifo to a path in a directory", path, dir);
+		return E_INVAL;
+	}
+	return 0;
+}
+
 int
 fifo_server_check(const char *path, char **err)
 {
@@ -687,7 +717,7 @@ fifo_server_check(const char *path, char **err)
 
 	if (lstat(path, &st) == -1) {
 		if (errno == ENOENT)
-			return 0;
+			return fifo_server_check_dir(path, err);
 		*err = err_fmt("fifo=\"%s\": %s", path, strerror(errno));
 		return E_INVAL;
 	}
@@ -720,8 +750,14 @@ fifo_server_create(const char *path, char **err)
 		return E_IO;
 	}
 	if (mkfifo(path, 0600) == -1) {
-		*err = err_fmt("fifo=\"%s\": cannot create it: %s", path,
-		    strerror(errno));
+		int e = errno;
+
+		*err = err_fmt("fifo=\"%s\": cannot create it: %s%s", path,
+		    strerror(e), e == EACCES || e == EPERM || e == EROFS
+		    ? "; the FIFO is made after dropping privileges "
+		      "(user=/-u): make its directory writable by that user, "
+		      "or set fifo to a path in a directory it can write"
+		    : "");
 		return E_IO;
 	}
 	/* mkfifo applies the umask; make the mode exact */

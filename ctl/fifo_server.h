@@ -53,6 +53,9 @@ bool fifo_reply_json(const struct fifo_reply *r);
  * reaches the terminal.  Returns 0, or E_INVAL with *err (pkg) saying why:
  * a non-FIFO file is there, or another process reads the FIFO. */
 int fifo_server_check(const char *path, char **err);
+/* The part of it "kamailio -c" runs: the FIFO's directory exists.  0 or
+ * E_INVAL with *err (pkg). */
+int fifo_server_check_dir(const char *path, char **err);
 /* Replace any stale FIFO at path with a new one, mode 0600, owned by the
  * calling (already unprivileged) user, and remember path for
  * fifo_server_remove().  Main process, after drop_privileges(), before

@@ -19,12 +19,14 @@ bool socket_tls_enabled;
 int tls_port_no = 5061;
 
 static const struct alias_cfg *aliases;
+/* the listen line being turned into sockets (NULL: interfaces) */
+static const struct listen_cfg *cur_listen;
 /* The addresses of this host's interfaces, kept when a socket listens on
  * the wildcard address: a URI naming one of them is "myself" for that
  * socket.  pkg of the main process, read-only after fork. */
 static struct ip_addr *local_addrs;
 static int n_local_addrs;
-static char errbuf[512];
+static char errbuf[768];
 
 static int
 set_err(char **err, int rc, const char *fmt, ...)
@@ -98,6 +100,10 @@ socket_add(enum proto proto, const struct ip_addr *ip, unsigned short port,
 	snprintf(si->name, sizeof(si->name), "%s",
 	    name != NULL ? name : si->address_str);
 	si->is_any = ip_addr_is_any(ip);
+	if (cur_listen != NULL) {
+		si->cfg_file = cur_listen->pos.file;
+		si->cfg_line = cur_listen->pos.line;
+	}
 	*h = si;
 	return 0;
 }
@@ -264,7 +270,9 @@ sockets_from_cfg(const struct core_cfg *cfg, char **err)
 		}
 		if ((rc = host_resolve(l->host, &ip, err)) != 0)
 			break;
+		cur_listen = l;
 		rc = socket_add_protos(cfg, l->proto, &ip, l->port, l->host);
+		cur_listen = NULL;
 		if (rc == E_NOMEM)
 			set_err(err, rc, "out of memory");
 	}
@@ -301,12 +309,53 @@ sockets_free_all(void)
 	n_local_addrs = 0;
 }
 
+const char *
+socket_bind_error(const struct socket_info *si, int e, char *buf,
+    size_t size)
+{
+	char where[300];
+	const char *hint = "";
+
+	if (si->cfg_file != NULL)
+		snprintf(where, sizeof(where), "%s:%d: listen=%s:%s:%u",
+		    si->cfg_file, si->cfg_line, proto_name(si->proto),
+		    si->name, si->port);
+	else
+		snprintf(where, sizeof(where), "no listen line, interface "
+		    "address %s:%s:%u", proto_name(si->proto), si->via_host,
+		    si->port);
+	switch (e) {
+	case EADDRINUSE:
+		hint = "another process already listens on this address and "
+		    "port (`ss -lnp` shows which; is another proxy running?): "
+		    "stop it, or change the port";
+		break;
+	case EADDRNOTAVAIL:
+		hint = "this host has no such address: listen on one of its "
+		    "interface addresses (`ip addr`), or on 0.0.0.0";
+		break;
+	case EACCES:
+		hint = "ports below 1024 need root (or CAP_NET_BIND_SERVICE): "
+		    "start as root with user= for the children, or use a port "
+		    "above 1023";
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, size, "%s: cannot bind %s %s%s%s:%u: %s%s%s", where,
+	    proto_name(si->proto), si->address.af == AF_INET6 ? "[" : "",
+	    si->address_str, si->address.af == AF_INET6 ? "]" : "", si->port,
+	    strerror(e), hint[0] ? "; " : "", hint);
+	return buf;
+}
+
 static int
 udp_bind_one(struct socket_info *si, char **err)
 {
 	union sockaddr_union su;
 	socklen_t len = sizeof(su);
 	int on = 1, buf = 4 * 1024 * 1024, e;
+	char ebuf[512];
 
 	si->fd = socket(si->address.af, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (si->fd == -1)
@@ -323,10 +372,8 @@ udp_bind_one(struct socket_info *si, char **err)
 		e = errno;
 		close(si->fd);
 		si->fd = -1;
-		return set_err(err, E_IO, "bind udp %s%s%s:%u: %s",
-		    si->address.af == AF_INET6 ? "[" : "", si->address_str,
-		    si->address.af == AF_INET6 ? "]" : "", si->port,
-		    strerror(e));
+		return set_err(err, E_IO, "%s",
+		    socket_bind_error(si, e, ebuf, sizeof(ebuf)));
 	}
 	if (si->port == 0 && getsockname(si->fd, &su.s, &len) == 0) {
 		si->port = su_port(&su);

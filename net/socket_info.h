@@ -31,10 +31,17 @@ struct socket_info {
 	union sockaddr_union su;           /* address + port, for bind() */
 	char name[SOCKET_NAME_MAX];        /* host as written in the config */
 	bool is_any;                       /* 0.0.0.0 or :: */
+	const char *cfg_file;              /* its listen line; NULL: none */
+	int cfg_line;
 	struct socket_info *next;
 };
 
 extern struct socket_info *udp_listen, *tcp_listen, *tls_listen;
+
+/* The text for a failed bind(si) with errno e: the config line, the
+ * address and what to do; in buf (returned). */
+const char *socket_bind_error(const struct socket_info *si, int e,
+    char *buf, size_t size);
 /* Set by the caller before sockets_from_cfg(): add TLS sockets for listen
  * lines without a protocol. */
 extern bool socket_tls_enabled;

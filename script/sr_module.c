@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../base/err.h"
@@ -124,6 +125,54 @@ module_find_file(const char *path, char *out, size_t size)
 	return try_dir(DEFAULT_MOD_DIR, path, out, size);
 }
 
+/* An mpath that is no directory is kept (configs written for another
+ * host still check) but said once, at the first loadmodule. */
+static void
+mpath_check(const struct cfg_pos *pos)
+{
+	static bool said;
+	const char *mp = core_cfg.mpath;
+	struct stat st;
+
+	if (said || mp == NULL || mp[0] == '\0')
+		return;
+	said = true;
+	if (stat(mp, &st) == 0 && S_ISDIR(st.st_mode))
+		return;
+	LM_WARN("%s:%d:%d: loadmodule: mpath \"%s\" is not a directory: "
+	    "modules are looked up in the other places only; set mpath to "
+	    "the directory that holds the modules",
+	    pos && pos->file ? pos->file : "?",
+	    pos ? pos->line : 0, pos ? pos->col : 0, mp);
+}
+
+/* The error for a module no directory has: every place looked in, and
+ * what to do. */
+static void
+module_not_found(const char *path, char **err)
+{
+	char dir[PATH_MAX], lib[PATH_MAX];
+	const char *mp = core_cfg.mpath;
+
+	if (path[0] == '/') {
+		*err = errf("module \"%s\" not found: no such readable file; "
+			    "fix the path, or write loadmodule \"%s\" and "
+			    "set mpath to the directory holding the modules",
+		    path, strrchr(path, '/') + 1);
+		return;
+	}
+	exe_dir(dir, sizeof(dir));
+	snprintf(lib, sizeof(lib), "%s../lib/" NAME "/modules", dir);
+	*err = errf("module \"%s\" not found; looked in mpath (%s%s%s), "
+		    "the config's directory \"%s\", \".\", \"%s\", \"%s\" "
+		    "and \"%s\"; set mpath=\"/path/to/modules/\" before the "
+		    "loadmodule lines, or give loadmodule an absolute path",
+	    path, mp && mp[0] ? "\"" : "", mp && mp[0] ? mp : "not set",
+	    mp && mp[0] ? "\"" : "",
+	    core_cfg.cfg_dir ? core_cfg.cfg_dir : "", dir, lib,
+	    DEFAULT_MOD_DIR);
+}
+
 /* dlopen file and check its exports.  0 or E_INVAL with *err. */
 static int
 module_open(const char *file, void **handle,
@@ -154,11 +203,9 @@ module_load(const char *path, const struct cfg_pos *pos, char **err)
 	const struct module_exports *exp;
 	void *h;
 
-	(void)pos;
+	mpath_check(pos);
 	if (!module_find_file(path, file, sizeof(file))) {
-		*err = errf("module \"%s\" not found (looked in mpath, the "
-			    "config's directory, the current directory and "
-			    "the module directory)", path);
+		module_not_found(path, err);
 		return E_NOTFOUND;
 	}
 	if (module_open(file, &h, &exp, err) != 0)
@@ -223,6 +270,8 @@ module_param(const char *mod, const char *param, const struct cfg_val *v,
 {
 	struct sr_module *m = module_by_name(mod);
 	const struct param_def *p;
+	char *e;
+	int rc;
 
 	if (m == NULL) {
 		*err = errf("modparam for module \"%s\", which is not loaded "
@@ -234,7 +283,16 @@ module_param(const char *mod, const char *param, const struct cfg_val *v,
 		*err = errf("module %s has no parameter \"%s\"", mod, param);
 		return E_NOTFOUND;
 	}
-	return param_store(p, v, err);
+	if ((rc = param_store(p, v, err)) != 0) {
+		/* the setter's text says what is wrong; name the row it is */
+		e = errf("%s (modparam \"%s\", \"%s\")",
+		    *err != NULL ? *err : err_str(rc), mod, param);
+		if (e != NULL) {
+			pkg_free(*err);
+			*err = e;
+		}
+	}
+	return rc;
 }
 
 int

@@ -25,6 +25,17 @@ avp_str(int id, struct str *out)
 	return true;
 }
 
+static bool
+any_named_client_domain(void)
+{
+	const struct tls_domain *d;
+
+	for (d = tls_client_domains; d != NULL; d = d->next)
+		if (d->name != NULL)
+			return true;
+	return false;
+}
+
 int
 tls_dest_target(const struct dest_info *d, struct tcp_tls_target *t)
 {
@@ -42,8 +53,17 @@ tls_dest_target(const struct dest_info *d, struct tcp_tls_target *t)
 		return E_TLS;
 	if (by_name && (dom->name == NULL || strlen(dom->name) != name.len ||
 	    memcmp(dom->name, name.s, name.len) != 0))
-		LM_DBG("no tls_client_domain[\"%.*s\"]: using %s",
-		    (int)name.len, name.s, dom->desc);
+		LM_LOG_RL(L_INFO, "$avp(i:%d) is \"%.*s\" but there is no "
+		    "tls_client_domain[\"%.*s\"]: using %s; fix the name in "
+		    "the route or add that domain", tls_cfg.client_domain_avp.v,
+		    (int)name.len, name.s, (int)name.len, name.s, dom->desc);
+	else if (!by_name && tls_cfg.client_domain_avp.v > 0 &&
+	    dom == tls_default_client_domain && any_named_client_domain())
+		LM_LOG_RL(L_INFO, "$avp(i:%d) (tls_client_domain_avp) is not "
+		    "set for this connection: using %s although name-based "
+		    "client domains exist; assign $avp(i:%d)=\"name\" in the "
+		    "route before relaying", tls_cfg.client_domain_avp.v,
+		    dom->desc, tls_cfg.client_domain_avp.v);
 	t->dom = dom;
 	if (avp_str(tls_cfg.server_name_avp.v, &sni)) {
 		if (sni.len >= sizeof(t->sni))

@@ -114,8 +114,18 @@ ctx_set_method(struct tls_domain *d, SSL_CTX *ctx)
 		return E_TLS;
 	if (d->method_min != 0 && d->method_min < TLS1_2_VERSION) {
 		SSL_CTX_set_security_level(ctx, 0);
-		LM_WARN("%s: tls_method %s allows TLS 1.0/1.1, which are "
-		    "obsolete (RFC 8996) and insecure", d->desc, d->method_str);
+		if (d->method_max != 0 && d->method_max < TLS1_2_VERSION)
+			LM_WARN("%s: tls_method %s allows only %s, which is "
+			    "obsolete (RFC 8996) and insecure: peers that "
+			    "speak only TLS 1.2 or newer cannot connect; use "
+			    "SSLv23 or TLSv1.2+", d->desc, d->method_str,
+			    d->method_max == TLS1_VERSION ? "TLS 1.0"
+			    : d->method_min == TLS1_VERSION ? "TLS 1.0 and 1.1"
+			    : "TLS 1.1");
+		else
+			LM_WARN("%s: tls_method %s allows TLS 1.0/1.1, which "
+			    "are obsolete (RFC 8996) and insecure", d->desc,
+			    d->method_str);
 	}
 	return 0;
 }
@@ -161,6 +171,40 @@ ctx_allow_null(const struct tls_domain *d, SSL_CTX *ctx)
 		return E_TLS;                                          \
 	} while (0)
 
+static void
+time_str(const ASN1_TIME *t, char *out, size_t size)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	int n;
+
+	snprintf(out, size, "?");
+	if (b != NULL && ASN1_TIME_print(b, t) == 1 &&
+	    (n = BIO_read(b, out, (int)size - 1)) > 0)
+		out[n] = '\0';
+	BIO_free(b);
+}
+
+/* An expired (or not yet valid) certificate still loads, as in 1.x,
+ * but peers that verify it refuse the handshake: say so at start-up. */
+static void
+cert_check_dates(const struct tls_domain *d, X509 *cert)
+{
+	char when[64];
+
+	if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0) {
+		time_str(X509_get0_notAfter(cert), when, sizeof(when));
+		LM_WARN("%s: tls_certificate \"%s\" has expired (notAfter "
+		    "%s): peers that verify it will refuse the handshake; "
+		    "renew it (e.g. kamctl tls userCERT) and reload",
+		    d->desc, d->certificate, when);
+	} else if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0) {
+		time_str(X509_get0_notBefore(cert), when, sizeof(when));
+		LM_WARN("%s: tls_certificate \"%s\" is not valid yet "
+		    "(notBefore %s): check this host's clock", d->desc,
+		    d->certificate, when);
+	}
+}
+
 static int
 ctx_load_keys(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 {
@@ -201,10 +245,14 @@ ctx_load_keys(struct tls_domain *d, SSL_CTX *ctx, char *err, size_t errsize)
 	    SSL_CTX_check_private_key(ctx) != 1) {
 		EVP_PKEY_free(pkey);
 		FAIL("%s: tls_private_key \"%s\" does not match "
-		    "tls_certificate \"%s\": ", d->desc, d->private_key,
+		    "tls_certificate \"%s\" (the key does not belong to "
+		    "the certificate: check tls_private_key, or compare "
+		    "`openssl x509 -noout -pubkey -in CERT` with `openssl "
+		    "pkey -pubout -in KEY`): ", d->desc, d->private_key,
 		    d->certificate);
 	}
 	EVP_PKEY_free(pkey);
+	cert_check_dates(d, cert);
 	return 0;
 }
 

@@ -59,7 +59,7 @@ struct tls_conn {
 	enum tls_fail fail;        /* why it failed, set with err */
 };
 
-#define TLS_ERR_MAX 512
+#define TLS_ERR_MAX 1024
 
 /* Empty this thread's error queue before an SSL I/O call, as
  * SSL_get_error() requires.  It is almost always empty already (the
@@ -117,6 +117,72 @@ fail_reason(long verify_result)
 	}
 }
 
+/* What to do about a verification failure, for the log line: the
+ * setting to look at, on this side or the peer's. */
+static void
+verify_hint(const struct tls_conn *c, long vr, char *out, size_t size)
+{
+	unsigned long e = ERR_peek_error();
+	const char *h = NULL;
+
+	out[0] = '\0';
+	switch (vr) {
+	case X509_V_OK:
+		break;
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		h = "the peer's CA is not in this domain's tls_ca_list: add "
+		    "the CA that signed the peer's certificate to that file";
+		break;
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+		h = "the peer's certificate has expired: the peer must renew "
+		    "it";
+		break;
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+		h = "the peer's certificate is not valid yet: check the "
+		    "clocks";
+		break;
+	case X509_V_ERR_HOSTNAME_MISMATCH:
+		snprintf(out, size, " (hint: the server's certificate does "
+		    "not name \"%s\", the host this connection was opened "
+		    "for: fix the destination or the peer's certificate, or "
+		    "set tls_check_server_identity=0 in %s)",
+		    c->verify_host ? c->verify_host : "?", c->dom->desc);
+		return;
+	case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+		h = "the peer's chain is longer than tls_verify_depth";
+		break;
+	default:
+		break;
+	}
+	if (h == NULL && vr == X509_V_OK && e != 0 &&
+	    ERR_GET_LIB(e) == ERR_LIB_SSL) {
+		switch (ERR_GET_REASON(e)) {
+		case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+			h = "the peer does not trust this domain's "
+			    "tls_certificate: give the peer the CA that signed "
+			    "it";
+			break;
+		case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+			h = "the peer says this domain's tls_certificate has "
+			    "expired: renew it";
+			break;
+		case SSL_R_PEER_DID_NOT_RETURN_A_CERTIFICATE:
+		case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+			h = "this domain requires a client certificate "
+			    "(tls_require_client_certificate) and the peer "
+			    "sent none";
+			break;
+		default:
+			break;
+		}
+	}
+	if (h != NULL)
+		snprintf(out, size, " (hint: %s)", h);
+}
+
 /* The one mapping of SSL_get_error() for c after an SSL call that
  * returned ret: TLS_WANT_*, E_CLOSED on close_notify, E_IO or E_TLS with
  * c->err set. */
@@ -124,7 +190,7 @@ static int
 conn_ssl_error(struct tls_conn *c, int ret, const char *op)
 {
 	int e = SSL_get_error(c->ssl, ret), sys = errno;
-	char *err;
+	char *err, hint[384] = "";
 	long vr;
 	size_t n;
 
@@ -163,8 +229,11 @@ conn_ssl_error(struct tls_conn *c, int ret, const char *op)
 			n += (size_t)snprintf(err + n, TLS_ERR_MAX - n,
 			    "certificate verification: %s; ",
 			    X509_verify_cert_error_string(vr));
+		verify_hint(c, vr, hint, sizeof(hint));   /* peeks the queue */
 		if (n < TLS_ERR_MAX)
-			tls_errq_str(err + n, TLS_ERR_MAX - n);
+			n += tls_errq_str(err + n, TLS_ERR_MAX - n);
+		if (n < TLS_ERR_MAX)
+			snprintf(err + n, TLS_ERR_MAX - n, "%s", hint);
 		ERR_clear_error();
 		return E_TLS;
 	}
@@ -254,6 +323,33 @@ out:
 	return rc;
 }
 
+/* A client asked for a name no server_name domain of its socket has.
+ * Worth a log line only when the socket has server_name domains (else
+ * every client's SNI would be one): what was asked, what there is. */
+static void
+sni_no_match(const struct tls_conn *c, const char *name)
+{
+	const struct tls_domain *d;
+	char have[256];
+	size_t n = 0;
+
+	have[0] = '\0';
+	for (d = tls_server_domains; d != NULL; d = d->next)
+		if (d->server_name != NULL && d->port == c->local_port &&
+		    ip_addr_eq(&d->addr, &c->local_ip) && n < sizeof(have))
+			n += (size_t)snprintf(have + n, sizeof(have) - n,
+			    "%s\"%s\"", n ? ", " : "", d->server_name);
+	if (n == 0) {
+		LM_DBG("SNI \"%s\": no server_name domain on this socket; "
+		    "%s", name, c->dom->desc);
+		return;
+	}
+	LM_LOG_RL(L_INFO, "SNI \"%s\" matches no server_name of the "
+	    "tls_server_domain blocks of this socket (they have %s): using "
+	    "%s; add server_name = \"%s\" to a domain, or fix the "
+	    "client's server name", name, have, c->dom->desc, name);
+}
+
 int
 tls_sni_cb(SSL *ssl, int *alert, void *arg)
 {
@@ -270,8 +366,7 @@ tls_sni_cb(SSL *ssl, int *alert, void *arg)
 	d = tls_find_server_domain_server_name(&c->local_ip, c->local_port,
 	    name);
 	if (d == NULL || d->ctx == NULL) {
-		LM_DBG("SNI \"%s\" matches no server_name domain; staying on "
-		    "%s", name, c->dom->desc);
+		sni_no_match(c, name);
 		return SSL_TLSEXT_ERR_NOACK;
 	}
 	if (SSL_set_SSL_CTX(ssl, d->ctx) == NULL)

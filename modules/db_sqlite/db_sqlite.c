@@ -8,10 +8,13 @@
  * (kamdbctl create makes it): a path with a typo fails at once instead
  * of creating an empty database. */
 #define LOG_MODULE "db_sqlite"
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,16 +94,35 @@ sq_error(struct sq_conn *c, int rc, const char *what, char *err)
 static int
 sq_url_check(const struct db_url *u, char *err)
 {
+	char dir[PATH_MAX], *slash;
+	struct stat st;
+
 	if (access(u->database, F_OK) != 0)
 		return db_err(err, E_NOTFOUND,
 		    "database file '%s' does not "
 		    "exist (create it with kamdbctl create)",
 		    u->database);
+	if (stat(u->database, &st) == 0 && S_ISDIR(st.st_mode))
+		return db_err(err, E_INVAL,
+		    "'%s' is a directory: the URL must name the SQLite "
+		    "file, e.g. sqlite://%s/kamailio.db",
+		    u->database, u->database);
 	if (access(u->database, R_OK | W_OK) != 0)
 		return db_err(err, E_INVAL,
-		    "database file '%s' is not "
-		    "readable and writable",
+		    "database file '%s' is not readable and writable by "
+		    "this user: chown/chmod it for the proxy's user "
+		    "(user=/-u)",
 		    u->database);
+	snprintf(dir, sizeof(dir), "%s", u->database);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (access(dir, W_OK | X_OK) != 0)
+			return db_err(err, E_INVAL,
+			    "directory '%s' is not writable: SQLite makes its "
+			    "-wal and -shm files next to the database; make it "
+			    "writable for the proxy's user",
+			    dir);
+	}
 	return 0;
 }
 
