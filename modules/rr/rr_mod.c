@@ -50,6 +50,40 @@ in_dialog(struct sip_msg *msg)
 	    ((struct to_body *)h->parsed)->tag.len > 0;
 }
 
+/* A flow token (doc/cluster.md): our own Route URI with
+ * ";received=PROTO:HOST:PORT", the TCP/TLS connection a UA registered on
+ * through this proxy (registrar's cluster mode puts it in the Path of the
+ * binding).  The request goes there over that connection only, never a
+ * new one.  Writes "sip:HOST:PORT;transport=PROTO" to out (size n).
+ * True if u has a valid token. */
+static bool
+flow_token(const struct sip_uri *u, char *out, size_t n)
+{
+	const char *p = u->params.s, *end = p + u->params.len, *v, *e, *c;
+	int k;
+
+	while (p < end) {
+		for (e = p; e < end && *e != ';'; e++)
+			;
+		if (e - p > 9 && strncasecmp(p, "received=", 9) == 0)
+			break;
+		p = e + 1;
+	}
+	if (p >= end)
+		return false;
+	v = p + 9;
+	if ((c = memchr(v, ':', (size_t)(e - v))) == NULL ||
+	    !((c - v == 3 && (strncasecmp(v, "tls", 3) == 0 ||
+	                         strncasecmp(v, "tcp", 3) == 0))))
+		return false;
+	/* HOST:PORT, an IPv6 host in brackets: a port must follow */
+	if (e - (c + 1) < 3 || memchr(c + 1, ':', (size_t)(e - c - 1)) == NULL)
+		return false;
+	k = snprintf(out, n, "sip:%.*s;transport=%.*s", (int)(e - c - 1), c + 1,
+	    (int)(c - v), v);
+	return k > 0 && (size_t)k < n;
+}
+
 static int
 w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 {
@@ -79,9 +113,19 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 			return 1;
 	}
 	if (route_uri_is_myself(&rs[0].uri)) {
+		char du[128];
+
 		if (route_entry_delete(msg, &rs[0]) != 0)
 			return -1;
 		i = 1;
+		/* a call for a UA whose connection is ours, relayed by another
+		 * proxy of the cluster: down that connection, or 430 */
+		if (flow_token(&rs[0].uri, du, sizeof(du))) {
+			if (msg_set_dst_uri(msg, du, strlen(du)) != 0)
+				return -1;
+			msg_set_conn(msg, MSG_CONN_EXISTING);
+			return 1;
+		}
 	}
 	if (i >= n) {
 		/* we were the last hop of the route set: in a dialog, the
