@@ -192,7 +192,11 @@ time.sleep(1.1)
 f1 = ua("dan", 1, ";+sip.instance=%s;reg-id=1" % INST, ob)
 call(phones[3], "dan", f1, 1, "c-dan-before")
 print("dan (two flows): a call through proxy 3 takes the newest, via proxy 1")
-os.kill(p1_pid, signal.SIGKILL)
+# the whole of proxy 1 dies at once (its children too: with the main
+# process alone they would get SIGTERM and finish what they hold)
+import proxyprocs
+for pid in [p1_pid] + proxyprocs.children(p1_pid):
+    os.kill(pid, signal.SIGKILL)
 t0 = time.time()
 call(phones[3], "dan", f2, 2, "c-dan-after", timeout=15)
 print("proxy 1 killed: the call through proxy 3 reached dan over his flow "
