@@ -10,7 +10,9 @@
 # answered 430 Flow Failed by the proxy that held it.  A phone with two
 # RFC 5626 flows (reg-id 1 through proxy 1, reg-id 2 through proxy 2)
 # survives the SIGKILL of proxy 1: a call through proxy 3 reaches it over
-# the flow on proxy 2 within a few seconds.  Proxy 1 started again deletes
+# the flow on proxy 2 within a few seconds.  Two baresip phones (when
+# installed) registered through proxies 1 and 2: one calls the other, it
+# rings, the caller hangs up.  Proxy 1 started again deletes
 # the rows of its dead connections.  An engine whose server binary is
 # missing is skipped (77 if both are).
 . "$TOP/test/integ/lib.sh"
@@ -127,6 +129,89 @@ stop_p() {
 	while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 }
 
+# bs_phone NAME I: a baresip for NAME@127.0.0.1 registered over TLS
+# through proxy I; its ctrl_tcp port in $CTL_<NAME>, its SIP port (where
+# nothing must connect) in $SIP_<NAME>
+bs_phone() {
+	d=$TMPD/bs-$1-$ENG; mkdir -p "$d"
+	sp=$(free_port); cp=$(free_port); rp=$(($(free_port) & ~1))
+	eval "tls=\$TLS$2"
+	cat > "$d/config" <<EOF2
+poll_method		epoll
+sip_listen		127.0.0.1:$sp
+sip_cafile		$TMPD/ca/cacert.pem
+audio_player		aubridge,$1
+audio_source		ausine,440
+audio_alert		aubridge,$1
+rtp_ports		$rp-$((rp + 9))
+module_path		/usr/lib/baresip/modules
+module			opus.so
+module			ausine.so
+module			aubridge.so
+module_app		account.so
+module_app		menu.so
+module_app		ctrl_tcp.so
+ctrl_tcp_listen		127.0.0.1:$cp
+EOF2
+	echo "<sip:$1@127.0.0.1;transport=tls>;regint=600;outbound=\"sip:127.0.0.$2:$tls;transport=tls\"" > "$d/accounts"
+	start_bg "bs_$1_$ENG" baresip -f "$d" -n 127.0.0.1 -t 40
+	eval "CTL_$1=$cp SIP_$1=$sp"
+	i=0
+	while ! grep -q "$1@127.0.0.1: .* 200 OK" "$TMPD/bs_$1_$ENG.log" 2>/dev/null; do
+		[ $i -lt 150 ] || { cat "$TMPD/bs_$1_$ENG.log"; fail "baresip $1 did not register through proxy $2"; }
+		sleep 0.1; i=$((i + 1))
+	done
+}
+
+# baresip_call: carol (through proxy 1) calls dave (through proxy 2); dave
+# rings, carol hangs up (the CANCEL follows the INVITE's path); nothing
+# ever connects to dave's own SIP port
+baresip_call() {
+	bs_phone carol 1
+	bs_phone dave 2
+	python3 - "$CTL_carol" "$CTL_dave" > "$TMPD/bs-$ENG.out" 2>&1 <<'PY' || { cat "$TMPD/bs-$ENG.out"; fail "$ENG: the baresip call"; }
+import json, socket, sys, time
+def ctl(port):
+    s = socket.create_connection(("127.0.0.1", int(port)), timeout=5)
+    return [s, b""]
+def send(c, cmd, params=""):
+    j = json.dumps({"command": cmd, "params": params, "token": cmd}).encode()
+    c[0].sendall(b"%d:%s," % (len(j), j))
+def events(c, want, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        while b":" in c[1]:
+            n, _, rest = c[1].partition(b":")
+            if len(rest) < int(n) + 1:
+                break
+            msg, c[1] = rest[:int(n)], rest[int(n) + 1:]
+            j = json.loads(msg)
+            if j.get("event") and j.get("type") == want:
+                return j
+        c[0].settimeout(max(0.05, end - time.time()))
+        try:
+            d = c[0].recv(65535)
+        except socket.timeout:
+            break
+        if not d:
+            break
+        c[1] += d
+    raise SystemExit("no %s event" % want)
+carol, dave = ctl(sys.argv[1]), ctl(sys.argv[2])
+send(carol, "dial", "sip:dave@127.0.0.1")
+ev = events(dave, "CALL_INCOMING")
+print("dave (proxy 2): incoming call from", ev.get("peeruri"), "placed through proxy 1")
+events(carol, "CALL_RINGING")
+send(carol, "hangup")
+events(dave, "CALL_CLOSED")
+print("carol hung up: dave's call closed (CANCEL across the proxies)")
+PY
+	sed 's/^/  | /' "$TMPD/bs-$ENG.out"
+	[ -z "$(ss -Htn state established "dport = :$SIP_dave" 2>/dev/null)" ] ||
+	    fail "$ENG: something connected to dave's own SIP port"
+	eval "kill \$PID_bs_carol_$ENG \$PID_bs_dave_$ENG" 2>/dev/null
+}
+
 # cluster_run: the scenario on $ENG ($URL, $LOADMOD)
 cluster_run() {
 	note "$ENG: three proxies"
@@ -136,6 +221,11 @@ cluster_run() {
 		proxy_cfg $i
 		start_p $i
 	done
+	if command -v baresip >/dev/null 2>&1; then
+		baresip_call
+	else
+		note "baresip not installed: the python phones only"
+	fi
 	python3 - "$TLS1" "$TLS2" "$TLS3" "$PID_p1" > "$TMPD/ua-$ENG.out" 2>&1 <<'PY' || { cat "$TMPD/ua-$ENG.out"; for i in 1 2 3; do tail -n 20 "$TMPD/p$i.log"; done; fail "$ENG: cluster scenario"; }
 import os, signal, sys, time
 from regua import *
@@ -222,6 +312,34 @@ PY
 		[ -z "$bad" ] || { echo "$bad" | head; fail "$ENG: errors in proxy $i's log"; }
 	done
 }
+
+# cluster mode without a shared table, or without a server_id: refused
+# at start-up, saying why
+BP=$(free_port)
+BADS='modparam("usrloc", "db_mode", 0)|needs usrloc.s db_mode 3'
+if command -v sqlite3 >/dev/null 2>&1; then
+	printf 'DBENGINE=SQLITE\nDB_PATH=%s\n' "$TMPD/none.db" > "$TMPD/sqlite.rc"
+	KAMCTLRC=$TMPD/sqlite.rc kdb create
+	BADS="$BADS
+"'modparam("usrloc", "db_mode", 3) modparam("usrloc", "db_url", "sqlite://'"$TMPD"'/none.db")|needs usrloc.s server_id'
+fi
+echo "$BADS" | while IFS= read -r bad; do
+	cat > "$TMPD/bad.cfg" <<CFG
+listen=udp:127.0.0.1:$BP
+loadmodule "sl"
+loadmodule "tm"
+loadmodule "db_sqlite"
+loadmodule "usrloc"
+loadmodule "registrar"
+${bad%%|*}
+modparam("registrar", "cluster", 1)
+route { save("location"); }
+CFG
+	timeout 20 "$KAMAILIO" -DD -E -f "$TMPD/bad.cfg" > "$TMPD/bad.log" 2>&1 &&
+	    fail "a cluster config without ${bad#*|} started"
+	grep -qE "${bad#*|}" "$TMPD/bad.log" || { cat "$TMPD/bad.log"; fail "no clear message"; }
+done || exit 1
+note "cluster mode without db_mode 3 or without a server_id: refused at start-up"
 
 ran=0
 if [ $have_mdb = 1 ]; then
