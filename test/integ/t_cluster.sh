@@ -12,7 +12,9 @@
 # survives the SIGKILL of proxy 1: a call through proxy 3 reaches it over
 # the flow on proxy 2 within a few seconds.  Two baresip phones (when
 # installed) registered through proxies 1 and 2: one calls the other, it
-# rings, the caller hangs up.  Proxy 1 started again deletes
+# rings, the caller hangs up; again, the callee answers and hangs up (the
+# dialog's requests both ways over the phones' own connections, by the
+# flow tokens in Record-Route).  Proxy 1 started again deletes
 # the rows of its dead connections.  An engine whose server binary is
 # missing is skipped (77 if both are).
 . "$TOP/test/integ/lib.sh"
@@ -77,6 +79,7 @@ loadmodule "sl"
 loadmodule "tm"
 loadmodule "rr"
 loadmodule "maxfwd"
+loadmodule "textops"
 loadmodule "usrloc"
 loadmodule "registrar"
 modparam("tm", "fr_timer", 10)
@@ -84,6 +87,7 @@ modparam("usrloc", "db_url", "$URL")
 modparam("usrloc", "db_mode", 3)
 modparam("usrloc", "server_id", $i)
 modparam("registrar", "cluster", 1)
+modparam("rr", "flow_token", 1)
 route {
 	if (!mf_process_maxfwd_header("10")) {
 		sl_send_reply("483", "Too Many Hops");
@@ -95,8 +99,11 @@ route {
 		exit;
 	}
 	# a Route to us: in-dialog, or a call for a UA whose connection is
-	# ours relayed by another proxy (a flow token)
+	# ours relayed by another proxy (a flow token: recorded, so that the
+	# dialog's requests come down the same connection)
 	if (loose_route()) {
+		if (!search("^(To|t)[ \\t]*:[^\\r\\n]*;[ \\t]*tag="))
+			record_route();
 		if (!t_relay())
 			sl_reply_error();
 		exit;
@@ -163,13 +170,16 @@ EOF2
 	done
 }
 
-# baresip_call: carol (through proxy 1) calls dave (through proxy 2); dave
-# rings, carol hangs up (the CANCEL follows the INVITE's path); nothing
-# ever connects to dave's own SIP port
+# baresip_call cancel|answer: carol (through proxy 1) calls dave (through
+# proxy 2); dave rings, and carol hangs up (the CANCEL follows the
+# INVITE's path), or dave answers (the ACK goes down his connection by
+# proxy 2's flow token in Record-Route) and hangs up (the BYE reaches
+# carol over her connection by proxy 1's, rr flow_token); nothing ever
+# connects to either phone's own SIP port
 baresip_call() {
 	bs_phone carol 1
 	bs_phone dave 2
-	python3 - "$CTL_carol" "$CTL_dave" > "$TMPD/bs-$ENG.out" 2>&1 <<'PY' || { cat "$TMPD/bs-$ENG.out"; fail "$ENG: the baresip call"; }
+	python3 - "$CTL_carol" "$CTL_dave" "$1" > "$TMPD/bs-$ENG.out" 2>&1 <<'PY' || { cat "$TMPD/bs-$ENG.out"; fail "$ENG: the baresip call"; }
 import json, socket, sys, time
 def ctl(port):
     s = socket.create_connection(("127.0.0.1", int(port)), timeout=5)
@@ -202,13 +212,24 @@ send(carol, "dial", "sip:dave@127.0.0.1")
 ev = events(dave, "CALL_INCOMING")
 print("dave (proxy 2): incoming call from", ev.get("peeruri"), "placed through proxy 1")
 events(carol, "CALL_RINGING")
-send(carol, "hangup")
-events(dave, "CALL_CLOSED")
-print("carol hung up: dave's call closed (CANCEL across the proxies)")
+if sys.argv[3] == "cancel":
+    send(carol, "hangup")
+    events(dave, "CALL_CLOSED")
+    print("carol hung up: dave's call closed (CANCEL across the proxies)")
+else:
+    send(dave, "accept")
+    events(dave, "CALL_ESTABLISHED")
+    events(carol, "CALL_ESTABLISHED")
+    print("dave answered: established on both sides (ACK across the proxies)")
+    time.sleep(1)
+    send(dave, "hangup")
+    events(dave, "CALL_CLOSED")
+    events(carol, "CALL_CLOSED")
+    print("dave hung up: carol's call closed (BYE from the callee's side)")
 PY
 	sed 's/^/  | /' "$TMPD/bs-$ENG.out"
-	[ -z "$(ss -Htn state established "dport = :$SIP_dave" 2>/dev/null)" ] ||
-	    fail "$ENG: something connected to dave's own SIP port"
+	[ -z "$(ss -Htn state established "( dport = :$SIP_dave or dport = :$SIP_carol )" 2>/dev/null)" ] ||
+	    fail "$ENG: something connected to a baresip's own SIP port"
 	eval "kill \$PID_bs_carol_$ENG \$PID_bs_dave_$ENG" 2>/dev/null
 }
 
@@ -222,7 +243,8 @@ cluster_run() {
 		start_p $i
 	done
 	if command -v baresip >/dev/null 2>&1; then
-		baresip_call
+		baresip_call cancel
+		baresip_call answer
 	else
 		note "baresip not installed: the python phones only"
 	fi
