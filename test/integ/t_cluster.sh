@@ -10,7 +10,8 @@
 # answered 430 Flow Failed by the proxy that held it.  A phone with two
 # RFC 5626 flows (reg-id 1 through proxy 1, reg-id 2 through proxy 2)
 # survives the SIGKILL of proxy 1: a call through proxy 3 reaches it over
-# the flow on proxy 2 within a few seconds.  Two baresip phones (when
+# the flow on proxy 2 within a few seconds; another one, while proxy 1
+# is stopped (SIGSTOP: silent), after fr_timer.  Two baresip phones (when
 # installed) registered through proxies 1 and 2: one calls the other, it
 # rings, the caller hangs up; again, the callee answers and hangs up (the
 # dialog's requests both ways over the phones' own connections, by the
@@ -304,9 +305,29 @@ time.sleep(1.1)
 f1 = ua("dan", 1, ";+sip.instance=%s;reg-id=1" % INST, ob)
 call(phones[3], "dan", f1, 1, "c-dan-before")
 print("dan (two flows): a call through proxy 3 takes the newest, via proxy 1")
+# proxy 1 hangs (SIGSTOP): nothing comes back from it, and after
+# fr_timer (10 s) the call goes over eve's other flow, via proxy 2
+import proxyprocs
+INST_E = '"<urn:uuid:7c2e1d0f-3a4b-4c5d-9e8f-1a2b3c4d5e6f>"'
+e2 = ua("eve", 2, ";+sip.instance=%s;reg-id=2" % INST_E, ob)
+time.sleep(1.1)
+e1 = ua("eve", 1, ";+sip.instance=%s;reg-id=1" % INST_E, ob)
+p1_all = [p1_pid] + proxyprocs.children(p1_pid)
+for pid in p1_all:
+    os.kill(pid, signal.SIGSTOP)
+t0 = time.time()
+try:
+    call(phones[3], "eve", e2, 2, "c-eve-stopped", timeout=25)
+finally:
+    for pid in p1_all:
+        os.kill(pid, signal.SIGCONT)
+took = time.time() - t0
+assert 9 <= took <= 20, took
+print("proxy 1 stopped: the call reached eve over her flow via proxy 2 "
+      "after fr_timer (%.1f s)" % took)
+
 # the whole of proxy 1 dies at once (its children too: with the main
 # process alone they would get SIGTERM and finish what they hold)
-import proxyprocs
 for pid in [p1_pid] + proxyprocs.children(p1_pid):
     os.kill(pid, signal.SIGKILL)
 t0 = time.time()
