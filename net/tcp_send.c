@@ -68,6 +68,8 @@ tcp_send_locked(struct dest_info *d, const char *buf, size_t len,
 		    ? tcp_conn_find_tls(&ip, su_port(&d->to), t)
 		    : tcp_conn_find_addr(&ip, su_port(&d->to), d->proto);
 	}
+	if (c == NULL && d->existing_only)
+		return E_CLOSED;   /* the UA's flow is gone: never a new one */
 	if (c == NULL) {
 		if (d->proto == PROTO_TLS && t == NULL)
 			return E_INVAL;   /* no client domain resolved */

@@ -18,7 +18,8 @@ struct tcp_tls_target;
  * On success d->conn_id names the connection used (a connection that
  * then fails with these bytes unsent is reported to the fail hooks).
  * With d->conn_only set, only connection d->conn_id will do: E_CLOSED
- * when it is gone.
+ * when it is gone.  With d->existing_only, only an open connection to
+ * d->to will do (any id): E_CLOSED when there is none.
  * 0, E_TOOBIG (tcp_max_connections reached, or 4 MB already queued for
  * the connection), E_NOMEM, E_CLOSED, E_NOTFOUND (no socket for the address
  * family, TCP off), E_INVAL (TLS without a client domain), E_IO. */

@@ -27,6 +27,7 @@
 #include "../base/proto.h"
 #include "route_set.h"
 #include "ruri.h"
+#include "target.h"
 #include "transport.h"
 
 #define BUF_SIZE 65536
@@ -444,7 +445,11 @@ forward_next_uri(struct sip_msg *msg, struct str *uri)
 int
 forward_dest_socket(const struct sip_msg *msg, struct dest_info *d)
 {
-	if (msg->fwd_conn_id != 0 && proto_is_stream(d->proto)) {
+	if (msg->fwd_conn_id == MSG_CONN_EXISTING &&
+	    proto_is_stream(d->proto)) {
+		d->conn_id = 0;
+		d->existing_only = true;
+	} else if (msg->fwd_conn_id != 0 && proto_is_stream(d->proto)) {
 		/* MSG_CONN_GONE: conn_id 0 with conn_only matches nothing */
 		d->conn_id = msg->fwd_conn_id > 0 ? msg->fwd_conn_id : 0;
 		d->conn_only = true;

@@ -59,9 +59,10 @@ msg_set_path(struct sip_msg *msg, const char *s, size_t len)
 void
 msg_set_conn(struct sip_msg *msg, int conn_id)
 {
-	msg->fwd_conn_id = conn_id > 0 ? conn_id
-	    : conn_id < 0              ? MSG_CONN_GONE
-	                               : 0;
+	msg->fwd_conn_id = conn_id > 0     ? conn_id
+	    : conn_id == MSG_CONN_EXISTING ? MSG_CONN_EXISTING
+	    : conn_id < 0                  ? MSG_CONN_GONE
+	                                   : 0;
 }
 
 static void

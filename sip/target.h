@@ -32,6 +32,9 @@ struct branch {
 				       * MSG_CONN_GONE: one that is gone */
 	struct socket_info *sock; /* send from, NULL: any */
 	unsigned flags;           /* branch flags, for the script */
+	bool serial;              /* held back: tm sends it only when every
+				       * branch before it failed (another flow
+				       * of the same UA, RFC 5626 §5.3) */
 };
 
 /* The most targets a destination set holds (tm's branch limit). */
@@ -51,6 +54,11 @@ int msg_set_path(struct sip_msg *msg, const char *s, size_t len);
  * of the previous run): a stream send fails with E_CLOSED at once, no
  * connection is opened. */
 #define MSG_CONN_GONE (-1)
+/* MSG_CONN_EXISTING: over an open connection to the destination address
+ * only (a flow token in a Route, RFC 5626 §5.3: the UA's connection to
+ * this proxy), never a new one: a send fails with E_CLOSED when none is
+ * open, and tm answers 430 Flow Failed. */
+#define MSG_CONN_EXISTING (-2)
 void msg_set_conn(struct sip_msg *msg, int conn_id);
 
 /* Add a target to the destination set (strings copied).  0, E_TOOBIG

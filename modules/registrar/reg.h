@@ -15,6 +15,7 @@ struct reg_params {
 	int path_mode; /* 0 off, 1 lazy, 2 strict */
 	int outbound;  /* RFC 5626 processing as the first hop */
 	int method_filtering;
+	int cluster; /* flow Paths for the other proxies (doc/cluster.md) */
 };
 extern struct reg_params reg_p;
 extern const struct usrloc_api *reg_ul;

@@ -71,7 +71,33 @@ better(const struct ul_binding *b, const struct ul_binding *a)
 	return b->last_modified > a->last_modified;
 }
 
-/* RFC 5626 §5.3: one flow per instance, the newest that works. */
+/* Cluster mode: how good a flow is.  2: a connection of ours that is
+ * open (no relay); 1: a flow held by another proxy (relayed there, its
+ * state unknown here); 0: known to be gone. */
+static int
+flow_rank(const struct ul_binding *b)
+{
+	if (b->unreachable)
+		return 0;
+	return reg_p.cluster && b->path.len == 0 && b->conn_id > 0 ? 2 : 1;
+}
+
+/* o before b as the flow of one instance: the best rank, then the
+ * newest (index order between equals). */
+static bool
+flow_before(const struct ul_binding *o, int k, const struct ul_binding *b,
+    int i)
+{
+	int ro = flow_rank(o), rb = flow_rank(b);
+
+	if (ro != rb)
+		return ro > rb;
+	return o->last_modified > b->last_modified ||
+	    (o->last_modified == b->last_modified && k < i);
+}
+
+/* RFC 5626 §5.3: one flow per instance, the newest that works (cluster
+ * mode: ours first); the others wait as serial alternates. */
 static bool
 flow_shadowed(const struct ul_binding *all, int n, int i)
 {
@@ -86,13 +112,7 @@ flow_shadowed(const struct ul_binding *all, int n, int i)
 		if (k == i || !(o->flags & UL_FL_OUTBOUND) ||
 		    !str_eq(&o->instance, &b->instance))
 			continue;
-		if (o->unreachable != b->unreachable) {
-			if (b->unreachable)
-				return true;
-			continue;
-		}
-		if (o->last_modified > b->last_modified ||
-		    (o->last_modified == b->last_modified && k < i))
+		if (flow_before(o, k, b, i))
 			return true;
 	}
 	return false;
@@ -104,6 +124,7 @@ lookup_report(const struct ul_binding *all, int n, void *arg)
 	struct lookup_ctx *x = arg;
 	struct sip_msg *msg = x->msg;
 	int order[UL_CHANGES_MAX], m = 0, i, j, reach = 0, filtered = 0;
+	int alt[UL_CHANGES_MAX], na = 0;
 	struct branch br;
 
 	for (i = 0; i < n && i < UL_CHANGES_MAX; i++) {
@@ -112,8 +133,21 @@ lookup_report(const struct ul_binding *all, int n, void *arg)
 			filtered++;
 			continue;
 		}
-		if (flow_shadowed(all, n, i))
+		if (flow_shadowed(all, n, i)) {
+			/* RFC 5626 §5.3: the instance's other flows are
+			 * tried in turn when the first fails (cluster
+			 * mode: its proxy may be gone) */
+			if (reg_p.cluster && !all[i].unreachable) {
+				for (j = na; j > 0 &&
+				     flow_before(&all[i], i, &all[alt[j - 1]],
+				         alt[j - 1]);
+				     j--)
+					alt[j] = alt[j - 1];
+				alt[j] = i;
+				na++;
+			}
 			continue;
+		}
 		/* insertion sort: at most UL_CHANGES_MAX */
 		for (j = m; j > 0 && better(&all[i], &all[order[j - 1]]); j--)
 			order[j] = order[j - 1];
@@ -145,6 +179,12 @@ lookup_report(const struct ul_binding *all, int n, void *arg)
 		branch_of(&all[order[i]], &br);
 		if (branch_append(msg, &br) != 0)
 			break; /* BRANCH_MAX: the best ones are in */
+	}
+	for (i = 0; i < na; i++) {
+		branch_of(&all[alt[i]], &br);
+		br.serial = true;
+		if (branch_append(msg, &br) != 0)
+			break;
 	}
 }
 

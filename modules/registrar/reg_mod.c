@@ -115,6 +115,19 @@ reg_init(void)
 			                  : err_str(rc));
 			return rc;
 		}
+	if (reg_p.cluster && reg_ul->db_mode() != 3) {
+		LM_ERR("modparam(\"registrar\", \"cluster\", 1) needs usrloc's "
+		       "db_mode 3 (the location table shared in the database), "
+		       "not %d",
+		    reg_ul->db_mode());
+		return E_INVAL;
+	}
+	if (reg_p.cluster && reg_ul->server_id() <= 0) {
+		LM_ERR("modparam(\"registrar\", \"cluster\", 1) needs usrloc's "
+		       "server_id: a number above 0, different on every proxy "
+		       "of the cluster");
+		return E_INVAL;
+	}
 	if (reg_p.received_avp != NULL && reg_p.received_avp[0] != '\0') {
 		const char *s = reg_p.received_avp;
 
@@ -192,6 +205,8 @@ static const struct param_def params[] = {
 	    "RFC 5626 as the first hop: +sip.instance/reg-id flows, Require: outbound in the 200, 439 through a first hop without outbound; off: reg-id is ignored"),
 	PARAM_BOOL("method_filtering", &reg_p.method_filtering, 0, M,
 	    "lookup() skips bindings whose REGISTER had an Allow header without the request's method"),
+	PARAM_BOOL("cluster", &reg_p.cluster, 0, M,
+	    "several proxies share the location table (usrloc db_mode 3, a server_id per proxy): a binding made over TCP/TLS gets a flow Path to this proxy, so the others relay its calls here and this one sends them down the UA's connection (doc/cluster.md)"),
 	PARAM_END
 };
 #undef M

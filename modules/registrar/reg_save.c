@@ -9,6 +9,7 @@
 
 #include "../../api/sr_api.h"
 #include "reg.h"
+#include "reg_flow.h"
 
 #define REPLY_CONTACTS_MAX (56 * 1024) /* the 200 must fit 64 KB */
 
@@ -21,6 +22,7 @@ struct save_ctx {
 	struct ul_binding tmpl;
 	char received[UL_RECEIVED_MAX + 1];
 	char *path; /* pkg: the Path values joined */
+	char flow[REG_FLOW_PATH_MAX];
 	struct reg_error err;
 	bool decided_error;
 	bool echo_path;
@@ -409,6 +411,26 @@ path_of(struct save_ctx *x, bool *ob, const char **reason)
 	return 0;
 }
 
+/* Cluster mode: a binding made over TCP/TLS straight from the UA (no
+ * Path) carries a flow Path to us, the proxy that holds its connection;
+ * the other proxies relay its calls through it (doc/cluster.md). */
+static void
+flow_path_of(struct save_ctx *x)
+{
+	const struct receive_info *ri = &x->msg->rcv;
+	size_t n;
+
+	if (!reg_p.cluster || !proto_is_stream(ri->proto) ||
+	    x->tmpl.path.len > 0 || ri->bind == NULL)
+		return;
+	n = reg_flow_path(x->flow, sizeof(x->flow), socket_via_host(ri->bind),
+	    ri->bind->port, ri->proto, &ri->src_ip, ri->src_port);
+	if (n == 0)
+		return;
+	x->tmpl.path = (struct str){ x->flow, n };
+	x->tmpl.flags |= UL_FL_FLOW_PATH;
+}
+
 /* The contacts of the REGISTER into x->c: each a SIP URI of bounded
  * length.  0, or an error code with *reason. */
 static int
@@ -647,6 +669,7 @@ reg_save(struct sip_msg *msg, struct reg_table *t, unsigned flags)
 		ret = refuse(x, flags, code, reason);
 		goto out;
 	}
+	flow_path_of(x);
 	rc = reg_ul->update(t->d, &aor, save_decide, save_report, x);
 	if (rc != 0) {
 		if (x->decided_error) {

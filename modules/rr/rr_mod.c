@@ -5,6 +5,7 @@
  * same kind of connection. */
 #define LOG_MODULE "rr"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../api/sr_api.h"
@@ -12,14 +13,56 @@
 /* defaults: their rows below */
 static int enable_full_lr;
 static int append_fromtag;
+static int flow_token_param;
+
+/* flow_token: the stream connection the request came in on, as a flow
+ * token ("tls:H:P" into buf), for the dialog's requests from the other
+ * side: they come down this connection, never to the UA's Contact. */
+static struct str
+rr_flow_in(const struct sip_msg *msg, char *buf, size_t n)
+{
+	const struct receive_info *ri = &msg->rcv;
+	char ip[IP_ADDR_STR_MAX];
+	bool v6 = ri->src_ip.af == AF_INET6;
+	int k;
+
+	if (!proto_is_stream(ri->proto) ||
+	    ip_addr_to_str(&ri->src_ip, ip, sizeof(ip)) == 0)
+		return STR_NULL;
+	k = snprintf(buf, n, "%s:%s%s%s:%u", proto_name(ri->proto),
+	    v6 ? "[" : "", ip, v6 ? "]" : "", ri->src_port);
+	return k > 0 && (size_t)k < n ? (struct str){ buf, (size_t)k }
+	                              : STR_NULL;
+}
+
+/* The request follows a flow token (loose_route(), below): the dialog's
+ * later requests must too, so our Record-Route carries it ("tls:H:P"
+ * into buf, size n, from $du "sip:H:P;transport=tls").  Empty if not. */
+static struct str
+rr_flow_of(const struct sip_msg *msg, char *buf, size_t n)
+{
+	const char *d = msg->dst_uri, *t;
+	size_t len = msg->dst_uri_len;
+	int k;
+
+	if (msg->fwd_conn_id != MSG_CONN_EXISTING)
+		return flow_token_param ? rr_flow_in(msg, buf, n) : STR_NULL;
+	if (d == NULL || len < 5 || strncmp(d, "sip:", 4) != 0 ||
+	    (t = memmem(d, len, ";transport=", 11)) == NULL)
+		return STR_NULL;
+	k = snprintf(buf, n, "%.*s:%.*s", (int)(len - (size_t)(t + 11 - d)),
+	    t + 11, (int)(t - d - 4), d + 4);
+	return k > 0 && (size_t)k < n ? (struct str){ buf, (size_t)k }
+	                              : STR_NULL;
+}
 
 static int
 w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 {
 	const struct socket_info *si = msg->rcv.bind;
-	char *rr;
+	char *rr, tbuf[80];
 	int n;
-	struct str ftag = STR_NULL;
+	struct str ftag = STR_NULL, tok = rr_flow_of(msg, tbuf, sizeof(tbuf));
 
 	(void)a;
 	if (msg->first.type != SIP_REQUEST || si == NULL)
@@ -29,12 +72,14 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 		ftag = ((struct to_body *)msg->h[HDR_FROM]->parsed)->tag;
 	if ((rr = pkg_malloc(512 + ftag.len)) == NULL)
 		return -1;
-	n = snprintf(rr, 512 + ftag.len, "Record-Route: <sip:%s:%u%s%s%s%.*s%s>\r\n",
+	n = snprintf(rr, 512 + ftag.len,
+	    "Record-Route: <sip:%s:%u%s%s%s%.*s%s%s%.*s>\r\n",
 	    socket_via_host(si), si->port,
 	    si->proto != PROTO_UDP ? ";transport=" : "",
 	    si->proto != PROTO_UDP ? proto_name(si->proto) : "",
 	    ftag.len ? ";ftag=" : "", (int)ftag.len, ftag.s,
-	    enable_full_lr ? ";lr=on" : ";lr");
+	    enable_full_lr ? ";lr=on" : ";lr", tok.len ? ";received=" : "",
+	    (int)tok.len, tok.s);
 	if (lump_insert_take(msg, msg_hdrs_start(msg), rr, (size_t)n) != 0)
 		return -1;
 	return 1;
@@ -48,6 +93,51 @@ in_dialog(struct sip_msg *msg)
 
 	return h != NULL && parse_to_hf(h) == 0 &&
 	    ((struct to_body *)h->parsed)->tag.len > 0;
+}
+
+/* A flow token (doc/cluster.md): our own Route URI with
+ * ";received=PROTO:HOST:PORT", the TCP/TLS connection a UA registered on
+ * through this proxy (registrar's cluster mode puts it in the Path of the
+ * binding).  The request goes there over that connection only, never a
+ * new one.  Writes "sip:HOST:PORT;transport=PROTO" to out (size n) and
+ * the address to *ip, *port.  True if u has a valid token. */
+static bool
+flow_token(const struct sip_uri *u, char *out, size_t n, struct ip_addr *ip,
+    unsigned short *port)
+{
+	const char *p = u->params.s, *end = p + u->params.len, *v, *e, *c, *pc;
+	unsigned long pn;
+	char *pe;
+	int k;
+
+	while (p < end) {
+		for (e = p; e < end && *e != ';'; e++)
+			;
+		if (e - p > 9 && strncasecmp(p, "received=", 9) == 0)
+			break;
+		p = e + 1;
+	}
+	if (p >= end)
+		return false;
+	v = p + 9;
+	if ((c = memchr(v, ':', (size_t)(e - v))) == NULL ||
+	    !((c - v == 3 &&
+	        (strncasecmp(v, "tls", 3) == 0 ||
+	            strncasecmp(v, "tcp", 3) == 0))))
+		return false;
+	/* HOST:PORT, an IPv6 host in brackets: a port must follow */
+	if (e - (c + 1) < 3 || memchr(c + 1, ':', (size_t)(e - c - 1)) == NULL)
+		return false;
+	for (pc = e - 1; *pc != ':'; pc--)
+		;
+	pn = strtoul(pc + 1, &pe, 10);
+	if (pe != e || pn == 0 || pn > 65535 ||
+	    ip_addr_parse(c + 1, (size_t)(pc - c - 1), ip) != 0)
+		return false;
+	*port = (unsigned short)pn;
+	k = snprintf(out, n, "sip:%.*s;transport=%.*s", (int)(e - c - 1), c + 1,
+	    (int)(c - v), v);
+	return k > 0 && (size_t)k < n;
 }
 
 static int
@@ -79,9 +169,26 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 			return 1;
 	}
 	if (route_uri_is_myself(&rs[0].uri)) {
+		char du[128];
+		struct ip_addr ip;
+		unsigned short port;
+
 		if (route_entry_delete(msg, &rs[0]) != 0)
 			return -1;
 		i = 1;
+		/* a call for a UA whose connection is ours, relayed by another
+		 * proxy of the cluster: down that connection, or 430; a
+		 * request that came over that very connection goes the
+		 * other way (RFC 5626 §5.3): the token is only our Route */
+		if (flow_token(&rs[0].uri, du, sizeof(du), &ip, &port) &&
+		    !(proto_is_stream(msg->rcv.proto) &&
+		        msg->rcv.src_port == port &&
+		        ip_addr_eq(&msg->rcv.src_ip, &ip))) {
+			if (msg_set_dst_uri(msg, du, strlen(du)) != 0)
+				return -1;
+			msg_set_conn(msg, MSG_CONN_EXISTING);
+			return 1;
+		}
 	}
 	if (i >= n) {
 		/* we were the last hop of the route set: in a dialog, the
@@ -115,6 +222,8 @@ static const struct param_def params[] = {
 	    "write ;lr=on instead of ;lr (for old user agents)"),
 	PARAM_BOOL("append_fromtag", &append_fromtag, 1, PS_MODULE,
 	    "add the From tag to Record-Route (;ftag=)"),
+	PARAM_BOOL("flow_token", &flow_token_param, 0, PS_MODULE,
+	    "record_route() on a request that came over TCP/TLS names that connection in the Record-Route URI (;received=, a flow token: RFC 5626 5.3), so the dialog's requests from the other side come down it and never go to the UA's Contact; a request that follows a flow token records it whatever this says (doc/cluster.md)"),
 	PARAM_END
 };
 /* clang-format on */

@@ -374,8 +374,11 @@ in_failure_route(void)
 	return ctx != NULL && ctx->kind == ROUTE_FAILURE;
 }
 
-/* Every branch is final and nothing went upstream yet: failure_route,
- * then the best reply.  Cell locked (released during the route). */
+static bool held_next(struct tm_cell *c);
+
+/* Every branch is final and nothing went upstream yet: the next target
+ * held back for serial forking, else failure_route, then the best reply.
+ * Cell locked (released during the route). */
 static void
 finalize(struct tm_cell *c)
 {
@@ -383,6 +386,8 @@ finalize(struct tm_cell *c)
 	int b, code;
 
 	if (c->uas_final || c->in_failure || !all_final(c))
+		return;
+	if (c->held != NULL && held_next(c))
 		return;
 	if (c->on_failure[0] != '\0' && c->nbranches < TM_MAX_BRANCHES) {
 		memcpy(name, c->on_failure, sizeof(name));
@@ -410,9 +415,21 @@ finalize(struct tm_cell *c)
 		uas_reply_local(c, 487, "Request Terminated");
 	else if (code == 480)
 		uas_reply_local(c, 480, "Temporarily Unavailable");
+	else if (code == 430)
+		uas_reply_local(c, 430, "Flow Failed");
 	else
 		uas_reply_local(c, code >= 300 && code != 503 ? code : 503,
 		    "Service Unavailable");
+}
+
+/* The code of a branch whose connection is gone: 430 Flow Failed when
+ * the request named the flow by a flow token (RFC 5626 §5.3: this proxy
+ * is the UA's edge proxy), else 480 (the UA's own registration
+ * connection). */
+static int
+closed_code(const struct sip_msg *msg)
+{
+	return msg->fwd_conn_id == MSG_CONN_EXISTING ? 430 : 480;
 }
 
 /* Branch b ends with a local code (timeout, send failure).  Locked. */
@@ -763,6 +780,114 @@ run_failure(struct tm_cell *c, const char *name)
 
 /* ------------------------------------------------------------ targets */
 
+static int relay_resolve(struct sip_msg *msg, const struct str *host,
+    unsigned short port, enum proto proto, struct tm_targets *tl,
+    struct str *dhost);
+static int add_branch(struct tm_cell *c, struct sip_msg *msg,
+    const struct tm_targets *tl, const struct str *dhost);
+
+/* Keep b for serial forking, after the ones already held.  Cell locked.
+ * 0 or E_NOMEM. */
+static int
+held_add(struct tm_cell *c, const struct branch *b)
+{
+	struct tm_held *h, **pp;
+
+	h = shm_malloc(sizeof(*h) + b->uri_len + b->dst_uri_len + b->path_len);
+	if (h == NULL)
+		return E_NOMEM;
+	h->next = NULL;
+	h->uri_len = b->uri_len;
+	h->dst_uri_len = b->dst_uri_len;
+	h->path_len = b->path_len;
+	h->conn_id = b->conn_id;
+	h->sock = b->sock;
+	h->flags = b->flags;
+	memcpy(h->buf, b->uri, b->uri_len);
+	if (b->dst_uri_len)
+		memcpy(h->buf + b->uri_len, b->dst_uri, b->dst_uri_len);
+	if (b->path_len)
+		memcpy(h->buf + b->uri_len + b->dst_uri_len, b->path,
+		    b->path_len);
+	for (pp = &c->held; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = h;
+	return 0;
+}
+
+/* Send held target h as a new branch of c, from the request as
+ * failure_route would see it.  No lock held.  0 or E_*. */
+static int
+held_send(struct tm_cell *c, const struct tm_held *h)
+{
+	struct branch b = { .uri = h->buf,
+		.uri_len = h->uri_len,
+		.dst_uri = h->dst_uri_len ? h->buf + h->uri_len : NULL,
+		.dst_uri_len = h->dst_uri_len,
+		.path = h->path_len ? h->buf + h->uri_len + h->dst_uri_len
+		                    : NULL,
+		.path_len = h->path_len,
+		.q = -1,
+		.conn_id = h->conn_id,
+		.sock = h->sock,
+		.flags = h->flags };
+	struct tm_cell *sc = cur;
+	const struct sip_msg *sm = cur_msg;
+	struct tm_targets tl;
+	struct str dhost;
+	struct sip_msg m;
+	char *copy;
+	int rc;
+
+	if ((rc = fake_request(c, &m, &copy)) != 0)
+		return rc;
+	cur = c;
+	cur_msg = &m;
+	if ((rc = msg_target_set(&m, &b)) == 0 &&
+	    (rc = relay_resolve(&m, NULL, 0, PROTO_NONE, &tl, &dhost)) == 0)
+		rc = add_branch(c, &m, &tl, &dhost);
+	cur = sc;
+	cur_msg = sm;
+	msg_copy_free(&m, copy);
+	return rc;
+}
+
+/* Every branch failed: the next held target goes out (RFC 5626 §5.3:
+ * another flow of the UA), unless a 6xx came or the request was
+ * cancelled.  Cell locked (released while sending).  True when a branch
+ * is out again. */
+static bool
+held_next(struct tm_cell *c)
+{
+	struct tm_held *h;
+	int b, rc;
+
+	/* only when the flows failed (a timeout, a transport error, the
+	 * flow's proxy said 430 or found no connection): a UA's own answer
+	 * (486, 603 ...) ends the call */
+	for (b = 0; b < c->nbranches; b++) {
+		int k = c->br[b].code;
+
+		if (k >= 300 && k != 408 && k != 430 && k != 480 && k != 503)
+			return false;
+	}
+	while ((h = c->held) != NULL && !c->cancelled && !c->terminated &&
+	    c->nbranches < TM_MAX_BRANCHES) {
+		c->held = h->next;
+		c->in_failure = true; /* no finalize() meanwhile */
+		lock_release(&c->lock);
+		rc = held_send(c, h);
+		lock_get(&c->lock);
+		c->in_failure = false;
+		LM_DBG("serial target %.*s: %s", (int)h->uri_len, h->buf,
+		    rc == 0 ? "sent" : err_str(rc));
+		shm_free(h);
+		if (rc == 0 && !all_final(c))
+			return true;
+	}
+	return false;
+}
+
 /* The value of the integer-named AVP id as a string ("" if none). */
 static void
 avp_save(long id, char *out)
@@ -1101,14 +1226,18 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		    STR_FMT(dhost), proto_name(tl->t[tl->n - 1].proto));
 	lock_get(&c->lock);
 	br->state = BR_FINAL;
-	/* E_CLOSED: the connection the UA registered on is gone */
-	br->code = rc == E_TOOBIG ? 483 : rc == E_CLOSED ? 480 : 503;
+	/* E_CLOSED: the connection the UA registered on is gone (430: the
+	 * flow a Route's flow token named, RFC 5626 §5.3) */
+	br->code = rc == E_TOOBIG ? 483
+	    : rc == E_CLOSED      ? closed_code(msg)
+	                          : 503;
 	lock_release(&c->lock);
 	return rc;
 }
 
 /* ------------------------------------------------------------ transport
- * failures reported by the TCP/TLS owner (tcp_fail_hook_add) */
+ * failures reported by the TCP/TLS owner (tcp_fail_hook_add, and
+ * tcp_closed_hook_add for every connection closed) */
 
 #define FAIL_RING 256
 #define FAIL_CELLS 64
@@ -1124,11 +1253,18 @@ static struct fail_ring *ring;
 int
 tm_conn_fail_init(void)
 {
+	int rc;
+
 	if ((ring = shm_zalloc(sizeof(*ring))) == NULL)
 		return E_NOMEM;
 	lock_init(&ring->lock);
 	proc_watch_locks(&ring->lock, 0, 1, "tm failure ring");
-	return tcp_fail_hook_add(tm_conn_fail_note);
+	/* a connection that closes before the request sent over it got
+	 * anything back failed it as surely as an unsent one (RFC 3261
+	 * §18.4: a transport error): a peer proxy killed after we wrote */
+	if ((rc = tcp_fail_hook_add(tm_conn_fail_note)) != 0)
+		return rc;
+	return tcp_closed_hook_add(tm_conn_fail_note);
 }
 
 /* Called with any locks held (even a cell's): only note the id.  A full
@@ -1164,6 +1300,8 @@ conn_fail_one(int id)
 			/* a UA's own connection closed: it is unreachable */
 			if (br->dst.conn_only)
 				branch_local_final(c, b, 480);
+			else if (br->dst.existing_only)
+				branch_local_final(c, b, 430);
 			else if (!branch_failover(c, b, 503))
 				branch_local_final(c, b, 503);
 		}
@@ -1286,6 +1424,14 @@ relay_branches(struct sip_msg *msg, enum proto proto)
 	for (i = 0; i < n; i++) {
 		const struct branch *b = branch_get(msg, i);
 
+		if (b->serial && !in_failure_route()) {
+			lock_get(&cur->lock);
+			if (held_add(cur, b) != 0)
+				LM_DBG("serial target %.*s dropped: no shm",
+				    (int)b->uri_len, b->uri);
+			lock_release(&cur->lock);
+			continue;
+		}
 		if ((rc = msg_target_set(msg, b)) != 0 ||
 		    (rc = relay_resolve(msg, NULL, 0, proto, &tl, &dhost)) != 0 ||
 		    (rc = add_branch(cur, msg, &tl, &dhost)) != 0) {
@@ -1347,7 +1493,10 @@ tm_relay(struct sip_msg *msg, const struct str *host, unsigned short port,
 	LM_DBG("cannot relay: %s", err_str(rc));
 	if (!in_failure_route()) {
 		lock_get(&cur->lock);
-		if (all_final(cur))
+		if (all_final(cur) && rc == E_CLOSED &&
+		    closed_code(msg) == 430)
+			uas_reply_local(cur, 430, "Flow Failed");
+		else if (all_final(cur))
 			uas_reply_local(cur, rc == E_TOOBIG ? 483
 			    : rc == E_CLOSED ? 480 : 503,
 			    rc == E_TOOBIG ? "Too Many Hops"

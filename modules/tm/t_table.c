@@ -262,6 +262,12 @@ tm_cell_unref(struct tm_cell *c)
 		shm_free(c->br[i].cancel);
 		shm_free(c->br[i].alt);
 	}
+	while (c->held != NULL) {
+		struct tm_held *h = c->held;
+
+		c->held = h->next;
+		shm_free(h);
+	}
 	shm_free(c->uas_reply);
 	shm_free(c->new_uri);
 	shm_free(c->lumps);

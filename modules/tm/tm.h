@@ -95,6 +95,18 @@ struct tm_branch {
 	struct tm_timer retr, fr, cretr;
 };
 
+/* A target held back for serial forking (struct branch.serial: another
+ * flow of one UA, RFC 5626 §5.3), sent when every branch before it
+ * failed.  shm, one block with its strings; guarded by the cell lock. */
+struct tm_held {
+	struct tm_held *next;
+	size_t uri_len, dst_uri_len, path_len;
+	int conn_id;
+	struct socket_info *sock;
+	unsigned flags;
+	char buf[]; /* uri, dst_uri, path */
+};
+
 /* A saved lump of the request (for failure_route's copy of it). */
 struct tm_lump {
 	int op;                    /* enum lump_op */
@@ -142,6 +154,8 @@ struct tm_cell {
 	char on_failure[TM_ROUTE_NAME_MAX];
 	char on_reply[TM_ROUTE_NAME_MAX];
 	char on_branch[TM_ROUTE_NAME_MAX];
+
+	struct tm_held *held;      /* shm list, first to try first */
 
 	int nbranches;
 	struct tm_branch br[TM_MAX_BRANCHES];

@@ -98,6 +98,33 @@ check_tables(struct db_handle *h)
 	return 0;
 }
 
+/* db_mode 3 with a server_id, at start-up: our rows that name a
+ * connection named one of the run before, which died with it: those
+ * bindings go, so that no proxy of the cluster relays to a flow that
+ * is not there (the UA registers again, here or elsewhere).  0 or E_IO
+ * (logged). */
+static int
+purge_own_flows(struct ul_domain *d)
+{
+	const char *keys[2] = { ul_col.server_id, ul_col.conn_id };
+	const char *ops[2] = { DB_OP_EQ, DB_OP_GT };
+	struct db_val v[2] = { db_val_int(ul_cfg.server_id), db_val_bigint(0) };
+	int rc;
+
+	if (dbf.use_table(dbh, ul_domain_name(d)) != 0 ||
+	    (rc = dbf.delete(dbh, keys, ops, v, 2)) != 0) {
+		LM_ERR("table %s: cannot delete the bindings of our earlier "
+		       "run's connections",
+		    ul_domain_name(d));
+		return E_IO;
+	}
+	if (dbf.affected_rows(dbh) > 0)
+		LM_NOTICE("table %s: %ld bindings of our earlier run's "
+		          "connections deleted",
+		    ul_domain_name(d), dbf.affected_rows(dbh));
+	return 0;
+}
+
 int
 ul_db_init(void)
 {
@@ -115,6 +142,8 @@ ul_db_init(void)
 	for (d = ul_domain_first(); rc == 0 && d != NULL; d = ul_domain_next(d))
 		if (ul_cfg.db_mode == 1 || ul_cfg.db_mode == 2)
 			rc = ul_db_load(d);
+		else if (ul_cfg.db_mode == 3 && ul_cfg.server_id > 0)
+			rc = purge_own_flows(d);
 	/* before fork: each process opens its own */
 	dbf.close(dbh);
 	dbh = NULL;
@@ -138,6 +167,8 @@ ul_db_domain_added(struct ul_domain *d)
 		rc = E_INVAL;
 	} else if (ul_cfg.db_mode == 1 || ul_cfg.db_mode == 2) {
 		rc = ul_db_load(d);
+	} else if (ul_cfg.db_mode == 3 && ul_cfg.server_id > 0) {
+		rc = purge_own_flows(d);
 	}
 	dbf.close(dbh);
 	dbh = NULL;

@@ -25,6 +25,12 @@ api_server_id(void)
 	return ul_cfg.server_id;
 }
 
+static int
+api_db_mode(void)
+{
+	return ul_cfg.db_mode;
+}
+
 static const struct usrloc_api api = {
 	.domain_register = ul_domain_register,
 	.update = ul_update,
@@ -32,6 +38,7 @@ static const struct usrloc_api api = {
 	.remove = ul_remove,
 	.use_domain = api_use_domain,
 	.server_id = api_server_id,
+	.db_mode = api_db_mode,
 };
 
 static void

@@ -244,15 +244,33 @@ expired(const struct ul_binding *b, int64_t now)
 	return !(b->flags & UL_FL_PERMANENT) && b->expires <= now;
 }
 
+struct str
+ul_path_rest(const struct str *path)
+{
+	const char *p = path->s, *end = p + path->len;
+
+	if (path->len == 0 || *p != '<' ||
+	    (p = memchr(p, '>', path->len)) == NULL)
+		return STR_NULL;
+	p++;
+	while (p < end && (*p == ',' || *p == ' ' || *p == '\t'))
+		p++;
+	return p < end ? (struct str){ p, (size_t)(end - p) } : STR_NULL;
+}
+
 /* A view of b for callers: whether it can be reached now. */
 static void
 view_fill(struct ul_binding *v, const struct ul_binding *b)
 {
 	*v = *b;
 	v->unreachable = false;
+	/* our own flow Path: the connection is ours, the Path is for the
+	 * other proxies of the cluster */
+	if ((b->flags & UL_FL_FLOW_PATH) && b->server_id == ul_cfg.server_id)
+		v->path = ul_path_rest(&b->path);
 	/* a stream binding is reached over its own connection only (with
 	 * a Path, over the edge proxy instead) */
-	if (proto_is_stream(b->proto) && b->path.len == 0)
+	if (proto_is_stream(b->proto) && v->path.len == 0)
 		v->unreachable = b->server_id != ul_cfg.server_id ||
 		    b->conn_id <= 0 || !ul_flow_alive(b->conn_id);
 }

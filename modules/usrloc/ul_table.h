@@ -80,4 +80,8 @@ unsigned long ul_flows_closed_count(void);
 /* UTC now, epoch seconds. */
 int64_t ul_now(void);
 
+/* A Path without its first URI ("<a>,<b>" -> "<b>"): a view into path,
+ * STR_NULL when nothing is left. */
+struct str ul_path_rest(const struct str *path);
+
 #endif

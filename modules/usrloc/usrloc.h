@@ -32,6 +32,11 @@
 	0x02                 /* never written to the database (save
 			       * flag 0x01) */
 #define UL_FL_PERMANENT 0x04 /* never expires (ul_add with expires 0) */
+/* the first Path URI is a flow Path (registrar's cluster mode): the
+ * proxy server_id, which holds the binding's connection; that proxy
+ * sees the binding without it (reached over its connection), the others
+ * with it (they relay to that proxy) */
+#define UL_FL_FLOW_PATH 0x08
 
 /* every method: no Allow header in the REGISTER */
 #define UL_METHODS_ALL 0xffffffffu
@@ -138,6 +143,8 @@ struct usrloc_api {
 	bool (*use_domain)(void);
 	/* this proxy's server_id */
 	int (*server_id)(void);
+	/* db_mode, as configured */
+	int (*db_mode)(void);
 };
 
 #endif

@@ -10,6 +10,7 @@
 #include "../../base/stat.h"
 #include "../../mem/pkg.h"
 #include "../../mem/shm.h"
+#include "../../modules/registrar/reg_flow.h"
 #include "../../modules/registrar/reg_rules.h"
 #include "../../modules/usrloc/ul_table.h"
 #include "unit.h"
@@ -283,6 +284,7 @@ struct seen {
 	int n;
 	bool unreachable[UL_CHANGES_MAX];
 	char uri[UL_CHANGES_MAX][64];
+	char path[UL_CHANGES_MAX][200];
 };
 
 /* decide and report share their argument, as in usrloc's API */
@@ -313,6 +315,8 @@ report(const struct ul_binding *all, int n, void *arg)
 		s->unreachable[i] = all[i].unreachable;
 		snprintf(s->uri[i], sizeof(s->uri[i]), "%.*s",
 		    STR_FMT(&all[i].contact));
+		snprintf(s->path[i], sizeof(s->path[i]), "%.*s",
+		    (int)all[i].path.len, all[i].path.s ? all[i].path.s : "");
 	}
 }
 
@@ -479,6 +483,89 @@ t_flows(void)
 	return 0;
 }
 
+/* the cluster mode's flow Path: built from our socket and the UA's end
+ * of the connection, cut off by ul_path_rest */
+static int
+t_flow_path(void)
+{
+	struct ip_addr ip4, ip6;
+	char buf[REG_FLOW_PATH_MAX];
+	const char *b = buf; /* CHECK_STRN tests its pointer */
+	struct str p, rest;
+	size_t n;
+
+	CHECK_INT(0, ip_addr_parse("10.0.0.7", 8, &ip4));
+	CHECK_INT(0, ip_addr_parse("2001:db8::7", 11, &ip6));
+	n = reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5061, PROTO_TLS, &ip4,
+	    40001);
+	CHECK_STRN("<sip:192.0.2.1:5061;transport=tls;lr;"
+	           "received=tls:10.0.0.7:40001>",
+	    b, n);
+	n = reg_flow_path(buf, sizeof(buf), "[2001:db8::1]", 5060, PROTO_TCP,
+	    &ip6, 7);
+	CHECK_STRN("<sip:[2001:db8::1]:5060;transport=tcp;lr;"
+	           "received=tcp:[2001:db8::7]:7>",
+	    b, n);
+	/* not a stream, no room, no source port: nothing */
+	CHECK_INT(0,
+	    reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5060, PROTO_UDP, &ip4,
+	        5060));
+	CHECK_INT(0,
+	    reg_flow_path(buf, 20, "192.0.2.1", 5061, PROTO_TLS, &ip4, 40001));
+	CHECK_INT(0,
+	    reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5061, PROTO_TLS, &ip4,
+	        0));
+	p = str_from("<sip:a;lr>");
+	rest = ul_path_rest(&p);
+	CHECK_INT(0, rest.len);
+	p = str_from("<sip:a;lr>, <sip:b;lr>");
+	rest = ul_path_rest(&p);
+	CHECK_STR("<sip:b;lr>", &rest);
+	p = str_from("sip:a");
+	CHECK_INT(0, ul_path_rest(&p).len);
+	return 0;
+}
+
+/* a binding with a flow Path: the proxy that holds its connection sees
+ * it without the Path, reachable while the connection is open; another
+ * proxy (server_id) sees the Path and relays */
+static int
+t_flow_path_view(void)
+{
+	struct ul_domain *d = setup();
+	struct str aor = STR_LIT("dave");
+	struct reg_contact c = ct("sip:dave@10.0.0.9:5061;transport=tls", -1,
+	    -1);
+	struct decide_arg x = { .rq = req(&c, 1, "f", 1) };
+	const char *fp = "<sip:192.0.2.1:5061;transport=tls;lr;"
+	                 "received=tls:10.0.0.9:40001>";
+	struct ul_binding t = { .proto = PROTO_TLS,
+		.conn_id = 77,
+		.path = str_from(fp),
+		.flags = UL_FL_FLOW_PATH,
+		.server_id = 1 };
+
+	CHECK(d != NULL);
+	ul_cfg.server_id = 1;
+	x.rq.tmpl = &t;
+	x.rq.now = ul_now();
+	CHECK_INT(0, ul_update(d, &aor, decide, report, &x));
+	CHECK_INT(1, x.s.n);
+	CHECK(!x.s.unreachable[0]);
+	CHECK_STRN("", x.s.path[0], strlen(x.s.path[0]));
+	ul_flow_closed(77);
+	CHECK_INT(0, ul_get(d, &aor, report, &x));
+	CHECK(x.s.unreachable[0]);
+	/* as another proxy of the cluster sees it */
+	ul_cfg.server_id = 2;
+	CHECK_INT(0, ul_get(d, &aor, report, &x));
+	CHECK(!x.s.unreachable[0]);
+	CHECK_STRN(fp, x.s.path[0], strlen(x.s.path[0]));
+	ul_cfg.server_id = 0;
+	teardown();
+	return 0;
+}
+
 /* clang-format off */
 static const struct unit_test tests[] = {
 	{ "expiry",               t_expiry },
@@ -490,6 +577,8 @@ static const struct unit_test tests[] = {
 	{ "table_commit",         t_table_commit },
 	{ "table_expiry_limit",   t_table_expiry_and_limit },
 	{ "flows",                t_flows },
+	{ "flow_path",            t_flow_path },
+	{ "flow_path_view",       t_flow_path_view },
 	{ NULL, NULL },
 };
 /* clang-format on */
