@@ -12,13 +12,14 @@
 /* defaults: their rows below */
 static int enable_full_lr;
 static int append_fromtag;
+static int enable_double_rr;
 
 static int
 w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 {
 	const struct socket_info *si = msg->rcv.bind;
 	char *rr;
-	int n;
+	int n, rest;
 	struct str ftag = STR_NULL;
 
 	(void)a;
@@ -29,14 +30,23 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 		ftag = ((struct to_body *)msg->h[HDR_FROM]->parsed)->tag;
 	if ((rr = pkg_malloc(512 + ftag.len)) == NULL)
 		return -1;
-	n = snprintf(rr, 512 + ftag.len, "Record-Route: <sip:%s:%u%s%s%s%.*s%s>\r\n",
+	rest = snprintf(rr, 512, "Record-Route: <sip:%s:%u%s%s",
 	    socket_via_host(si), si->port,
 	    si->proto != PROTO_UDP ? ";transport=" : "",
-	    si->proto != PROTO_UDP ? proto_name(si->proto) : "",
-	    ftag.len ? ";ftag=" : "", (int)ftag.len, ftag.s,
+	    si->proto != PROTO_UDP ? proto_name(si->proto) : "");
+	if (rest < 0 || rest >= 256) {
+		pkg_free(rr);
+		return -1;
+	}
+	n = rest + snprintf(rr + rest, 512 + ftag.len - (size_t)rest,
+	    "%s%.*s%s>\r\n", ftag.len ? ";ftag=" : "", (int)ftag.len, ftag.s,
 	    enable_full_lr ? ";lr=on" : ";lr");
 	if (lump_insert_take(msg, msg_hdrs_start(msg), rr, (size_t)n) != 0)
 		return -1;
+	/* the core adds one for the outgoing socket when it differs (the
+	 * new lump is the head of add_rm) */
+	msg->rr_lump = enable_double_rr ? msg->add_rm : NULL;
+	msg->rr_rest_off = (size_t)rest;
 	return 1;
 }
 
@@ -82,6 +92,13 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 		if (route_entry_delete(msg, &rs[0]) != 0)
 			return -1;
 		i = 1;
+		/* a double Record-Route (two of our sockets, in and out):
+		 * both are ours */
+		if (n > 1 && route_uri_is_myself(&rs[1].uri)) {
+			if (route_entry_delete(msg, &rs[1]) != 0)
+				return -1;
+			i = 2;
+		}
 	}
 	if (i >= n) {
 		/* we were the last hop of the route set: in a dialog, the
@@ -115,6 +132,8 @@ static const struct param_def params[] = {
 	    "write ;lr=on instead of ;lr (for old user agents)"),
 	PARAM_BOOL("append_fromtag", &append_fromtag, 1, PS_MODULE,
 	    "add the From tag to Record-Route (;ftag=)"),
+	PARAM_BOOL("enable_double_rr", &enable_double_rr, 1, PS_MODULE,
+	    "when a request leaves by another socket than it came in on (UDP in, TLS out), a second Record-Route names the outgoing one; loose_route() removes both"),
 	PARAM_END
 };
 /* clang-format on */

@@ -2,11 +2,12 @@
 # through their ctrl_tcp ports (netstrings of JSON commands; events come
 # back the same way).  Used by t_two_domains.sh.
 #
-#   python3 bs_call.py CALLER_CTL CALLEE_CTL URI [answer|reject]
+#   python3 bs_call.py CALLER_CTL CALLEE_CTL URI [answer|callee-bye|reject]
 #
 # The caller dials URI; the callee must see CALL_INCOMING and the caller
 # CALL_RINGING; with "answer" (the default) the callee accepts, both see
 # CALL_ESTABLISHED, the caller hangs up and both see CALL_CLOSED.  With
+# "callee-bye" the callee hangs up instead of the caller; with
 # "reject" the callee hangs up while it rings.  Exit 0 when all the
 # events came within their deadlines.
 import json
@@ -65,7 +66,7 @@ event(callee, "CALL_ESTABLISHED")
 event(caller, "CALL_ESTABLISHED")
 print("established", flush=True)
 time.sleep(0.5)
-send(caller, "hangup")
+send(callee if how == "callee-bye" else caller, "hangup")
 event(caller, "CALL_CLOSED")
 event(callee, "CALL_CLOSED")
 print("closed", flush=True)

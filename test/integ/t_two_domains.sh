@@ -180,13 +180,13 @@ registered bob domB.net
 grep -q "401 Unauthorized" "$TMPD/bs_alice.log" || fail "alice's REGISTER was not challenged"
 note "alice@domA.net and bob@domB.net registered with digest"
 
-# call NAME CALLER CALLEE URI [answer|reject]: one baresip call; the
+# call NAME CALLER CALLEE URI [answer|callee-bye|reject]: one baresip call; the
 # callee's SIP trace of that call (from the INVITE on) in $TMPD/NAME.trace
 call() {
 	before=$(wc -c < "$TMPD/bs_$3.log")
 	timeout 60 python3 "$TOP/test/integ/bs_call.py" "$(eval echo \$CTL_$2)" \
 		"$(eval echo \$CTL_$3)" "$4" ${5:-} > "$TMPD/$1.out" 2>&1 ||
-		{ cat "$TMPD/$1.out" "$TMPD/bs_$2.log"; fail "call $1: $2 -> $4"; }
+		{ cat "$TMPD/$1.out"; tail -n 60 "$TMPD/bs_$2.log"; fail "call $1: $2 -> $4"; }
 	tail -c +$((before + 1)) "$TMPD/bs_$3.log" > "$TMPD/$1.trace"
 	note "call $1: $2 -> $4: $(tr '\n' ' ' < "$TMPD/$1.out")"
 }
@@ -205,13 +205,22 @@ trusted_rings() { # trusted_rings NAME: the guide's three headers
 }
 
 # 1. bob@domB.net -> alice@domA.net: domB's route(1), t_relay() by
-# NAPTR (SIPS+D2T) -> SRV -> A, over TLS to domA
-call b2a bob alice "sip:alice@domA.net"
+# NAPTR (SIPS+D2T) -> SRV -> A, over TLS to domA; alice hangs up (her
+# BYE follows the route set back over TLS)
+call b2a bob alice "sip:alice@domA.net" callee-bye
 trusted_rings b2a
 grep -q "SIP/2.0 407" "$TMPD/bs_bob.log" || fail "bob's INVITE was not challenged (proxy_challenge)"
 grep -q "^Via: SIP/2.0/TLS 127.0.0.2" "$TMPD/b2a.trace" ||
 	{ cat "$TMPD/b2a.trace"; fail "call b2a did not cross domB -> domA over TLS"; }
-note "bob@domB -> alice@domA: challenged, crossed TLS, rang with the 3 Alert-Info headers"
+# rr's double Record-Route: domA names its TLS socket (towards domB) and
+# its UDP one (towards alice), so alice's BYE goes back over UDP
+sed -n '/^INVITE sip:alice/,/^\r\{0,1\}$/p' "$TMPD/b2a.trace" | grep "^Record-Route:" > "$TMPD/b2a.rr"
+[ "$(sed -n 1p "$TMPD/b2a.rr" | cut -d';' -f1)" = "Record-Route: <sip:127.0.0.1:5060" ] &&
+[ "$(sed -n 2p "$TMPD/b2a.rr" | cut -d';' -f1,2)" = "Record-Route: <sip:127.0.0.1:5061;transport=tls" ] ||
+	{ cat "$TMPD/b2a.rr"; fail "call b2a: no double Record-Route at domA (UDP on top, TLS below)"; }
+grep -A4 "^BYE sip:bob" "$TMPD/bs_alice.log" | grep -q "^Via: SIP/2.0/UDP 127.0.0.11" ||
+	fail "alice's BYE did not leave over UDP"
+note "bob@domB -> alice@domA: challenged, crossed TLS, rang with the 3 Alert-Info headers; alice hung up"
 
 # 2. alice -> bob@domB.net: domA's t_relay_to_tls("domB.net","5061")
 call a2b alice bob "sip:bob@domB.net"
