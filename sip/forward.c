@@ -727,6 +727,25 @@ make_to_tag(struct sip_msg *msg, char *out)
 	return hash_hex(parts, n, out);
 }
 
+bool
+reply_local_acked(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_TO];
+	struct to_body *tb;
+	char tag[40];
+	size_t n;
+
+	if (msg->first.type != SIP_REQUEST ||
+	    msg->first.method_id != METHOD_ACK || h == NULL ||
+	    parse_to_hf(h) != 0)
+		return false;
+	tb = h->parsed;
+	if (tb->tag.len == 0 || tb->tag.len >= sizeof(tag))
+		return false;
+	n = make_to_tag(msg, tag);
+	return n == tb->tag.len && memcmp(tag, tb->tag.s, n) == 0;
+}
+
 static int
 reply_copy_via(struct sip_msg *msg, char **p, const char *end)
 {

@@ -220,6 +220,11 @@ sed -n '/^INVITE sip:alice/,/^\r\{0,1\}$/p' "$TMPD/b2a.trace" | grep "^Record-Ro
 	{ cat "$TMPD/b2a.rr"; fail "call b2a: no double Record-Route at domA (UDP on top, TLS below)"; }
 grep -A4 "^BYE sip:bob" "$TMPD/bs_alice.log" | grep -q "^Via: SIP/2.0/UDP 127.0.0.11" ||
 	fail "alice's BYE did not leave over UDP"
+# the ACK of domB's 407 ends at domB (hop by hop), it is not relayed
+tag=$(grep -A12 "^SIP/2.0 407" "$TMPD/bs_bob.log" | tr -d '\r' |
+	sed -n 's/^To: .*;tag=\([^;>]*\).*/\1/p' | head -n 1)
+[ -n "$tag" ] || fail "no To tag in domB's 407"
+grep -q "tag=$tag" "$TMPD/bs_alice.log" && fail "the ACK of domB's 407 was relayed to alice"
 note "bob@domB -> alice@domA: challenged, crossed TLS, rang with the 3 Alert-Info headers; alice hung up"
 
 # 2. alice -> bob@domB.net: domA's t_relay_to_tls("domB.net","5061")
