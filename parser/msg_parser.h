@@ -107,6 +107,12 @@ struct sip_msg {
 	unsigned int flags;             /* script flags (setflag) */
 	unsigned int core_flags;        /* MSG_FLAG_* of the core, not the script's */
 	struct socket_info *force_send_socket;
+	/* record_route()'s header (a lump of add_rm) when the rr module
+	 * wants a second one for the outgoing socket if that differs from
+	 * rcv.bind (enable_double_rr); rr_rest_off: where its text goes on
+	 * after "Record-Route: <sip:host:port[;transport=x]" */
+	struct lump *rr_lump;
+	size_t rr_rest_off;
 };
 
 /* Parse buf[0..len) into msg (which it zeroes first).  Returns 0, or

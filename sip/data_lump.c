@@ -138,6 +138,7 @@ lumps_free(struct sip_msg *msg)
 	lump_list_free(msg->body_lumps);
 	lump_list_free(msg->reply_lump);
 	msg->add_rm = msg->body_lumps = msg->reply_lump = NULL;
+	msg->rr_lump = NULL;
 }
 
 static int

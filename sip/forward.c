@@ -526,13 +526,62 @@ path_insert(struct sip_msg *msg)
 	return lump_insert_take(msg, route_insert_offset(msg), t, n);
 }
 
+/* ---------------------------------------------- double Record-Route */
+
+/* record_route() wrote one Record-Route, naming the socket the request
+ * came in on.  When this branch leaves by another one (UDP in, TLS out),
+ * the next hop must reach us at the outgoing socket and the previous hop
+ * at the incoming one, so a Record-Route for the outgoing socket goes on
+ * top of it (rr's enable_double_rr; loose_route() takes both out).  The
+ * lump's text is swapped for this branch only: *saved keeps the original
+ * for rr_double_end().  0 or E_NOMEM. */
+static int
+rr_double_begin(struct sip_msg *msg, const struct dest_info *d,
+    char **saved, size_t *saved_len)
+{
+	struct lump *l = msg->rr_lump;
+	const struct socket_info *si = d->send_sock;
+	const char *host, *pn;
+	size_t rest, n;
+	char *t;
+
+	*saved = NULL;
+	if (l == NULL || si == NULL || si == msg->rcv.bind ||
+	    msg->rr_rest_off > l->text_len)
+		return 0;
+	host = socket_via_host(si);
+	pn = si->proto != PROTO_UDP ? proto_name(si->proto) : "";
+	rest = l->text_len - msg->rr_rest_off;
+	n = 32 + strlen(host) + 6 + strlen(pn) + rest + l->text_len;
+	if ((t = pkg_malloc(n)) == NULL)
+		return E_NOMEM;
+	n = (size_t)snprintf(t, n, "Record-Route: <sip:%s:%u%s%s%.*s%.*s",
+	    host, (unsigned)si->port, *pn ? ";transport=" : "", pn,
+	    (int)rest, l->text + msg->rr_rest_off, (int)l->text_len, l->text);
+	*saved = l->text;
+	*saved_len = l->text_len;
+	l->text = t;
+	l->text_len = n;
+	return 0;
+}
+
+static void
+rr_double_end(struct sip_msg *msg, char *saved, size_t saved_len)
+{
+	if (saved == NULL)
+		return;
+	pkg_free(msg->rr_lump->text);
+	msg->rr_lump->text = saved;
+	msg->rr_lump->text_len = saved_len;
+}
+
 long
 forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
     size_t blen, char *buf, size_t size)
 {
 	struct via_body *v;
-	char *first = NULL;
-	size_t first_len = 0;
+	char *first = NULL, *rr_saved = NULL;
+	size_t first_len = 0, rr_saved_len = 0;
 	struct lump *mark;
 	long len;
 	int rc;
@@ -557,6 +606,10 @@ forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
 		len = rc;
 		goto out;
 	}
+	if ((rc = rr_double_begin(msg, d, &rr_saved, &rr_saved_len)) != 0) {
+		len = rc;
+		goto out;
+	}
 	if ((msg->core_flags & MSG_FLAG_NEW_FIRST) || msg->new_uri != NULL) {
 		struct str ru = ruri_get(msg);
 
@@ -572,6 +625,7 @@ forward_build(struct sip_msg *msg, struct dest_info *d, const char *branch,
 	len = lumps_apply(msg, first, first_len, buf, size);
 	pkg_free(first);
 out:
+	rr_double_end(msg, rr_saved, rr_saved_len);
 	while (msg->add_rm != mark) {
 		struct lump *l = msg->add_rm;
 
@@ -676,6 +730,25 @@ make_to_tag(struct sip_msg *msg, char *out)
 	if (v != NULL && v->branch != NULL)
 		parts[n++] = v->branch->body;
 	return hash_hex(parts, n, out);
+}
+
+bool
+reply_local_acked(struct sip_msg *msg)
+{
+	struct hdr_field *h = msg->h[HDR_TO];
+	struct to_body *tb;
+	char tag[40];
+	size_t n;
+
+	if (msg->first.type != SIP_REQUEST ||
+	    msg->first.method_id != METHOD_ACK || h == NULL ||
+	    parse_to_hf(h) != 0)
+		return false;
+	tb = h->parsed;
+	if (tb->tag.len == 0 || tb->tag.len >= sizeof(tag))
+		return false;
+	n = make_to_tag(msg, tag);
+	return n == tb->tag.len && memcmp(tag, tb->tag.s, n) == 0;
 }
 
 static int

@@ -3,6 +3,8 @@
 #ifndef FORWARD_H
 #define FORWARD_H
 
+#include <stdbool.h>
+
 #include "../base/ip_addr.h"
 #include "../base/str.h"
 #include "../net/dest_info.h"
@@ -62,6 +64,12 @@ int forward_reply(struct sip_msg *msg);
 /* Build and send a reply for a request, statelessly (sl_send_reply).
  * 0 or E_*. */
 int reply_local(struct sip_msg *msg, int code, const char *reason);
+
+/* True for an ACK whose To tag is the one reply_local()/reply_build()
+ * gives a reply to its INVITE (same Call-ID, From and Via branch, RFC
+ * 3261 §17.1.1.3): the ACK of a non-2xx reply we sent ourselves, which
+ * ends there and is not relayed.  Any process, the message's owner. */
+bool reply_local_acked(struct sip_msg *msg);
 
 /* The pieces of reply_local(), for tm: reply_build() writes the reply to
  * a request (top Via parsed) into buf: Vias (received/rport on the top

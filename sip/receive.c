@@ -166,9 +166,15 @@ receive_msg(char *buf, size_t len, struct receive_info *rcv)
 		via_alias(&msg);
 	if (msg.first.type == SIP_REQUEST) {
 		fwd_stats.rcv_requests++;
-		if (hooks_run(&request_hooks, &msg) == 0 && script_fn != NULL &&
-		    script_fn(&msg, true))
-			fwd_stats.drop_requests++;
+		/* after the hooks (tm absorbs the ACKs of its own replies):
+		 * the ACK of a reply_local() reply ends here (1.x's sl
+		 * filtered these before the script) */
+		if (hooks_run(&request_hooks, &msg) == 0) {
+			if (reply_local_acked(&msg))
+				LM_DBG("ACK of a local reply absorbed");
+			else if (script_fn != NULL && script_fn(&msg, true))
+				fwd_stats.drop_requests++;
+		}
 	} else {
 		fwd_stats.rcv_replies++;
 		if (hooks_run(&reply_hooks, &msg) == 0) {

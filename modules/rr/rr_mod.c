@@ -14,6 +14,7 @@
 static int enable_full_lr;
 static int append_fromtag;
 static int flow_token_param;
+static int enable_double_rr;
 
 /* flow_token: the stream connection the request came in on, as a flow
  * token ("tls:H:P" into buf), for the dialog's requests from the other
@@ -61,7 +62,7 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 {
 	const struct socket_info *si = msg->rcv.bind;
 	char *rr, tbuf[80];
-	int n;
+	int n, rest;
 	struct str ftag = STR_NULL, tok = rr_flow_of(msg, tbuf, sizeof(tbuf));
 
 	(void)a;
@@ -72,16 +73,27 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 		ftag = ((struct to_body *)msg->h[HDR_FROM]->parsed)->tag;
 	if ((rr = pkg_malloc(512 + ftag.len)) == NULL)
 		return -1;
-	n = snprintf(rr, 512 + ftag.len,
-	    "Record-Route: <sip:%s:%u%s%s%s%.*s%s%s%.*s>\r\n",
+	rest = snprintf(rr, 512, "Record-Route: <sip:%s:%u%s%s",
 	    socket_via_host(si), si->port,
 	    si->proto != PROTO_UDP ? ";transport=" : "",
-	    si->proto != PROTO_UDP ? proto_name(si->proto) : "",
-	    ftag.len ? ";ftag=" : "", (int)ftag.len, ftag.s,
-	    enable_full_lr ? ";lr=on" : ";lr", tok.len ? ";received=" : "",
-	    (int)tok.len, tok.s);
+	    si->proto != PROTO_UDP ? proto_name(si->proto) : "");
+	if (rest < 0 || rest >= 256) {
+		pkg_free(rr);
+		return -1;
+	}
+	/* the rest (ftag, lr, flow token) is shared with the second
+	 * Record-Route of a double one (the core copies it from rest) */
+	n = rest +
+	    snprintf(rr + rest, 512 + ftag.len - (size_t)rest,
+	        "%s%.*s%s%s%.*s>\r\n", ftag.len ? ";ftag=" : "", (int)ftag.len,
+	        ftag.s, enable_full_lr ? ";lr=on" : ";lr",
+	        tok.len ? ";received=" : "", (int)tok.len, tok.s);
 	if (lump_insert_take(msg, msg_hdrs_start(msg), rr, (size_t)n) != 0)
 		return -1;
+	/* the core adds one for the outgoing socket when it differs (the
+	 * new lump is the head of add_rm) */
+	msg->rr_lump = enable_double_rr ? msg->add_rm : NULL;
+	msg->rr_rest_off = (size_t)rest;
 	return 1;
 }
 
@@ -162,7 +174,7 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 		const struct route_entry *last = &rs[n - 1];
 
 		if (ruri_set(msg, RURI_ALL, last->na->uri.s,
-			last->na->uri.len) != 0 ||
+		        last->na->uri.len) != 0 ||
 		    route_entry_delete(msg, last) != 0)
 			return -1;
 		if (--n == 0)
@@ -176,6 +188,13 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 		if (route_entry_delete(msg, &rs[0]) != 0)
 			return -1;
 		i = 1;
+		/* a double Record-Route (two of our sockets, in and out):
+		 * both are ours */
+		if (n > 1 && route_uri_is_myself(&rs[1].uri)) {
+			if (route_entry_delete(msg, &rs[1]) != 0)
+				return -1;
+			i = 2;
+		}
 		/* a call for a UA whose connection is ours, relayed by another
 		 * proxy of the cluster: down that connection, or 430; a
 		 * request that came over that very connection goes the
@@ -200,8 +219,7 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 	}
 	if (rs[i].uri.lr_present) {
 		pkg_free(msg->dst_uri);
-		msg->dst_uri = pkg_strndup(rs[i].na->uri.s,
-		    rs[i].na->uri.len);
+		msg->dst_uri = pkg_strndup(rs[i].na->uri.s, rs[i].na->uri.len);
 		msg->dst_uri_len = msg->dst_uri ? rs[i].na->uri.len : 0;
 		return msg->dst_uri ? 1 : -1;
 	}
@@ -224,6 +242,8 @@ static const struct param_def params[] = {
 	    "add the From tag to Record-Route (;ftag=)"),
 	PARAM_BOOL("flow_token", &flow_token_param, 0, PS_MODULE,
 	    "record_route() on a request that came over TCP/TLS names that connection in the Record-Route URI (;received=, a flow token: RFC 5626 5.3), so the dialog's requests from the other side come down it and never go to the UA's Contact; a request that follows a flow token records it whatever this says (doc/cluster.md)"),
+	PARAM_BOOL("enable_double_rr", &enable_double_rr, 1, PS_MODULE,
+	    "when a request leaves by another socket than it came in on (UDP in, TLS out), a second Record-Route names the outgoing one; loose_route() removes both"),
 	PARAM_END
 };
 /* clang-format on */

@@ -6,8 +6,11 @@
 # the address for _your_serv_IP_ and the guide's listen=...1.2.3.4; ALIAS
 # the SIP domain for _DNS_ALIAS_; DB the SQLite file for "sql_url" (the
 # guide's mysql module line then loads db_sqlite, the driver of that URL).
+# Example 1.15's realms, the quoted "domA.net" of its auth calls, become
+# ALIAS too (a no-op for domA.net; domB.net's copy of the example).
 fill_example() {
 	sed -e "s|\"sql_url\"|\"sqlite://$6\"|" \
+	    -e "s|\"domA\\.net\"|\"$5\"|g" \
 	    -e 's|"modules/mysql/mysql.so"|"modules/db_sqlite/db_sqlite.so"|' \
 	    -e "s|=\\([[:space:]]*\\)\"/|=\\1\"$3/|g" \
 	    -e "s|_your_serv_IP_|$4|g" -e "s|_DNS_ALIAS_|$5|g" \

@@ -16,6 +16,7 @@
 #include "../../net/tcp_conn.h"
 #include "../../net/tcp_send.h"
 #include "../../parser/msg_parser.h"
+#include "../../sip/data_lump.h"
 #include "../../sip/forward.h"
 #include "../../sip/ruri.h"
 #include "../../sip/target.h"
@@ -115,6 +116,57 @@ t_path_becomes_route(void)
 	r = strstr(out, "edge1");
 	CHECK(r != NULL && strstr(r + 1, "edge1") == NULL);
 	done(&m);
+	return 0;
+}
+
+/* The rr module's double Record-Route: a branch that leaves by another
+ * socket than the request came in on gets a Record-Route for the
+ * outgoing socket on top of record_route()'s one; a branch that leaves
+ * by the same socket keeps one, and the message is unchanged after. */
+static int
+t_double_rr(void)
+{
+	static const char rr[] =
+	    "Record-Route: <sip:192.0.2.1:5060;ftag=1;lr>\r\n";
+	struct socket_info udp, tls;
+	struct dest_info d;
+	struct sip_msg m;
+	char out[2048];
+	const char *a, *b;
+	long n;
+
+	memset(&udp, 0, sizeof(udp));
+	udp.proto = PROTO_UDP;
+	udp.port = 5060;
+	snprintf(udp.via_host, sizeof(udp.via_host), "192.0.2.1");
+	tls = udp;
+	tls.proto = PROTO_TLS;
+	tls.port = 5061;
+	memset(&d, 0, sizeof(d));
+	CHECK(load(&m) == 0);
+	m.rcv.bind = &udp;
+	CHECK_INT(0, lump_insert(&m, msg_hdrs_start(&m), rr, sizeof(rr) - 1));
+	m.rr_lump = m.add_rm;
+	m.rr_rest_off = strlen("Record-Route: <sip:192.0.2.1:5060");
+	d.proto = PROTO_TLS;
+	d.send_sock = &tls;
+	n = forward_build(&m, &d, "z9hG4bKd1", 9, out, sizeof(out) - 1);
+	CHECK(n > 0);
+	out[n] = '\0';
+	a = strstr(out,
+	    "Record-Route: <sip:192.0.2.1:5061;transport=tls;ftag=1;lr>\r\n");
+	b = strstr(out, rr);
+	CHECK(a != NULL && b != NULL && a < b);
+	CHECK_STRN(rr, m.rr_lump->text, m.rr_lump->text_len);
+	d.proto = PROTO_UDP;
+	d.send_sock = &udp;
+	n = forward_build(&m, &d, "z9hG4bKd2", 9, out, sizeof(out) - 1);
+	CHECK(n > 0);
+	out[n] = '\0';
+	a = strstr(out, "Record-Route:");
+	CHECK(a != NULL && strstr(a + 1, "Record-Route:") == NULL);
+	done(&m);
+	CHECK(m.rr_lump == NULL);
 	return 0;
 }
 
@@ -243,6 +295,7 @@ t_conn_only(void)
 static const struct unit_test tests[] = {
 	{ "dst_and_path",       t_dst_and_path },
 	{ "path_becomes_route", t_path_becomes_route },
+	{ "double_rr",          t_double_rr },
 	{ "branches",           t_branches },
 	{ "conn_only",          t_conn_only },
 	{ NULL, NULL },
