@@ -563,7 +563,7 @@ const struct param_def core_params[] = {
 	PARAM_INT("tcp_message_timeout", &core_cfg.tcp_message_timeout, 0, 3600, 20, G,
 	    "seconds a message over TCP or TLS may take from its first byte to its last; a peer that sends slower is disconnected (slowloris); 0: no limit"),
 	PARAM_BOOL("use_dns_cache", &core_cfg.use_dns_cache, 1, G,
-	    "yes: the answers of the DNS lookups of stateless forward() are kept in a cache in shared memory, shared by all processes, for their TTL (tm's RFC 3263 resolver does not use the cache yet); no: every lookup asks the DNS server"),
+	    "yes: the answers of the DNS lookups (A, AAAA, SRV, NAPTR, negative ones too) of stateless forward() and of tm's RFC 3263 resolution are kept in a cache in shared memory, shared by all processes, for their TTL (FIFO dns.view, dns.flush); no: every lookup asks the DNS server"),
 	PARAM_INT("dns_cache_min_ttl", &core_cfg.dns_cache_min_ttl, 0, 86400, 0, G,
 	    "seconds a positive DNS answer is kept at least, whatever its TTL"),
 	PARAM_INT("dns_cache_max_ttl", &core_cfg.dns_cache_max_ttl, 1, 2592000, 3600, G,

@@ -381,7 +381,17 @@ query_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 int
 dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 {
+	return dns_res_lookup_until(cfg, q, nq,
+	    timer_now_ms() + cfg->timeout_ms);
+}
+
+int
+dns_res_lookup_until(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline)
+{
 	struct chan *c = NULL;
+	uint64_t now = timer_now_ms();
+	unsigned claim_ms = deadline > now ? (unsigned)(deadline - now) : 1;
 	int i, asked = 0, rc = 0;
 
 	for (i = 0; i < nq; i++) {
@@ -389,7 +399,7 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 		    DNS_RR_MAX);
 		if (q[i].n != DNS_MISS)
 			continue;
-		if (!dns_cache_claim(q[i].type, q[i].name, cfg->timeout_ms)) {
+		if (!dns_cache_claim(q[i].type, q[i].name, claim_ms)) {
 			q[i].n = DNS_PENDING;
 			continue;
 		}
@@ -404,8 +414,7 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 		    &q[i]);
 	}
 	if (asked > 0) {
-		int w = dns_ares_wait(c->ch, &pending,
-		    timer_now_ms() + cfg->timeout_ms);
+		int w = dns_ares_wait(c->ch, &pending, deadline);
 
 		if (w != 0)
 			rc = w;
@@ -414,16 +423,21 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 	return rc;
 }
 
-/* The hosts file (no network): 0 and ip, or E_NOTFOUND. */
-static int
-hosts_file(const struct dns_res_cfg *cfg, const char *name, struct ip_addr *ip)
+int
+dns_res_hosts_file(const struct dns_res_cfg *cfg, const char *name,
+    struct ip_addr *ip)
 {
 	static const int af[] = { AF_INET, AF_INET6 };
-	struct chan *c = chan_get(cfg);
+	struct chan *c;
 	struct hostent *h;
 	size_t i;
 
-	if (c == NULL)
+	/* an answer in the cache came from DNS: the file did not have the
+	 * name (and is not read again on each call) */
+	if (dns_cache_get(DNS_T_A, name, NULL, 0) != DNS_MISS ||
+	    dns_cache_get(DNS_T_AAAA, name, NULL, 0) != DNS_MISS)
+		return E_NOTFOUND;
+	if ((c = chan_get(cfg)) == NULL)
 		return E_NOTFOUND;
 	for (i = 0; i < sizeof(af) / sizeof(af[0]); i++) {
 		if (ares_gethostbyname_file(c->ch, name, af[i], &h) !=
@@ -448,7 +462,7 @@ dns_res_host(const struct dns_res_cfg *cfg, const char *name,
 	static struct dns_q q[2];
 	int rc, i;
 
-	if (hosts_file(cfg, name, ip) == 0)
+	if (dns_res_hosts_file(cfg, name, ip) == 0)
 		return 0;
 	q[0].type = DNS_T_A;
 	q[1].type = DNS_T_AAAA;
