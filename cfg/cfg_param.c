@@ -577,6 +577,12 @@ const struct param_def core_params[] = {
 	PARAM_STR("dns_server", &core_cfg.dns_server, NULL, G,
 	    "DNS servers of the core's lookups, address[:port], comma-separated",
 	    .def_note = "those of /etc/resolv.conf"),
+	PARAM_BOOL("use_dst_blacklist", &core_cfg.use_dst_blacklist, 0, G,
+	    "yes: a next hop that timed out (tm: no reply before fr_timer), refused (TCP connect, send error) or failed its TLS handshake is skipped by forward() and t_relay() for dst_blacklist_expire seconds (FIFO dst_blacklist.view, dst_blacklist.flush); off by default, as in Kamailio"),
+	PARAM_INT("dst_blacklist_expire", &core_cfg.dst_blacklist_expire, 1, 86400, 60, G,
+	    "seconds a destination stays in the blocklist"),
+	PARAM_INT("dst_blacklist_mem", &core_cfg.dst_blacklist_mem, 1, 1048576, 250, G,
+	    "KB of shared memory the blocklist may take; when full, the entry closest to its expiry goes"),
 	PARAM_END
 };
 /* clang-format on */

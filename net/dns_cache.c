@@ -301,6 +301,27 @@ dns_cache_flush(void)
 	return n;
 }
 
+int
+dns_cache_flush_name(const char *name)
+{
+	static const int types[] = { DNS_T_A, DNS_T_AAAA, DNS_T_SRV,
+		DNS_T_NAPTR };
+	struct dns_entry *e;
+	size_t i;
+	int n = 0;
+
+	if (tab == NULL)
+		return 0;
+	lock_get(&tab->lock);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if ((e = entry_find(types[i], name)) != NULL) {
+			entry_drop(e);
+			n++;
+		}
+	lock_release(&tab->lock);
+	return n;
+}
+
 void
 dns_cache_walk(dns_cache_walk_fn fn, void *arg)
 {

@@ -61,6 +61,8 @@ void dns_cache_unclaim(int type, const char *name);
 
 /* Drop every entry; returns how many. */
 int dns_cache_flush(void);
+/* Drop the entries of one name (every type); returns how many. */
+int dns_cache_flush_name(const char *name);
 
 /* Each live entry, in most recently used order, until fn returns
  * non-zero.  ttl_left in seconds.  Called under the cache lock: fn must

@@ -645,7 +645,12 @@ tm_timer_fire(struct tm_cell *c, int kind, int b)
 		fire_cancel_retr(c, br);
 		break;
 	case TMT_BR_FR:
-		/* no reply at all from this target: the next one, if any */
+		/* no reply at all from this target: it is skipped for a while
+		 * (use_dst_blacklist), and the next one tried, if any */
+		if (br->state == BR_PENDING && br->code == 0 &&
+		    !br->provisional)
+			dst_blacklist_add(br->dst.proto, &br->dst.to,
+			    DST_BL_TIMEOUT);
 		if (branch_failover(c, b, 408))
 			break;
 		if (br->state == BR_PENDING && !c->terminated) {
@@ -928,6 +933,9 @@ branch_failover(struct tm_cell *c, int b, int code)
 		struct dest_info d = { .proto = t->proto, .to = t->to };
 		struct socket_info *si = br->dst.send_sock;
 
+		if (dst_blacklist_check(t->proto, &t->to))
+			continue;
+
 		d.send_sock = si != NULL && si->proto == t->proto &&
 			si->su.s.sa_family == t->to.s.sa_family ?
 		    si : socket_for_dst(&t->to, t->proto);
@@ -1013,7 +1021,8 @@ relay_stateless(struct sip_msg *msg, const struct str *host,
 		struct dest_info d = { .proto = tl.t[i].proto,
 			.to = tl.t[i].to, .host = dhost };
 
-		if (forward_dest_socket(msg, &d) != 0)
+		if (dst_blacklist_check(d.proto, &d.to) ||
+		    forward_dest_socket(msg, &d) != 0)
 			continue;
 		len = forward_build(msg, &d, NULL, 0, tm_buf, sizeof(tm_buf));
 		if (len < 0)
@@ -1067,6 +1076,10 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		struct dest_info d = { .proto = tl->t[i].proto,
 			.to = tl->t[i].to, .host = *dhost };
 
+		if (dst_blacklist_check(d.proto, &d.to)) {
+			LM_DBG("target %d is in the destination blocklist", i);
+			continue;
+		}
 		if (forward_dest_socket(msg, &d) != 0) {
 			LM_DBG("no %s socket for target %d", proto_name(d.proto),
 			    i);
@@ -1086,6 +1099,9 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		    (size_t)len)) != 0 ||
 		    (rc = msg_send(&br->dst, br->req, br->req_len)) != 0) {
 			lock_release(&c->lock);
+			if (rc == E_IO)
+				dst_blacklist_add(d.proto, &d.to,
+				    DST_BL_REFUSED);
 			if (rc == E_NOMEM)
 				break;
 			continue;
