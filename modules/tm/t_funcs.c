@@ -1046,7 +1046,7 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 	struct tm_branch *br;
 	size_t blen;
 	long len;
-	int b, i, rc = E_NOTFOUND;
+	int b, i, blocked = 0, rc = E_NOTFOUND;
 
 	lock_get(&c->lock);
 	if (c->nbranches >= TM_MAX_BRANCHES || c->uas_final) {
@@ -1078,6 +1078,7 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 
 		if (dst_blacklist_check(d.proto, &d.to)) {
 			LM_DBG("target %d is in the destination blocklist", i);
+			blocked++;
 			continue;
 		}
 		if (forward_dest_socket(msg, &d) != 0) {
@@ -1111,7 +1112,10 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		lock_release(&c->lock);
 		return 0;
 	}
-	if (rc == E_NOTFOUND && i == tl->n && tl->n > 0)
+	if (blocked > 0 && blocked == tl->n)
+		LM_LOG_RL(L_INFO, "every target of %.*s is in the destination "
+		    "blocklist (use_dst_blacklist): 503", STR_FMT(dhost));
+	else if (rc == E_NOTFOUND && i == tl->n && tl->n > 0)
 		LM_ERR_RL("no %s socket to forward from for any target of %.*s "
 		    "(listen=%s:...)", proto_name(tl->t[tl->n - 1].proto),
 		    STR_FMT(dhost), proto_name(tl->t[tl->n - 1].proto));
