@@ -294,17 +294,14 @@ static int
 srv_step(const struct srv_name *names, int nn, struct hop *hops, int *nh,
     uint64_t deadline)
 {
-	struct srv_ans *ans;
-	struct dns_q *q;
+	static struct srv_ans ans[SRV_NAMES];
+	static struct dns_q q[SRV_NAMES];
 	int i, rc;
 
-	ans = pkg_zalloc(sizeof(*ans) * (size_t)nn);
-	q = pkg_zalloc(sizeof(*q) * (size_t)nn);
-	if (ans == NULL || q == NULL) {
-		pkg_free(ans);
-		pkg_free(q);
-		return E_NOMEM;
-	}
+	if (nn > SRV_NAMES)
+		nn = SRV_NAMES;
+	for (i = 0; i < nn; i++)
+		ans[i].n = 0;
 	for (i = 0; i < nn; i++) {
 		q[i].type = DNS_T_SRV;
 		q[i].name = names[i].name;
@@ -314,8 +311,6 @@ srv_step(const struct srv_name *names, int nn, struct hop *hops, int *nh,
 		srv_records(&q[i], &ans[i]);
 		srv_order(&ans[i], names[i].proto, hops, nh);
 	}
-	pkg_free(q);
-	pkg_free(ans);
 	return rc;
 }
 
@@ -347,45 +342,69 @@ target_add(struct tm_targets *out, const struct hop *h,
 		out->t[out->n++] = t;
 }
 
-/* The addresses of every hop (the hosts file, else A and AAAA, all in
- * parallel), appended to out in hop order, A before AAAA. */
+/* The addresses of every hop (the cache; else the hosts file; else A and
+ * AAAA from the server, all in parallel), appended to out in hop order,
+ * A before AAAA.  One resolution at a time per process: the query
+ * slots are static (no per-call allocation on the cached path). */
 static int
 addr_step(struct hop *hops, int nh, struct tm_targets *out, uint64_t deadline)
 {
+	static struct dns_q q[2 * HOPS];
+	static struct ip_addr file[HOPS]; /* af 0: not in the hosts file */
+	static bool cached[HOPS];
 	struct dns_res_cfg cfg;
-	struct dns_q *q;
-	struct ip_addr *file; /* af 0: not in the hosts file */
-	int i, k, nq = 0, rc;
+	int i, k, nq = 0, rc = 0;
+	bool ask = false;
 
-	q = pkg_zalloc(sizeof(*q) * (size_t)nh * 2);
-	file = pkg_zalloc(sizeof(*file) * (size_t)nh);
-	if (q == NULL || file == NULL) {
-		pkg_free(q);
-		pkg_free(file);
-		return E_NOMEM;
-	}
+	if (nh > HOPS)
+		nh = HOPS;
 	res_cfg(&cfg);
 	for (i = 0; i < nh; i++) {
+		struct dns_q *a = &q[2 * i], *b = &q[2 * i + 1];
+
+		a->type = DNS_T_A;
+		b->type = DNS_T_AAAA;
+		a->name = b->name = hops[i].name;
+		file[i].af = 0;
+		/* the cached path: both answers (positive or negative) */
+		a->n = dns_cache_get(DNS_T_A, a->name, a->rr, DNS_RR_MAX);
+		b->n = a->n >= 0
+		    ? dns_cache_get(DNS_T_AAAA, b->name, b->rr, DNS_RR_MAX)
+		    : DNS_MISS;
+		cached[i] = a->n >= 0 && b->n >= 0;
+		if (cached[i])
+			continue;
 		if (dns_res_hosts_file(&cfg, hops[i].name, &file[i]) == 0)
 			continue;
 		file[i].af = 0;
-		q[nq].type = DNS_T_A;
-		q[nq++].name = hops[i].name;
-		q[nq].type = DNS_T_AAAA;
-		q[nq++].name = hops[i].name;
+		ask = true;
 	}
-	rc = nq > 0 ? lookup(q, nq, deadline) : 0;
-	for (i = nq = 0; i < nh; i++) {
+	if (ask) {
+		/* the misses, packed, through the resolver */
+		static struct dns_q m[2 * HOPS];
+
+		for (i = 0; i < nh; i++)
+			if (!cached[i] && file[i].af == 0) {
+				m[nq++] = q[2 * i];
+				m[nq++] = q[2 * i + 1];
+			}
+		rc = lookup(m, nq, deadline);
+		for (i = nq = 0; i < nh; i++)
+			if (!cached[i] && file[i].af == 0) {
+				q[2 * i] = m[nq++];
+				q[2 * i + 1] = m[nq++];
+			}
+	}
+	for (i = 0; i < nh; i++) {
 		if (file[i].af != 0) {
 			target_add(out, &hops[i], &file[i]);
 			continue;
 		}
-		for (; nq < 2 * nh && q[nq].name == hops[i].name; nq++)
-			for (k = 0; k < q[nq].n; k++)
-				target_add(out, &hops[i], &q[nq].rr[k].ip);
+		for (k = 0; k < q[2 * i].n; k++)
+			target_add(out, &hops[i], &q[2 * i].rr[k].ip);
+		for (k = 0; k < q[2 * i + 1].n; k++)
+			target_add(out, &hops[i], &q[2 * i + 1].rr[k].ip);
 	}
-	pkg_free(file);
-	pkg_free(q);
 	return rc;
 }
 
@@ -426,24 +445,18 @@ static int
 resolve_name(const char *name, unsigned short port, enum proto proto, bool sips,
     struct tm_targets *out, uint64_t deadline)
 {
+	static struct hop hops[HOPS];
+	static struct dns_q naptr;
 	struct srv_name names[SRV_NAMES];
-	struct hop *hops;
 	int nn = 0, nh = 0, rc = 0;
 
-	if ((hops = pkg_zalloc(sizeof(*hops) * HOPS)) == NULL)
-		return E_NOMEM;
 	if (port == 0 && proto == PROTO_NONE) {
-		struct dns_q *q = pkg_zalloc(sizeof(*q));
+		struct dns_q *q = &naptr;
 
-		if (q == NULL) {
-			pkg_free(hops);
-			return E_NOMEM;
-		}
 		q->type = DNS_T_NAPTR;
 		q->name = name;
 		rc = lookup(q, 1, deadline);
 		nn = naptr_names(q, sips, names);
-		pkg_free(q);
 	}
 	if (port == 0 && nn == 0 && rc == 0)
 		nn = srv_defaults(name, proto, sips, names);
@@ -460,7 +473,6 @@ resolve_name(const char *name, unsigned short port, enum proto proto, bool sips,
 	}
 	if (nh > 0 && (rc == 0 || rc == E_TIMEOUT))
 		rc = addr_step(hops, nh, out, deadline);
-	pkg_free(hops);
 	return rc;
 }
 
