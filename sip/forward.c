@@ -588,10 +588,8 @@ forward_request(struct sip_msg *msg, const struct fwd_host *host,
 
 	if ((rc = forward_dest(msg, host, port, proto, &d)) != 0)
 		return rc;
-	if (dst_blacklist_check(d.proto, &d.to)) {
-		LM_DBG("next hop is in the destination blocklist: not sent");
-		return E_NOTFOUND;
-	}
+	if (dst_blacklist_check(d.proto, &d.to))
+		return E_BLOCKED;
 	len = forward_build(msg, &d, NULL, 0, out_buf, sizeof(out_buf));
 	if (len == E_TOOBIG && !(msg->core_flags & MSG_FLAG_FWD_PREPARED)) {
 		/* Max-Forwards reached 0 */

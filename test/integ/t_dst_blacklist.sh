@@ -6,6 +6,7 @@
 #     it is tried again; dst_blacklist.flush also lets it be tried again;
 # (b) a TCP next hop that refuses (ECONNREFUSED) is entered and skipped
 #     (statistics dst_blacklist:refused stays 1, skipped counts);
+#     stateless forward_tcp() does not send to it either;
 # (c) a silent UDP next hop (no reply before fr_timer) is entered, and the
 #     next call gets its 503 without waiting for fr_timer;
 # (d) with two SRV targets, the first blocked, the request goes straight
@@ -17,7 +18,7 @@ command -v mkfifo >/dev/null || skip "mkfifo not installed"
 command -v dnsmasq >/dev/null || skip "dnsmasq not installed (dnsmasq-base)"
 PROXY_PORT=$(free_port); P_TLS=$(free_port); ACC=$(free_port)
 CLOSED=$(free_port); MUTE=$(free_port); DNS_PORT=$(free_port)
-OK_PORT=$(free_port)
+OK_PORT=$(free_port); CLOSED2=$(free_port)
 FIFO=$TMPD/fifo
 KAMCTLRC=$TMPD/kamctlrc; export KAMCTLRC
 printf 'FIFO_PATH=%s\nFIFO_TIMEOUT=5\n' "$FIFO" > "$KAMCTLRC"
@@ -79,6 +80,9 @@ tm_cfg "$TMPD/k.cfg" "	if (\$rU == \"tlsdead\") {
 		t_relay(\"tls:127.0.0.1:$ACC\");
 	} else if (\$rU == \"refuse\") {
 		t_relay(\"tcp:127.0.0.1:$CLOSED\");
+	} else if (\$rU == \"slrefuse\") {
+		if (!forward_tcp(\"127.0.0.1\", $CLOSED2))
+			sl_send_reply(\"500\", \"Not Forwarded\");
 	} else if (\$rU == \"mute\") {
 		t_relay(\"udp:127.0.0.1:$MUTE\");
 	} else {
@@ -159,6 +163,19 @@ note "(b) call 2: $1 after $2 ms; refused $(stat refused), skipped $sk -> $(stat
 [ "$1" = 503 ] || fail "(b) second call: want 503, got $1"
 [ "$(stat refused)" = 1 ] || fail "(b) the refusing hop was tried again"
 [ "$(stat skipped)" -gt "$sk" ] || fail "(b) no skip counted"
+
+# (b2) stateless forward() to a TCP hop that refuses: the first is sent
+# (the connect fails later), the second is not sent at all
+r0=$(stat refused)
+set -- $(opt slrefuse 11 1)
+note "(b2) forward_tcp() to a refusing hop, call 1: '$1' (no reply expected)"
+i=0
+while [ "$(stat refused)" = "$r0" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(stat refused)" = $((r0 + 1)) ] || fail "(b2) refused hop not entered by forward_tcp()"
+set -- $(opt slrefuse 12)
+note "(b2) call 2: $1 after $2 ms"
+[ "$1" = 500 ] || fail "(b2) second forward_tcp(): want the script's 500 (not forwarded), got '$1'"
+[ "$(stat refused)" = $((r0 + 1)) ] || fail "(b2) the refusing hop was tried again by forward_tcp()"
 
 # (c) UDP timeout
 set -- $(opt mute 7)
