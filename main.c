@@ -597,7 +597,8 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	set_open_files_limit();
-	if (dst_blacklist_init() != 0 || dns_fifo_register() != 0) {
+	if (dst_blacklist_init() != 0 || dns_cache_register_stats() != 0 ||
+	    dns_fifo_register() != 0) {
 		fprintf(stderr, "cannot allocate the destination blocklist\n");
 		return 1;
 	}

@@ -4,11 +4,13 @@
  * head most recently used) for eviction.  An entry is a header and its
  * records in one shm block; its size counts against dns_cache_mem. */
 #define LOG_MODULE "dns"
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../base/err.h"
 #include "../base/log.h"
+#include "../base/stat.h"
 #include "../base/timer.h"
 #include "../cfg/core_cfg.h"
 #include "../mem/lock.h"
@@ -352,6 +354,39 @@ dns_cache_get_stats(struct dns_cache_stats *s)
 	lock_get(&tab->lock);
 	*s = tab->st;
 	lock_release(&tab->lock);
+}
+
+static unsigned long
+stat_read(void *arg)
+{
+	struct dns_cache_stats st;
+	size_t off = (size_t)(uintptr_t)arg;
+
+	dns_cache_get_stats(&st);
+	return *(const unsigned long *)(const void *)((const char *)&st + off);
+}
+
+int
+dns_cache_register_stats(void)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} rows[] = {
+		{ "cache_entries", offsetof(struct dns_cache_stats, entries) },
+		{ "cache_bytes", offsetof(struct dns_cache_stats, bytes) },
+		{ "cache_hits", offsetof(struct dns_cache_stats, hits) },
+		{ "cache_misses", offsetof(struct dns_cache_stats, misses) },
+		{ "cache_evicted", offsetof(struct dns_cache_stats, evicted) },
+	};
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if ((rc = stat_register_fn("dns", rows[i].name, stat_read,
+		         (void *)(uintptr_t)rows[i].off)) != 0)
+			return rc;
+	return 0;
 }
 
 void

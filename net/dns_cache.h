@@ -75,6 +75,9 @@ struct dns_cache_stats {
 	unsigned long entries, bytes, hits, misses, evicted;
 };
 void dns_cache_get_stats(struct dns_cache_stats *s);
+/* The statistics dns:cache_entries, cache_bytes, cache_hits,
+ * cache_misses, cache_evicted (main process, before fork).  0 or E_*. */
+int dns_cache_register_stats(void);
 
 /* The type's name ("A", "SRV", ...) or "?". */
 const char *dns_type_name(int type);

@@ -80,6 +80,10 @@ qa=$(queries uas.c.test A); qs=$(queries _sip._udp.c.test SRV)
 note "(a) dnsmasq asked: A uas.c.test $qa time(s), SRV _sip._udp.c.test $qs time(s)"
 [ "$qa" = 1 ] && [ "$qs" = 1 ] || fail "(a) expected one query each, got A=$qa SRV=$qs"
 
+hits=$(kamctl stats dns:cache_hits | sed -n 's/^dns:cache_hits = //p')
+note "(a) statistic dns:cache_hits = $hits"
+[ "${hits:-0}" -ge 100 ] || fail "(a) dns:cache_hits = '$hits', want at least 100"
+
 # (c) dns.view and dns.flush
 kamctl dns view > "$TMPD/view" || { cat "$TMPD/view"; fail "dns view"; }
 sed 's/^/  view| /' "$TMPD/view"

@@ -277,6 +277,39 @@ t_blacklist(void)
 	return 0;
 }
 
+/* dst_blacklist_mem bounds the table: the entry closest to its expiry
+ * makes room for a new one. */
+static int
+t_blacklist_size(void)
+{
+	union sockaddr_union a;
+	struct ip_addr ip;
+	int i, live = 0;
+
+	CHECK_INT(0, setup());
+	core_cfg.dst_blacklist_mem = 1; /* KB: a few dozen entries */
+	CHECK_INT(0, dst_blacklist_init());
+	ip_addr_parse("192.0.2.7", 9, &ip);
+	for (i = 0; i < 500; i++) {
+		su_from_ip_port(&a, &ip, (unsigned short)(1000 + i));
+		dst_blacklist_add(PROTO_UDP, &a, DST_BL_REFUSED);
+		now_ms += 10;
+	}
+	for (i = 0; i < 500; i++) {
+		su_from_ip_port(&a, &ip, (unsigned short)(1000 + i));
+		if (dst_blacklist_check(PROTO_UDP, &a))
+			live++;
+	}
+	CHECK(live > 0 && live < 100);
+	/* the newest is there, the oldest went */
+	su_from_ip_port(&a, &ip, 1499);
+	CHECK(dst_blacklist_check(PROTO_UDP, &a));
+	su_from_ip_port(&a, &ip, 1000);
+	CHECK(!dst_blacklist_check(PROTO_UDP, &a));
+	teardown();
+	return 0;
+}
+
 /* A response: header, one question, then records built by the caller. */
 static size_t
 msg_start(unsigned char *m, unsigned an, unsigned ns)
@@ -355,6 +388,7 @@ static const struct unit_test tests[] = {
 	{ "lru_size", t_lru_size },
 	{ "flush", t_flush },
 	{ "blacklist", t_blacklist },
+	{ "blacklist_size", t_blacklist_size },
 	{ "wire_ttls", t_wire_ttls },
 	{ NULL, NULL },
 };
