@@ -10,6 +10,7 @@
 
 #include "../base/err.h"
 #include "../base/log.h"
+#include "../base/proc.h"
 #include "../base/stat.h"
 #include "../base/timer.h"
 #include "../cfg/core_cfg.h"
@@ -366,6 +367,19 @@ stat_read(void *arg)
 	return *(const unsigned long *)(const void *)((const char *)&st + off);
 }
 
+/* A process died holding the lock (main process, lock held): the chains
+ * may be half-linked, so the cache starts empty again.  The old entries'
+ * shm is not given back (walking them could fault); at most
+ * dns_cache_mem KB per such crash. */
+static void
+cache_repair(void)
+{
+	memset(tab->bucket, 0, sizeof(tab->bucket));
+	tab->head = tab->tail = NULL;
+	tab->st.entries = 0;
+	tab->st.bytes = 0;
+}
+
 int
 dns_cache_register_stats(void)
 {
@@ -382,6 +396,9 @@ dns_cache_register_stats(void)
 	size_t i;
 	int rc;
 
+	if (tab != NULL)
+		proc_watch_lock_repairable(&tab->lock, "DNS cache",
+		    cache_repair);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		if ((rc = stat_register_fn("dns", rows[i].name, stat_read,
 		         (void *)(uintptr_t)rows[i].off)) != 0)

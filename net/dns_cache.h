@@ -76,7 +76,9 @@ struct dns_cache_stats {
 };
 void dns_cache_get_stats(struct dns_cache_stats *s);
 /* The statistics dns:cache_entries, cache_bytes, cache_hits,
- * cache_misses, cache_evicted (main process, before fork).  0 or E_*. */
+ * cache_misses, cache_evicted, and the lock watch (a process that dies
+ * holding the cache lock empties the cache instead of stalling every
+ * lookup).  Main process, before fork.  0 or E_*. */
 int dns_cache_register_stats(void);
 
 /* The type's name ("A", "SRV", ...) or "?". */

@@ -9,6 +9,7 @@
 
 #include "../base/err.h"
 #include "../base/log.h"
+#include "../base/proc.h"
 #include "../base/stat.h"
 #include "../base/timer.h"
 #include "../cfg/core_cfg.h"
@@ -52,6 +53,15 @@ stat_of(void *arg)
 	return bl != NULL ? __atomic_load_n(v, __ATOMIC_RELAXED) : 0;
 }
 
+/* A process died holding the lock (main process, lock held): start
+ * empty (the old entries' shm is not walked, see dns_cache.c). */
+static void
+bl_repair(void)
+{
+	memset(bl->bucket, 0, sizeof(bl->bucket));
+	bl->entries = 0;
+}
+
 int
 dst_blacklist_init(void)
 {
@@ -60,6 +70,8 @@ dst_blacklist_init(void)
 	if ((bl = shm_zalloc(sizeof(*bl))) == NULL)
 		return E_NOMEM;
 	lock_init(&bl->lock);
+	proc_watch_lock_repairable(&bl->lock, "destination blocklist",
+	    bl_repair);
 	bl->max = (unsigned long)core_cfg.dst_blacklist_mem * 1024 /
 	    sizeof(struct bl_entry);
 	/* statistics: get_statistics dst_blacklist: */
