@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/err.h"
@@ -424,6 +425,43 @@ dns_res_lookup_until(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
 }
 
 int
+dns_res_lookup_wait(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline, unsigned wait_ms)
+{
+	uint64_t until;
+	int i, left, rc;
+
+	rc = dns_res_lookup_until(cfg, q, nq, deadline);
+	until = timer_now_ms() + wait_ms;
+	if (until > deadline)
+		until = deadline;
+	for (;;) {
+		for (i = left = 0; i < nq; i++) {
+			if (q[i].n != DNS_PENDING)
+				continue;
+			q[i].n = dns_cache_get(q[i].type, q[i].name, q[i].rr,
+			    DNS_RR_MAX);
+			/* the other lookup ended with nothing cached (a TTL of
+			 * 0, no answer): ask ourselves */
+			if (q[i].n == DNS_MISS &&
+			    dns_res_lookup_until(cfg, &q[i], 1, deadline) ==
+			        E_TIMEOUT)
+				rc = E_TIMEOUT;
+			if (q[i].n == DNS_PENDING)
+				left++;
+		}
+		if (left == 0 || timer_now_ms() >= until)
+			break;
+		{
+			struct timespec ts = { .tv_nsec = 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return rc;
+}
+
+int
 dns_res_hosts_file(const struct dns_res_cfg *cfg, const char *name,
     struct ip_addr *ip)
 {
@@ -467,7 +505,8 @@ dns_res_host(const struct dns_res_cfg *cfg, const char *name,
 	q[0].type = DNS_T_A;
 	q[1].type = DNS_T_AAAA;
 	q[0].name = q[1].name = name;
-	rc = dns_res_lookup(cfg, q, 2);
+	rc = dns_res_lookup_wait(cfg, q, 2, timer_now_ms() + cfg->timeout_ms,
+	    DNS_PENDING_WAIT_MS);
 	for (i = 0; i < 2; i++)
 		if (q[i].n > 0) {
 			*ip = q[i].rr[0].ip;

@@ -38,6 +38,16 @@ int dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq);
 int dns_res_lookup_until(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
     uint64_t deadline);
 
+/* dns_res_lookup_until(), then a query another process has under way
+ * (DNS_PENDING) is waited for, wait_ms at most (within the deadline):
+ * its answer is read from the cache, or, when that lookup ended with
+ * nothing cached (a TTL of 0, no answer), asked here.  A burst of
+ * requests for a new name then shares one lookup, and a slow server
+ * costs the waiters no more than wait_ms.  0 or E_*. */
+#define DNS_PENDING_WAIT_MS 20
+int dns_res_lookup_wait(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline, unsigned wait_ms);
+
 /* The hosts file only (no network): 0 and ip, or E_NOTFOUND (also when
  * the cache holds a DNS answer for the name: the file is then not read
  * on every call). */

@@ -130,40 +130,16 @@ tm_dns_destroy(void)
 }
 
 /* One step's queries through the core resolver (and the shared cache
- * when use_dns_cache is on).  A query another process has under way is
- * waited for a little (PENDING_WAIT_MS at most, within the deadline):
- * a burst of calls to a name not yet cached then shares one lookup; a
- * slow server costs the others no more than that.  0 or E_*. */
-#define PENDING_WAIT_MS 20
-
+ * when use_dns_cache is on); a query another process has under way is
+ * waited for DNS_PENDING_WAIT_MS at most (dns_res_lookup_wait).  0 or
+ * E_*. */
 static int
 lookup(struct dns_q *q, int nq, uint64_t deadline)
 {
 	struct dns_res_cfg cfg;
-	uint64_t until;
-	int i, left, rc;
 
 	res_cfg(&cfg);
-	rc = dns_res_lookup_until(&cfg, q, nq, deadline);
-	until = timer_now_ms() + PENDING_WAIT_MS;
-	if (until > deadline)
-		until = deadline;
-	do {
-		for (i = left = 0; i < nq; i++) {
-			if (q[i].n != DNS_PENDING)
-				continue;
-			q[i].n = dns_cache_get(q[i].type, q[i].name, q[i].rr,
-			    DNS_RR_MAX);
-			if (q[i].n == DNS_PENDING)
-				left++;
-		}
-		if (left > 0) {
-			struct timespec ts = { .tv_nsec = 1000000 };
-
-			nanosleep(&ts, NULL);
-		}
-	} while (left > 0 && timer_now_ms() < until);
-	return rc;
+	return dns_res_lookup_wait(&cfg, q, nq, deadline, DNS_PENDING_WAIT_MS);
 }
 
 /* ------------------------------------------------------------ NAPTR */
