@@ -181,7 +181,6 @@ $(B)/cfg.lex.o: $(B)/cfg.lex.c
 
 # Modules: every .c in modules/<m>/ makes modules/<m>/<m>.so.
 # Per-module link libraries:
-MOD_LIBS_tm = -lcares
 MOD_LIBS_auth = -lcrypto
 MOD_LIBS_db_sqlite = -lsqlite3
 MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null || \

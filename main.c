@@ -19,6 +19,7 @@
 #include "base/fault.h"
 #include "ctl/fifo_server.h"
 #include "ctl/ref_dump.h"
+#include "ctl/dns_fifo.h"
 #include "ctl/tls_fifo.h"
 #include "cfg/core_cfg.h"
 #include "base/hash.h"
@@ -26,6 +27,7 @@
 #include "mem/pkg.h"
 #include "mem/shm.h"
 #include "net/dns_cache.h"
+#include "net/dst_blacklist.h"
 #include "net/socket_info.h"
 #include "net/udp_server.h"
 #include "base/proc.h"
@@ -625,6 +627,11 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	set_open_files_limit();
+	if (dst_blacklist_init() != 0 || dns_cache_register_stats() != 0 ||
+	    dns_fifo_register() != 0) {
+		fprintf(stderr, "cannot allocate the destination blocklist\n");
+		return 1;
+	}
 	rc = start();
 	shm_destroy();
 	return rc == 0 ? 0 : 1;

@@ -34,6 +34,7 @@
 #include "mem/pkg.h"
 #include "mem/shm.h"
 #include "net/dest_info.h"
+#include "net/dst_blacklist.h"
 #include "net/net_addr.h"
 #include "net/socket_info.h"
 #include "net/tcp_chan.h"
@@ -141,6 +142,9 @@ rconn_events(struct tcp_rconn *r, unsigned want)
 static void
 rconn_close(struct tcp_rconn *r, const char *why)
 {
+	union sockaddr_union peer;
+	enum tcp_conn_state state;
+	enum proto proto;
 	size_t lost;
 	bool outgoing;
 
@@ -156,8 +160,17 @@ rconn_close(struct tcp_rconn *r, const char *why)
 	tcp_conn_lock();
 	lost = r->c->q_bytes;
 	outgoing = r->c->outgoing;
+	state = r->c->state;
+	proto = r->c->proto;
+	peer = r->c->peer;
 	tcp_conn_remove(r->c);
 	tcp_conn_unlock();
+	/* a connect or a TLS handshake of ours that failed: the next hop is
+	 * skipped for a while (use_dst_blacklist) */
+	if (outgoing && (state == TCP_S_NEW || state == TCP_S_CONNECTING))
+		dst_blacklist_add(proto, &peer, DST_BL_REFUSED);
+	else if (outgoing && state == TCP_S_HANDSHAKE)
+		dst_blacklist_add(proto, &peer, DST_BL_TLS);
 	if (lost > 0 && outgoing)
 		tcp_fail_report(r->id);
 	tcp_closed_report(r->id);

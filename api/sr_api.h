@@ -25,6 +25,8 @@
  *                            sip/target.h ($du, Path, connection, branches)
  *   sending                  sip/transport.h, net/dest_info.h,
  *                            net/socket_info.h, net/tcp_send.h (fail hooks)
+ *   DNS, next-hop blocklist  net/dns_res.h (cached lookups),
+ *                            net/dst_blacklist.h
  *   receive hooks            sip/receive.h       request/reply/done lists
  *   timers, clock            base/timer.h
  *   processes                base/proc.h         process_no, watched locks
@@ -60,6 +62,7 @@
 #include "../mem/shm.h"
 #include "../net/dest_info.h"
 #include "../net/dns_res.h"
+#include "../net/dst_blacklist.h"
 #include "../net/socket_info.h"
 #include "../net/tcp_send.h"
 #include "../parser/msg_parser.h"

@@ -22,6 +22,7 @@ err_str(int rc)
 	case E_TOOBIG: return "too big";
 	case E_TIMEOUT: return "timeout";
 	case E_BUG: return "internal error";
+	case E_BLOCKED: return "next hop in the destination blocklist";
 	}
 	return "unknown error";
 }

@@ -15,6 +15,7 @@ enum {
 	E_TOOBIG = -9,  /* message or buffer over its limit */
 	E_TIMEOUT = -10,
 	E_BUG = -11,    /* internal inconsistency */
+	E_BLOCKED = -12, /* next hop in the destination blocklist */
 };
 
 /* Text for a code; never NULL. */

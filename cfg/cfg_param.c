@@ -563,7 +563,7 @@ const struct param_def core_params[] = {
 	PARAM_INT("tcp_message_timeout", &core_cfg.tcp_message_timeout, 0, 3600, 20, G,
 	    "seconds a message over TCP or TLS may take from its first byte to its last; a peer that sends slower is disconnected (slowloris); 0: no limit"),
 	PARAM_BOOL("use_dns_cache", &core_cfg.use_dns_cache, 1, G,
-	    "yes: the answers of the DNS lookups of stateless forward() are kept in a cache in shared memory, shared by all processes, for their TTL (tm's RFC 3263 resolver does not use the cache yet); no: every lookup asks the DNS server"),
+	    "yes: the answers of the DNS lookups (A, AAAA, SRV, NAPTR, negative ones too) of stateless forward() and of tm's RFC 3263 resolution are kept in a cache in shared memory, shared by all processes, for their TTL (FIFO dns.view, dns.flush); no: every lookup asks the DNS server"),
 	PARAM_INT("dns_cache_min_ttl", &core_cfg.dns_cache_min_ttl, 0, 86400, 0, G,
 	    "seconds a positive DNS answer is kept at least, whatever its TTL"),
 	PARAM_INT("dns_cache_max_ttl", &core_cfg.dns_cache_max_ttl, 1, 2592000, 3600, G,
@@ -577,6 +577,12 @@ const struct param_def core_params[] = {
 	PARAM_STR("dns_server", &core_cfg.dns_server, NULL, G,
 	    "DNS servers of the core's lookups, address[:port], comma-separated",
 	    .def_note = "those of /etc/resolv.conf"),
+	PARAM_BOOL("use_dst_blacklist", &core_cfg.use_dst_blacklist, 0, G,
+	    "yes: a next hop that timed out (tm: no reply before fr_timer), refused (TCP connect, send error) or failed its TLS handshake is skipped by forward() and t_relay() for dst_blacklist_expire seconds (FIFO dst_blacklist.view, dst_blacklist.flush); off by default, as in Kamailio"),
+	PARAM_INT("dst_blacklist_expire", &core_cfg.dst_blacklist_expire, 1, 86400, 60, G,
+	    "seconds a destination stays in the blocklist"),
+	PARAM_INT("dst_blacklist_mem", &core_cfg.dst_blacklist_mem, 1, 1048576, 250, G,
+	    "KB of shared memory the blocklist may take; when full, the entry closest to its expiry goes"),
 	PARAM_END
 };
 /* clang-format on */

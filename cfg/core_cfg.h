@@ -67,6 +67,9 @@ struct core_cfg {
 	int dns_cache_mem;            /* KB */
 	int dns_timeout;              /* ms, one core lookup */
 	char *dns_server;             /* c-ares servers csv, NULL: resolv.conf */
+	int use_dst_blacklist;        /* the destination blocklist on */
+	int dst_blacklist_expire;     /* s an entry stays */
+	int dst_blacklist_mem;        /* KB */
 	/* set by the command line */
 	long shm_mb;
 	long pkg_mb;

@@ -115,6 +115,13 @@ fwd_common(struct sip_msg *msg, const struct cmd_args *a, enum proto proto)
 	} else {
 		rc = forward_request(msg, NULL, 0, proto);
 	}
+	if (rc == E_BLOCKED) {
+		/* use_dst_blacklist: expected, not an error of ours */
+		LM_LOG_RL(L_INFO, "%.*s not forwarded: %s",
+		    (int)msg->first.method.len, msg->first.method.s,
+		    err_str(rc));
+		return -1;
+	}
 	if (rc != 0) {
 		LM_ERR_RL("forwarding %.*s failed: %s", (int)msg->first.method.len,
 		    msg->first.method.s, err_str(rc));

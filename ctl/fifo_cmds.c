@@ -456,6 +456,11 @@ const struct fifo_cmd fifo_core_cmds[] = {
 	{ .name = "debug",          .fn = cmd_debug,          .doc = "show or set the log level of every process" },
 	{ .name = "which",          .fn = cmd_which,          .doc = "list the commands" },
 	{ .name = "help",           .fn = cmd_help,           .doc = "list the commands with a line each, or help CMD" },
+	/* filled in by ctl/dns_fifo.c with fifo_register() */
+	{ .name = "dns.view",       .fn = NULL,      .doc = "the DNS cache: name, type, seconds left, records (or negative)" },
+	{ .name = "dns.flush",      .fn = NULL,     .doc = "empty the DNS cache, or drop one NAME (every type)" },
+	{ .name = "dst_blacklist.view",  .fn = NULL,  .doc = "the destination blocklist: proto:ip:port, seconds left, reason" },
+	{ .name = "dst_blacklist.flush", .fn = NULL, .doc = "empty the destination blocklist" },
 	/* filled in by the TLS layer with fifo_register() */
 	{ .name = "tls_list",       .fn = NULL,               .doc = "list the TLS connections" },
 	{ .name = "tls_reload",     .fn = NULL,               .doc = "reload the TLS certificates and keys" },

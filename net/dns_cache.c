@@ -4,11 +4,14 @@
  * head most recently used) for eviction.  An entry is a header and its
  * records in one shm block; its size counts against dns_cache_mem. */
 #define LOG_MODULE "dns"
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../base/err.h"
 #include "../base/log.h"
+#include "../base/proc.h"
+#include "../base/stat.h"
 #include "../base/timer.h"
 #include "../cfg/core_cfg.h"
 #include "../mem/lock.h"
@@ -301,6 +304,27 @@ dns_cache_flush(void)
 	return n;
 }
 
+int
+dns_cache_flush_name(const char *name)
+{
+	static const int types[] = { DNS_T_A, DNS_T_AAAA, DNS_T_SRV,
+		DNS_T_NAPTR };
+	struct dns_entry *e;
+	size_t i;
+	int n = 0;
+
+	if (tab == NULL)
+		return 0;
+	lock_get(&tab->lock);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if ((e = entry_find(types[i], name)) != NULL) {
+			entry_drop(e);
+			n++;
+		}
+	lock_release(&tab->lock);
+	return n;
+}
+
 void
 dns_cache_walk(dns_cache_walk_fn fn, void *arg)
 {
@@ -331,6 +355,55 @@ dns_cache_get_stats(struct dns_cache_stats *s)
 	lock_get(&tab->lock);
 	*s = tab->st;
 	lock_release(&tab->lock);
+}
+
+static unsigned long
+stat_read(void *arg)
+{
+	struct dns_cache_stats st;
+	size_t off = (size_t)(uintptr_t)arg;
+
+	dns_cache_get_stats(&st);
+	return *(const unsigned long *)(const void *)((const char *)&st + off);
+}
+
+/* A process died holding the lock (main process, lock held): the chains
+ * may be half-linked, so the cache starts empty again.  The old entries'
+ * shm is not given back (walking them could fault); at most
+ * dns_cache_mem KB per such crash. */
+static void
+cache_repair(void)
+{
+	memset(tab->bucket, 0, sizeof(tab->bucket));
+	tab->head = tab->tail = NULL;
+	tab->st.entries = 0;
+	tab->st.bytes = 0;
+}
+
+int
+dns_cache_register_stats(void)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} rows[] = {
+		{ "cache_entries", offsetof(struct dns_cache_stats, entries) },
+		{ "cache_bytes", offsetof(struct dns_cache_stats, bytes) },
+		{ "cache_hits", offsetof(struct dns_cache_stats, hits) },
+		{ "cache_misses", offsetof(struct dns_cache_stats, misses) },
+		{ "cache_evicted", offsetof(struct dns_cache_stats, evicted) },
+	};
+	size_t i;
+	int rc;
+
+	if (tab != NULL)
+		proc_watch_lock_repairable(&tab->lock, "DNS cache",
+		    cache_repair);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		if ((rc = stat_register_fn("dns", rows[i].name, stat_read,
+		         (void *)(uintptr_t)rows[i].off)) != 0)
+			return rc;
+	return 0;
 }
 
 void

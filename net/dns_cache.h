@@ -61,6 +61,8 @@ void dns_cache_unclaim(int type, const char *name);
 
 /* Drop every entry; returns how many. */
 int dns_cache_flush(void);
+/* Drop the entries of one name (every type); returns how many. */
+int dns_cache_flush_name(const char *name);
 
 /* Each live entry, in most recently used order, until fn returns
  * non-zero.  ttl_left in seconds.  Called under the cache lock: fn must
@@ -73,6 +75,11 @@ struct dns_cache_stats {
 	unsigned long entries, bytes, hits, misses, evicted;
 };
 void dns_cache_get_stats(struct dns_cache_stats *s);
+/* The statistics dns:cache_entries, cache_bytes, cache_hits,
+ * cache_misses, cache_evicted, and the lock watch (a process that dies
+ * holding the cache lock empties the cache instead of stalling every
+ * lookup).  Main process, before fork.  0 or E_*. */
+int dns_cache_register_stats(void);
 
 /* The type's name ("A", "SRV", ...) or "?". */
 const char *dns_type_name(int type);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../base/err.h"
@@ -381,7 +382,17 @@ query_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 int
 dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 {
+	return dns_res_lookup_until(cfg, q, nq,
+	    timer_now_ms() + cfg->timeout_ms);
+}
+
+int
+dns_res_lookup_until(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline)
+{
 	struct chan *c = NULL;
+	uint64_t now = timer_now_ms();
+	unsigned claim_ms = deadline > now ? (unsigned)(deadline - now) : 1;
 	int i, asked = 0, rc = 0;
 
 	for (i = 0; i < nq; i++) {
@@ -389,7 +400,7 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 		    DNS_RR_MAX);
 		if (q[i].n != DNS_MISS)
 			continue;
-		if (!dns_cache_claim(q[i].type, q[i].name, cfg->timeout_ms)) {
+		if (!dns_cache_claim(q[i].type, q[i].name, claim_ms)) {
 			q[i].n = DNS_PENDING;
 			continue;
 		}
@@ -404,8 +415,7 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 		    &q[i]);
 	}
 	if (asked > 0) {
-		int w = dns_ares_wait(c->ch, &pending,
-		    timer_now_ms() + cfg->timeout_ms);
+		int w = dns_ares_wait(c->ch, &pending, deadline);
 
 		if (w != 0)
 			rc = w;
@@ -414,16 +424,58 @@ dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq)
 	return rc;
 }
 
-/* The hosts file (no network): 0 and ip, or E_NOTFOUND. */
-static int
-hosts_file(const struct dns_res_cfg *cfg, const char *name, struct ip_addr *ip)
+int
+dns_res_lookup_wait(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline, unsigned wait_ms)
+{
+	uint64_t until;
+	int i, left, rc;
+
+	rc = dns_res_lookup_until(cfg, q, nq, deadline);
+	until = timer_now_ms() + wait_ms;
+	if (until > deadline)
+		until = deadline;
+	for (;;) {
+		for (i = left = 0; i < nq; i++) {
+			if (q[i].n != DNS_PENDING)
+				continue;
+			q[i].n = dns_cache_get(q[i].type, q[i].name, q[i].rr,
+			    DNS_RR_MAX);
+			/* the other lookup ended with nothing cached (a TTL of
+			 * 0, no answer): ask ourselves */
+			if (q[i].n == DNS_MISS &&
+			    dns_res_lookup_until(cfg, &q[i], 1, deadline) ==
+			        E_TIMEOUT)
+				rc = E_TIMEOUT;
+			if (q[i].n == DNS_PENDING)
+				left++;
+		}
+		if (left == 0 || timer_now_ms() >= until)
+			break;
+		{
+			struct timespec ts = { .tv_nsec = 1000000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	return rc;
+}
+
+int
+dns_res_hosts_file(const struct dns_res_cfg *cfg, const char *name,
+    struct ip_addr *ip)
 {
 	static const int af[] = { AF_INET, AF_INET6 };
-	struct chan *c = chan_get(cfg);
+	struct chan *c;
 	struct hostent *h;
 	size_t i;
 
-	if (c == NULL)
+	/* an answer in the cache came from DNS: the file did not have the
+	 * name (and is not read again on each call) */
+	if (dns_cache_get(DNS_T_A, name, NULL, 0) != DNS_MISS ||
+	    dns_cache_get(DNS_T_AAAA, name, NULL, 0) != DNS_MISS)
+		return E_NOTFOUND;
+	if ((c = chan_get(cfg)) == NULL)
 		return E_NOTFOUND;
 	for (i = 0; i < sizeof(af) / sizeof(af[0]); i++) {
 		if (ares_gethostbyname_file(c->ch, name, af[i], &h) !=
@@ -448,12 +500,13 @@ dns_res_host(const struct dns_res_cfg *cfg, const char *name,
 	static struct dns_q q[2];
 	int rc, i;
 
-	if (hosts_file(cfg, name, ip) == 0)
+	if (dns_res_hosts_file(cfg, name, ip) == 0)
 		return 0;
 	q[0].type = DNS_T_A;
 	q[1].type = DNS_T_AAAA;
 	q[0].name = q[1].name = name;
-	rc = dns_res_lookup(cfg, q, 2);
+	rc = dns_res_lookup_wait(cfg, q, 2, timer_now_ms() + cfg->timeout_ms,
+	    DNS_PENDING_WAIT_MS);
 	for (i = 0; i < 2; i++)
 		if (q[i].n > 0) {
 			*ip = q[i].rr[0].ip;

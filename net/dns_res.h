@@ -33,6 +33,27 @@ struct dns_res_cfg {
  * the channel cannot be made. */
 int dns_res_lookup(const struct dns_res_cfg *cfg, struct dns_q *q, int nq);
 
+/* The same with a deadline (timer_now_ms() clock) in place of the
+ * setting's timeout: the steps of one resolution share one bound. */
+int dns_res_lookup_until(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline);
+
+/* dns_res_lookup_until(), then a query another process has under way
+ * (DNS_PENDING) is waited for, wait_ms at most (within the deadline):
+ * its answer is read from the cache, or, when that lookup ended with
+ * nothing cached (a TTL of 0, no answer), asked here.  A burst of
+ * requests for a new name then shares one lookup, and a slow server
+ * costs the waiters no more than wait_ms.  0 or E_*. */
+#define DNS_PENDING_WAIT_MS 20
+int dns_res_lookup_wait(const struct dns_res_cfg *cfg, struct dns_q *q, int nq,
+    uint64_t deadline, unsigned wait_ms);
+
+/* The hosts file only (no network): 0 and ip, or E_NOTFOUND (also when
+ * the cache holds a DNS answer for the name: the file is then not read
+ * on every call). */
+int dns_res_hosts_file(const struct dns_res_cfg *cfg, const char *name,
+    struct ip_addr *ip);
+
 /* A name to one address: the hosts file, then A, then AAAA.  0 or
  * E_NOTFOUND / E_AGAIN (another process is resolving it) / E_TIMEOUT. */
 int dns_res_host(const struct dns_res_cfg *cfg, const char *name,

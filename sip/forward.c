@@ -15,6 +15,7 @@
 #include "../base/log.h"
 #include "../mem/pkg.h"
 #include "../net/dns_res.h"
+#include "../net/dst_blacklist.h"
 #include "../net/net_addr.h"
 #include "../net/socket_info.h"
 #include "../net/udp_server.h"
@@ -646,6 +647,8 @@ forward_request(struct sip_msg *msg, const struct fwd_host *host,
 
 	if ((rc = forward_dest(msg, host, port, proto, &d)) != 0)
 		return rc;
+	if (dst_blacklist_check(d.proto, &d.to))
+		return E_BLOCKED;
 	len = forward_build(msg, &d, NULL, 0, out_buf, sizeof(out_buf));
 	if (len == E_TOOBIG && !(msg->core_flags & MSG_FLAG_FWD_PREPARED)) {
 		/* Max-Forwards reached 0 */
@@ -657,6 +660,8 @@ forward_request(struct sip_msg *msg, const struct fwd_host *host,
 	rc = msg_send(&d, out_buf, (size_t)len);
 	if (rc == 0)
 		fwd_stats.fwd_requests++;
+	else if (rc == E_IO)
+		dst_blacklist_add(d.proto, &d.to, DST_BL_REFUSED);
 	return rc;
 }
 

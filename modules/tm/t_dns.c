@@ -1,13 +1,14 @@
-/* t_dns.c: RFC 3263 "Locating SIP Servers" with c-ares.
+/* t_dns.c: RFC 3263 "Locating SIP Servers" through the core resolver.
  *
  * One resolution runs in the calling process (a receiver running the
  * script, or the timer process): the queries of one step go out together
- * on the process's c-ares channel and are driven here with poll() and
- * ares_process_fd() until they are answered or the resolution's single
- * deadline (dns_timeout ms, counted from the start) passes; then what is
- * still outstanding is cancelled.  So a slow or dead DNS server holds a
- * process for at most dns_timeout ms per resolution, never longer.  The
- * steps (§4.1-4.2):
+ * through the core's resolver (net/dns_res.c: c-ares, and the shared DNS
+ * cache in shm when use_dns_cache is on) until they are answered or the
+ * resolution's single deadline (dns_timeout ms, counted from the start)
+ * passes; then what is still outstanding is cancelled.  So a slow or dead
+ * DNS server holds a process for at most dns_timeout ms per resolution,
+ * never longer, and a cached name asks no server at all.  The steps
+ * (§4.1-4.2):
  *
  *   NAPTR host             (no transport, no port, a name)
  *   SRV of each NAPTR replacement, or of _sips._tcp / _sip._tcp /
@@ -17,7 +18,6 @@
  *     (or a port was given)
  */
 #define LOG_MODULE "tm"
-#include <ares.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -30,25 +30,18 @@
 #include "../../api/sr_api.h"
 #include "t_dns.h"
 
-#define DNS_CLASS_IN 1
-#define DNS_TYPE_SRV 33
-#define DNS_TYPE_NAPTR 35
 #define NAME_LEN 256
-#define SRV_NAMES 8        /* SRV names queried in one resolution */
-#define HOPS 16            /* hosts (SRV targets) resolved */
+#define SRV_NAMES 8 /* SRV names queried in one resolution */
+#define HOPS 16     /* hosts (SRV targets) resolved */
 
 char *tm_dns_server;
-int tm_dns_timeout;      /* default: its row in tm_mod.c */
-
-static ares_channel chan;
-static pid_t chan_pid;
-static int pending;         /* queries of the current step not answered */
+int tm_dns_timeout; /* default: its row in tm_mod.c */
 
 /* A name to query for SRV, with the transport it stands for. */
 struct srv_name {
 	char name[NAME_LEN];
 	enum proto proto;
-	unsigned short order, pref;   /* of its NAPTR record */
+	unsigned short order, pref; /* of its NAPTR record */
 };
 
 /* A host:port to resolve, in try order; ai filled by the callback. */
@@ -56,7 +49,6 @@ struct hop {
 	char name[NAME_LEN];
 	unsigned short port;
 	enum proto proto;
-	struct ares_addrinfo *ai;
 };
 
 /* One SRV answer record, before ordering. */
@@ -71,9 +63,6 @@ struct srv_ans {
 	struct srv_rec rec[HOPS];
 	int n;
 };
-
-static struct srv_name naptr_out[SRV_NAMES];
-static int naptr_n;
 
 /* ------------------------------------------------------------ channel */
 
@@ -110,7 +99,7 @@ int
 tm_dns_server_check(const char *csv, char **err)
 {
 	static const char msg[] = "dns_server: expected address[:port], "
-				  "comma-separated (e.g. 127.0.0.1:5353)";
+	                          "comma-separated (e.g. 127.0.0.1:5353)";
 	const char *s = csv, *c;
 
 	do {
@@ -124,60 +113,33 @@ tm_dns_server_check(const char *csv, char **err)
 	return 0;
 }
 
-/* The channel of this process (made on first use after fork). */
-static int
-chan_get(void)
+/* The resolver settings: tm's dns_server (else the core's), and the
+ * bound of one resolution. */
+static void
+res_cfg(struct dns_res_cfg *c)
 {
-	static bool lib_done;
-	struct ares_options o;
-	int rc, mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES;
-
-	if (chan != NULL && chan_pid == getpid())
-		return 0;
-	if (chan != NULL)
-		ares_destroy(chan);   /* inherited: our copies of its fds */
-	chan = NULL;
-	if (!lib_done) {
-		if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS)
-			return E_NOMEM;
-		lib_done = true;
-	}
-	memset(&o, 0, sizeof(o));
-	/* two tries fit in the bound; the deadline cuts the rest anyway */
-	o.timeout = tm_dns_timeout / 2 > 100 ? tm_dns_timeout / 2 : 100;
-	o.tries = 2;
-	if ((rc = ares_init_options(&chan, &o, mask)) != ARES_SUCCESS) {
-		LM_ERR("c-ares: %s", ares_strerror(rc));
-		chan = NULL;
-		return E_IO;
-	}
-	if (tm_dns_server != NULL &&
-	    (rc = ares_set_servers_ports_csv(chan, tm_dns_server)) !=
-		ARES_SUCCESS) {
-		LM_ERR("c-ares: dns_server %s: %s", tm_dns_server,
-		    ares_strerror(rc));
-		ares_destroy(chan);
-		chan = NULL;
-		return E_INVAL;
-	}
-	chan_pid = getpid();
-	return 0;
+	dns_res_core_cfg(c);
+	if (tm_dns_server != NULL)
+		c->servers = tm_dns_server;
+	c->timeout_ms = (unsigned)tm_dns_timeout;
 }
 
 void
 tm_dns_destroy(void)
 {
-	if (chan != NULL && chan_pid == getpid())
-		ares_destroy(chan);
-	chan = NULL;
 }
 
-/* Drive the outstanding queries of the step (the core's c-ares loop).
- * 0, E_TIMEOUT or E_IO. */
+/* One step's queries through the core resolver (and the shared cache
+ * when use_dns_cache is on); a query another process has under way is
+ * waited for DNS_PENDING_WAIT_MS at most (dns_res_lookup_wait).  0 or
+ * E_*. */
 static int
-dns_wait(uint64_t deadline)
+lookup(struct dns_q *q, int nq, uint64_t deadline)
 {
-	return dns_ares_wait(chan, &pending, deadline);
+	struct dns_res_cfg cfg;
+
+	res_cfg(&cfg);
+	return dns_res_lookup_wait(&cfg, q, nq, deadline, DNS_PENDING_WAIT_MS);
 }
 
 /* ------------------------------------------------------------ NAPTR */
@@ -188,7 +150,7 @@ naptr_proto(const char *service, bool sips)
 	if (strcasecmp(service, "SIPS+D2T") == 0)
 		return PROTO_TLS;
 	if (sips)
-		return PROTO_NONE;   /* sips: TLS only (RFC 3263 §4.1) */
+		return PROTO_NONE; /* sips: TLS only (RFC 3263 §4.1) */
 	if (strcasecmp(service, "SIP+D2T") == 0)
 		return PROTO_TCP;
 	if (strcasecmp(service, "SIP+D2U") == 0)
@@ -196,80 +158,70 @@ naptr_proto(const char *service, bool sips)
 	return PROTO_NONE;
 }
 
-static void
-naptr_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+/* The usable NAPTR records of q into names, in order then preference
+ * (stable).  Returns how many. */
+static int
+naptr_names(const struct dns_q *q, bool sips, struct srv_name *names)
 {
-	struct ares_naptr_reply *rr = NULL, *r;
-	bool sips = arg != NULL;
-	int i, j;
+	int i, j, k, nn = 0;
 
-	(void)timeouts;
-	pending--;
-	if (status != ARES_SUCCESS ||
-	    ares_parse_naptr_reply(abuf, alen, &rr) != ARES_SUCCESS)
-		return;
-	for (r = rr; r != NULL && naptr_n < SRV_NAMES; r = r->next) {
-		struct srv_name *s = &naptr_out[naptr_n];
-		enum proto p = naptr_proto((const char *)r->service, sips);
+	for (k = 0; k < q->n && nn < SRV_NAMES; k++) {
+		const struct dns_rr *r = &q->rr[k];
+		struct srv_name *s = &names[nn];
+		enum proto p = naptr_proto(r->service, sips);
 
 		/* only terminal "s" records that lead to SRV names */
 		if (p == PROTO_NONE || !transport_available(p) ||
-		    strcasecmp((const char *)r->flags, "s") != 0 ||
-		    r->replacement == NULL || r->replacement[0] == '\0' ||
-		    strlen(r->replacement) >= NAME_LEN)
+		    strcasecmp(r->flags, "s") != 0 || r->name[0] == '\0' ||
+		    strlen(r->name) >= NAME_LEN)
 			continue;
-		memcpy(s->name, r->replacement, strlen(r->replacement) + 1);
+		memcpy(s->name, r->name, strlen(r->name) + 1);
 		s->proto = p;
-		s->order = r->order;
-		s->pref = r->preference;
+		s->order = r->prio;
+		s->pref = r->weight;
 		/* insertion sort: order, then preference; stable */
-		for (i = naptr_n; i > 0; i--) {
-			struct srv_name *q = &naptr_out[i - 1];
+		for (i = nn; i > 0; i--) {
+			struct srv_name *o = &names[i - 1];
 
-			if (q->order < s->order || (q->order == s->order &&
-			    q->pref <= s->pref))
+			if (o->order < s->order ||
+			    (o->order == s->order && o->pref <= s->pref))
 				break;
 		}
-		if (i < naptr_n) {
+		if (i < nn) {
 			struct srv_name t = *s;
 
-			for (j = naptr_n; j > i; j--)
-				naptr_out[j] = naptr_out[j - 1];
-			naptr_out[i] = t;
+			for (j = nn; j > i; j--)
+				names[j] = names[j - 1];
+			names[i] = t;
 		}
-		naptr_n++;
+		nn++;
 	}
-	ares_free_data(rr);
+	return nn;
 }
 
 /* ------------------------------------------------------------ SRV */
 
+/* The SRV records of q into a ("." : the service is decidedly not
+ * available, RFC 2782). */
 static void
-srv_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+srv_records(const struct dns_q *q, struct srv_ans *a)
 {
-	struct srv_ans *a = arg;
-	struct ares_srv_reply *rr = NULL, *r;
+	int k;
 
-	(void)timeouts;
-	pending--;
-	if (status != ARES_SUCCESS ||
-	    ares_parse_srv_reply(abuf, alen, &rr) != ARES_SUCCESS)
-		return;
-	for (r = rr; r != NULL && a->n < HOPS; r = r->next) {
+	for (k = 0; k < q->n && a->n < HOPS; k++) {
+		const struct dns_rr *r = &q->rr[k];
 		struct srv_rec *s = &a->rec[a->n];
 
-		/* "." : the service is decidedly not available (RFC 2782) */
-		if (r->host == NULL || r->host[0] == '\0' ||
-		    strcmp(r->host, ".") == 0 || strlen(r->host) >= NAME_LEN)
+		if (r->name[0] == '\0' || strcmp(r->name, ".") == 0 ||
+		    strlen(r->name) >= NAME_LEN)
 			continue;
-		memcpy(s->name, r->host, strlen(r->host) + 1);
+		memcpy(s->name, r->name, strlen(r->name) + 1);
 		s->port = r->port;
-		s->prio = r->priority;
+		s->prio = r->prio;
 		s->weight = r->weight;
 		s->taken = false;
 		a->n++;
 	}
-	ares_free_data(rr);
 }
 
 /* RFC 2782 order: lowest priority first; within a priority, pick at
@@ -309,7 +261,6 @@ srv_order(struct srv_ans *a, enum proto proto, struct hop *hops, int *nh)
 		memcpy(hops[*nh].name, s->name, sizeof(s->name));
 		hops[*nh].port = s->port;
 		hops[*nh].proto = proto;
-		hops[*nh].ai = NULL;
 		(*nh)++;
 	}
 }
@@ -319,37 +270,27 @@ static int
 srv_step(const struct srv_name *names, int nn, struct hop *hops, int *nh,
     uint64_t deadline)
 {
-	struct srv_ans *ans;
+	static struct srv_ans ans[SRV_NAMES];
+	static struct dns_q q[SRV_NAMES];
 	int i, rc;
 
-	if ((ans = pkg_zalloc(sizeof(*ans) * (size_t)nn)) == NULL)
-		return E_NOMEM;
-	for (i = 0; i < nn; i++) {
-		pending++;
-		ares_query(chan, names[i].name, DNS_CLASS_IN, DNS_TYPE_SRV,
-		    srv_cb, &ans[i]);
-	}
-	rc = dns_wait(deadline);
+	if (nn > SRV_NAMES)
+		nn = SRV_NAMES;
 	for (i = 0; i < nn; i++)
+		ans[i].n = 0;
+	for (i = 0; i < nn; i++) {
+		q[i].type = DNS_T_SRV;
+		q[i].name = names[i].name;
+	}
+	rc = lookup(q, nn, deadline);
+	for (i = 0; i < nn; i++) {
+		srv_records(&q[i], &ans[i]);
 		srv_order(&ans[i], names[i].proto, hops, nh);
-	pkg_free(ans);
+	}
 	return rc;
 }
 
 /* ------------------------------------------------------------ A/AAAA */
-
-static void
-addr_cb(void *arg, int status, int timeouts, struct ares_addrinfo *res)
-{
-	struct hop *h = arg;
-
-	(void)timeouts;
-	pending--;
-	if (status == ARES_SUCCESS)
-		h->ai = res;
-	else
-		ares_freeaddrinfo(res);
-}
 
 static bool
 target_known(const struct tm_targets *out, const struct tm_target *t)
@@ -364,41 +305,81 @@ target_known(const struct tm_targets *out, const struct tm_target *t)
 	return false;
 }
 
-/* A/AAAA of every hop (in parallel), appended to out in hop order. */
-static int
-addr_step(struct hop *hops, int nh, struct tm_targets *out,
-    uint64_t deadline)
+static void
+target_add(struct tm_targets *out, const struct hop *h,
+    const struct ip_addr *ip)
 {
-	struct ares_addrinfo_hints hints;
-	struct ares_addrinfo_node *n;
-	int i, rc;
+	struct tm_target t = { .proto = h->proto };
 
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
+	if (out->n >= TM_DNS_MAX)
+		return;
+	su_from_ip_port(&t.to, ip, h->port);
+	if (!target_known(out, &t))
+		out->t[out->n++] = t;
+}
+
+/* The addresses of every hop (the cache; else the hosts file; else A and
+ * AAAA from the server, all in parallel), appended to out in hop order,
+ * A before AAAA.  One resolution at a time per process: the query
+ * slots are static (no per-call allocation on the cached path). */
+static int
+addr_step(struct hop *hops, int nh, struct tm_targets *out, uint64_t deadline)
+{
+	static struct dns_q q[2 * HOPS];
+	static struct ip_addr file[HOPS]; /* af 0: not in the hosts file */
+	static bool cached[HOPS];
+	struct dns_res_cfg cfg;
+	int i, k, nq = 0, rc = 0;
+	bool ask = false;
+
+	if (nh > HOPS)
+		nh = HOPS;
+	res_cfg(&cfg);
 	for (i = 0; i < nh; i++) {
-		pending++;
-		ares_getaddrinfo(chan, hops[i].name, NULL, &hints, addr_cb,
-		    &hops[i]);
-	}
-	rc = dns_wait(deadline);
-	for (i = 0; i < nh; i++) {
-		if (hops[i].ai == NULL)
+		struct dns_q *a = &q[2 * i], *b = &q[2 * i + 1];
+
+		a->type = DNS_T_A;
+		b->type = DNS_T_AAAA;
+		a->name = b->name = hops[i].name;
+		file[i].af = 0;
+		/* the cached path: both answers (positive or negative) */
+		a->n = dns_cache_get(DNS_T_A, a->name, a->rr, DNS_RR_MAX);
+		b->n = a->n >= 0
+		    ? dns_cache_get(DNS_T_AAAA, b->name, b->rr, DNS_RR_MAX)
+		    : DNS_MISS;
+		cached[i] = a->n >= 0 && b->n >= 0;
+		if (cached[i])
 			continue;
-		for (n = hops[i].ai->nodes; n != NULL && out->n < TM_DNS_MAX;
-		    n = n->ai_next) {
-			struct tm_target t = { .proto = hops[i].proto };
-			struct ip_addr ip;
+		if (dns_res_hosts_file(&cfg, hops[i].name, &file[i]) == 0)
+			continue;
+		file[i].af = 0;
+		ask = true;
+	}
+	if (ask) {
+		/* the misses, packed, through the resolver */
+		static struct dns_q m[2 * HOPS];
 
-			if (n->ai_family != AF_INET && n->ai_family != AF_INET6)
-				continue;
-			ip_addr_from_su(&ip,
-			    (const union sockaddr_union *)(void *)n->ai_addr);
-			su_from_ip_port(&t.to, &ip, hops[i].port);
-			if (!target_known(out, &t))
-				out->t[out->n++] = t;
+		for (i = 0; i < nh; i++)
+			if (!cached[i] && file[i].af == 0) {
+				m[nq++] = q[2 * i];
+				m[nq++] = q[2 * i + 1];
+			}
+		rc = lookup(m, nq, deadline);
+		for (i = nq = 0; i < nh; i++)
+			if (!cached[i] && file[i].af == 0) {
+				q[2 * i] = m[nq++];
+				q[2 * i + 1] = m[nq++];
+			}
+	}
+	for (i = 0; i < nh; i++) {
+		if (file[i].af != 0) {
+			target_add(out, &hops[i], &file[i]);
+			continue;
 		}
-		ares_freeaddrinfo(hops[i].ai);
-		hops[i].ai = NULL;
+		for (k = 0; k < q[2 * i].n; k++)
+			target_add(out, &hops[i], &q[2 * i].rr[k].ip);
+		for (k = 0; k < q[2 * i + 1].n; k++)
+			target_add(out, &hops[i], &q[2 * i + 1].rr[k].ip);
 	}
 	return rc;
 }
@@ -437,23 +418,21 @@ srv_defaults(const char *host, enum proto proto, bool sips,
 /* A name (NUL-terminated) to targets.  E_TIMEOUT only when nothing at all
  * came before the deadline. */
 static int
-resolve_name(const char *name, unsigned short port, enum proto proto,
-    bool sips, struct tm_targets *out, uint64_t deadline)
+resolve_name(const char *name, unsigned short port, enum proto proto, bool sips,
+    struct tm_targets *out, uint64_t deadline)
 {
+	static struct hop hops[HOPS];
+	static struct dns_q naptr;
 	struct srv_name names[SRV_NAMES];
-	struct hop *hops;
 	int nn = 0, nh = 0, rc = 0;
 
-	if ((hops = pkg_zalloc(sizeof(*hops) * HOPS)) == NULL)
-		return E_NOMEM;
 	if (port == 0 && proto == PROTO_NONE) {
-		naptr_n = 0;
-		pending++;
-		ares_query(chan, name, DNS_CLASS_IN, DNS_TYPE_NAPTR, naptr_cb,
-		    sips ? (void *)1 : NULL);
-		rc = dns_wait(deadline);
-		nn = naptr_n;
-		memcpy(names, naptr_out, sizeof(names[0]) * (size_t)nn);
+		struct dns_q *q = &naptr;
+
+		q->type = DNS_T_NAPTR;
+		q->name = name;
+		rc = lookup(q, 1, deadline);
+		nn = naptr_names(q, sips, names);
 	}
 	if (port == 0 && nn == 0 && rc == 0)
 		nn = srv_defaults(name, proto, sips, names);
@@ -462,14 +441,14 @@ resolve_name(const char *name, unsigned short port, enum proto proto,
 	if (nh == 0 && rc == 0) {
 		/* no SRV (or a port given): the host itself */
 		snprintf(hops[0].name, NAME_LEN, "%s", name);
-		hops[0].proto = proto != PROTO_NONE ? proto
+		hops[0].proto = proto != PROTO_NONE
+		    ? proto
 		    : (sips ? PROTO_TLS : PROTO_UDP);
 		hops[0].port = port ? port : proto_default_port(hops[0].proto);
 		nh = 1;
 	}
 	if (nh > 0 && (rc == 0 || rc == E_TIMEOUT))
 		rc = addr_step(hops, nh, out, deadline);
-	pkg_free(hops);
 	return rc;
 }
 
@@ -498,8 +477,6 @@ tm_dns_resolve(const struct str *host, unsigned short port, enum proto proto,
 	}
 	memcpy(name, h.s, h.len);
 	name[h.len] = '\0';
-	if ((rc = chan_get()) != 0)
-		return rc;
 	/* sips: the transport is TLS, but NAPTR still picks the server */
 	rc = resolve_name(name, port, sips && no_proto ? PROTO_NONE : proto,
 	    sips, out, timer_now_ms() + (uint64_t)tm_dns_timeout);

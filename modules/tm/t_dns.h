@@ -1,5 +1,5 @@
-/* t_dns.h: RFC 3263 next-hop resolution for tm (NAPTR, SRV, A/AAAA) with
- * c-ares.  See doc/tm.md, "DNS". */
+/* t_dns.h: RFC 3263 next-hop resolution for tm (NAPTR, SRV, A/AAAA)
+ * through the core resolver and its shared cache.  See doc/tm.md, "DNS". */
 #ifndef TM_T_DNS_H
 #define TM_T_DNS_H
 
@@ -38,14 +38,14 @@ int tm_dns_server_check(const char *csv, char **err);
  * sips for a sips: URI (TLS only).  An IP literal or an explicit port
  * skips NAPTR and SRV; an explicit transport skips NAPTR.  Transports
  * this build/config cannot carry (transport_available) are left out.
- * The calling process blocks at most tm_dns_timeout ms in all (c-ares,
- * polled here).  0 (out->n >= 1), E_NOTFOUND (nothing usable), E_INVAL.
+ * The calling process blocks at most tm_dns_timeout ms in all (nothing
+ * when the answers are cached).  0 (out->n >= 1), E_NOTFOUND (nothing usable), E_INVAL.
  * Any process after fork; not reentrant (one resolution at a time per
  * process). */
 int tm_dns_resolve(const struct str *host, unsigned short port,
     enum proto proto, bool sips, struct tm_targets *out);
 
-/* Free the process's c-ares channel (at exit).  Any process. */
+/* At exit: nothing left to free (the core owns the c-ares channel). */
 void tm_dns_destroy(void);
 
 #endif

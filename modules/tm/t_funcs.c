@@ -662,7 +662,12 @@ tm_timer_fire(struct tm_cell *c, int kind, int b)
 		fire_cancel_retr(c, br);
 		break;
 	case TMT_BR_FR:
-		/* no reply at all from this target: the next one, if any */
+		/* no reply at all from this target: it is skipped for a while
+		 * (use_dst_blacklist), and the next one tried, if any */
+		if (br->state == BR_PENDING && br->code == 0 &&
+		    !br->provisional)
+			dst_blacklist_add(br->dst.proto, &br->dst.to,
+			    DST_BL_TIMEOUT);
 		if (branch_failover(c, b, 408))
 			break;
 		if (br->state == BR_PENDING && !c->terminated) {
@@ -1053,6 +1058,9 @@ branch_failover(struct tm_cell *c, int b, int code)
 		struct dest_info d = { .proto = t->proto, .to = t->to };
 		struct socket_info *si = br->dst.send_sock;
 
+		if (dst_blacklist_check(t->proto, &t->to))
+			continue;
+
 		d.send_sock = si != NULL && si->proto == t->proto &&
 			si->su.s.sa_family == t->to.s.sa_family ?
 		    si : socket_for_dst(&t->to, t->proto);
@@ -1138,7 +1146,8 @@ relay_stateless(struct sip_msg *msg, const struct str *host,
 		struct dest_info d = { .proto = tl.t[i].proto,
 			.to = tl.t[i].to, .host = dhost };
 
-		if (forward_dest_socket(msg, &d) != 0)
+		if (dst_blacklist_check(d.proto, &d.to) ||
+		    forward_dest_socket(msg, &d) != 0)
 			continue;
 		len = forward_build(msg, &d, NULL, 0, tm_buf, sizeof(tm_buf));
 		if (len < 0)
@@ -1162,7 +1171,7 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 	struct tm_branch *br;
 	size_t blen;
 	long len;
-	int b, i, rc = E_NOTFOUND;
+	int b, i, blocked = 0, rc = E_NOTFOUND;
 
 	lock_get(&c->lock);
 	if (c->nbranches >= TM_MAX_BRANCHES || c->uas_final) {
@@ -1192,6 +1201,11 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		struct dest_info d = { .proto = tl->t[i].proto,
 			.to = tl->t[i].to, .host = *dhost };
 
+		if (dst_blacklist_check(d.proto, &d.to)) {
+			LM_DBG("target %d is in the destination blocklist", i);
+			blocked++;
+			continue;
+		}
 		if (forward_dest_socket(msg, &d) != 0) {
 			LM_DBG("no %s socket for target %d", proto_name(d.proto),
 			    i);
@@ -1211,6 +1225,9 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		    (size_t)len)) != 0 ||
 		    (rc = msg_send(&br->dst, br->req, br->req_len)) != 0) {
 			lock_release(&c->lock);
+			if (rc == E_IO)
+				dst_blacklist_add(d.proto, &d.to,
+				    DST_BL_REFUSED);
 			if (rc == E_NOMEM)
 				break;
 			continue;
@@ -1220,7 +1237,10 @@ add_branch(struct tm_cell *c, struct sip_msg *msg, const struct tm_targets *tl,
 		lock_release(&c->lock);
 		return 0;
 	}
-	if (rc == E_NOTFOUND && i == tl->n && tl->n > 0)
+	if (blocked > 0 && blocked == tl->n)
+		LM_LOG_RL(L_INFO, "every target of %.*s is in the destination "
+		    "blocklist (use_dst_blacklist): 503", STR_FMT(dhost));
+	else if (rc == E_NOTFOUND && i == tl->n && tl->n > 0)
 		LM_ERR_RL("no %s socket to forward from for any target of %.*s "
 		    "(listen=%s:...)", proto_name(tl->t[tl->n - 1].proto),
 		    STR_FMT(dhost), proto_name(tl->t[tl->n - 1].proto));

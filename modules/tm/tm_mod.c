@@ -266,7 +266,7 @@ static const struct param_def params[] = {
 	    "t_relay() answers an INVITE with 100 Trying"),
 	PARAM_SET("dns_server", set_dns_server, "address[:port][,...]", M,
 	    "DNS server(s) for RFC 3263 resolution, e.g. \"127.0.0.1:5353\" or \"[::1]:53,10.0.0.53\"; checked at config time",
-	    .def_note = "the system's (/etc/resolv.conf)"),
+	    .def_note = "the core's dns_server (by default the system's, /etc/resolv.conf)"),
 	PARAM_INT("dns_timeout", &tm_dns_timeout, 50, 30000, 2000, M,
 	    "ms one resolution (NAPTR, SRV and A/AAAA together) may hold the process; what has not answered by then counts as not found"),
 	PARAM_INT("failover_timer", &tm_cfg.failover_timer, 0, 3600000, 0, M,

@@ -778,7 +778,8 @@ t_defaults_from_rows(void)
 	    "tcp_max_connections_per_ip=7 tcp_message_timeout=7 "
 	    "use_dns_cache=0 dns_cache_min_ttl=3 dns_cache_max_ttl=9 "
 	    "dns_cache_negative_ttl=7 dns_cache_mem=99 dns_timeout=700 "
-	    "dns_server=\"127.0.0.1\"\n";
+	    "dns_server=\"127.0.0.1\" use_dst_blacklist=1 "
+	    "dst_blacklist_expire=9 dst_blacklist_mem=99\n";
 	const struct param_def *p;
 	struct route_block *r;
 
