@@ -182,6 +182,7 @@ $(B)/cfg.lex.o: $(B)/cfg.lex.c
 # Modules: every .c in modules/<m>/ makes modules/<m>/<m>.so.
 # Per-module link libraries:
 MOD_LIBS_auth = -lcrypto
+MOD_LIBS_rr = -lcrypto
 MOD_LIBS_db_sqlite = -lsqlite3
 MYSQL_CFLAGS := $(shell mariadb_config --cflags 2>/dev/null || \
 	pkg-config --cflags libmariadb 2>/dev/null || echo -I/usr/include/mariadb)
@@ -224,7 +225,7 @@ $(B)/test/t_auth_check: test/unit/t_auth_check.c $(B)/test/unit.o \
 
 # t_registrar tests the registrar's rules and usrloc's table, so it links
 # those module sources (not the *_mod.c glue; ul_db.c is usrloc's DB side).
-REG_CORE = registrar/reg_rules registrar/reg_flow usrloc/ul_table usrloc/ul_flow usrloc/ul_db
+REG_CORE = registrar/reg_rules registrar/reg_flow rr/rr_flow usrloc/ul_table usrloc/ul_flow usrloc/ul_db
 $(B)/test/t_registrar: test/unit/t_registrar.c $(B)/test/unit.o \
     $(REG_CORE:%=$(B)/modules/%.o) $(B)/libcore.a $(B)/libparse.a
 	@mkdir -p $(dir $@)

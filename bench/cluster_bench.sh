@@ -41,6 +41,9 @@ stmts() {
 	     WHERE VARIABLE_NAME = 'QUESTIONS'"
 }
 
+# the flow secret all proxies share (rr)
+[ -s "$W/flow.key" ] || openssl rand -hex 32 > "$W/flow.key"
+
 # proxy I: 127.0.0.I, server_id I, TLS port $TLSI
 proxy() {
 	eval "tls=\$TLS$1"
@@ -67,6 +70,7 @@ modparam("usrloc", "db_url", "$URL")
 modparam("usrloc", "db_mode", 3)
 modparam("usrloc", "server_id", $1)
 modparam("registrar", "cluster", 1)
+modparam("rr", "flow_secret_file", "$W/flow.key")
 route {
 	if (method == "REGISTER") { save("location"); exit; }
 	if (loose_route()) { t_relay(); exit; }

@@ -2,6 +2,7 @@
 #ifndef REGISTRAR_REG_H
 #define REGISTRAR_REG_H
 
+#include "../rr/rr.h"
 #include "../usrloc/usrloc.h"
 #include "reg_rules.h"
 
@@ -19,6 +20,7 @@ struct reg_params {
 };
 extern struct reg_params reg_p;
 extern const struct usrloc_api *reg_ul;
+extern const struct rr_api *reg_rr; /* cluster mode: rr's flow signer */
 extern struct pv_spec *reg_received_pv;
 extern struct stat_var *reg_st_accepted, *reg_st_rejected;
 

@@ -7,17 +7,23 @@
 #include <stddef.h>
 
 #include "../../api/sr_api.h"
+#include "../rr/rr.h"
 
 /* Longest flow Path reg_flow_path writes (NUL included). */
-#define REG_FLOW_PATH_MAX 192
+#define REG_FLOW_PATH_MAX 240
 
-/* "<sip:HOST:PORT;transport=P;lr;received=P:SRC:SRCPORT>" into buf
+/* rr's flow_sign (rr.h). */
+typedef int reg_flow_sign_f(const char *tok, size_t len,
+    char out[RR_FLOW_MAC_HEX + 1]);
+
+/* "<sip:HOST:PORT;transport=P;lr;received=P:SRC:SRCPORT;ft=MAC>" into buf
  * (size bytes): HOST:PORT is this proxy's socket the UA's connection came
  * in on (via_host, IPv6 in brackets), P its transport (tcp or tls), SRC
- * the UA's end of the connection.  Returns the length, or 0 when proto
- * is not a stream or the text does not fit. */
+ * the UA's end of the connection, MAC sign's signature of the token
+ * "P:SRC:SRCPORT".  Returns the length, or 0 when proto is not a stream,
+ * sign fails or the text does not fit. */
 size_t reg_flow_path(char *buf, size_t size, const char *via_host,
     unsigned short port, enum proto proto, const struct ip_addr *src,
-    unsigned short src_port);
+    unsigned short src_port, reg_flow_sign_f *sign);
 
 #endif

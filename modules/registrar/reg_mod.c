@@ -13,6 +13,7 @@
 
 struct reg_params reg_p;
 const struct usrloc_api *reg_ul;
+const struct rr_api *reg_rr;
 struct pv_spec *reg_received_pv;
 struct stat_var *reg_st_accepted, *reg_st_rejected;
 
@@ -126,6 +127,21 @@ reg_init(void)
 		LM_ERR("modparam(\"registrar\", \"cluster\", 1) needs usrloc's "
 		       "server_id: a number above 0, different on every proxy "
 		       "of the cluster");
+		return E_INVAL;
+	}
+	if (reg_p.cluster &&
+	    (reg_rr = module_api_find("rr", RR_API_NAME)) == NULL) {
+		LM_ERR("modparam(\"registrar\", \"cluster\", 1) needs the rr "
+		       "module (loadmodule \"rr\"): it signs and follows the "
+		       "flow tokens");
+		return E_INVAL;
+	}
+	if (reg_p.cluster && !reg_rr->flow_key_shared()) {
+		LM_ERR(
+		    "modparam(\"registrar\", \"cluster\", 1) needs "
+		    "modparam(\"rr\", \"flow_secret_file\", \"...\"): the "
+		    "same flow secret on every proxy of the cluster, so that "
+		    "they accept each other's flow tokens");
 		return E_INVAL;
 	}
 	if (reg_p.received_avp != NULL && reg_p.received_avp[0] != '\0') {

@@ -424,9 +424,12 @@ flow_path_of(struct save_ctx *x)
 	    x->tmpl.path.len > 0 || ri->bind == NULL)
 		return;
 	n = reg_flow_path(x->flow, sizeof(x->flow), socket_via_host(ri->bind),
-	    ri->bind->port, ri->proto, &ri->src_ip, ri->src_port);
-	if (n == 0)
+	    ri->bind->port, ri->proto, &ri->src_ip, ri->src_port,
+	    reg_rr->flow_sign);
+	if (n == 0) {
+		LM_ERR_RL("no flow Path for this binding (cannot sign it)");
 		return;
+	}
 	x->tmpl.path = (struct str){ x->flow, n };
 	x->tmpl.flags |= UL_FL_FLOW_PATH;
 }

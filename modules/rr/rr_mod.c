@@ -9,12 +9,15 @@
 #include <string.h>
 
 #include "../../api/sr_api.h"
+#include "rr.h"
+#include "rr_flow.h"
 
 /* defaults: their rows below */
 static int enable_full_lr;
 static int append_fromtag;
 static int flow_token_param;
 static int enable_double_rr;
+static char *flow_secret_file;
 
 /* flow_token: the stream connection the request came in on, as a flow
  * token ("tls:H:P" into buf), for the dialog's requests from the other
@@ -61,7 +64,7 @@ static int
 w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 {
 	const struct socket_info *si = msg->rcv.bind;
-	char *rr, tbuf[80];
+	char *rr, tbuf[80], mac[RR_FLOW_MAC_HEX + 1] = "";
 	int n, rest;
 	struct str ftag = STR_NULL, tok = rr_flow_of(msg, tbuf, sizeof(tbuf));
 
@@ -71,6 +74,10 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 	if (append_fromtag && msg->h[HDR_FROM] != NULL &&
 	    parse_to_hf(msg->h[HDR_FROM]) == 0)
 		ftag = ((struct to_body *)msg->h[HDR_FROM]->parsed)->tag;
+	if (tok.len && rr_flow_sign(tok.s, tok.len, mac) != 0) {
+		LM_ERR_RL("cannot sign the flow token: none recorded");
+		tok = STR_NULL;
+	}
 	if ((rr = pkg_malloc(512 + ftag.len)) == NULL)
 		return -1;
 	rest = snprintf(rr, 512, "Record-Route: <sip:%s:%u%s%s",
@@ -85,9 +92,10 @@ w_record_route(struct sip_msg *msg, const struct cmd_args *a)
 	 * Record-Route of a double one (the core copies it from rest) */
 	n = rest +
 	    snprintf(rr + rest, 512 + ftag.len - (size_t)rest,
-	        "%s%.*s%s%s%.*s>\r\n", ftag.len ? ";ftag=" : "", (int)ftag.len,
-	        ftag.s, enable_full_lr ? ";lr=on" : ";lr",
-	        tok.len ? ";received=" : "", (int)tok.len, tok.s);
+	        "%s%.*s%s%s%.*s%s%s>\r\n", ftag.len ? ";ftag=" : "",
+	        (int)ftag.len, ftag.s, enable_full_lr ? ";lr=on" : ";lr",
+	        tok.len ? ";received=" : "", (int)tok.len, tok.s,
+	        tok.len ? ";ft=" : "", tok.len ? mac : "");
 	if (lump_insert_take(msg, msg_hdrs_start(msg), rr, (size_t)n) != 0)
 		return -1;
 	/* the core adds one for the outgoing socket when it differs (the
@@ -107,31 +115,48 @@ in_dialog(struct sip_msg *msg)
 	    ((struct to_body *)h->parsed)->tag.len > 0;
 }
 
-/* A flow token (doc/cluster.md): our own Route URI with
- * ";received=PROTO:HOST:PORT", the TCP/TLS connection a UA registered on
- * through this proxy (registrar's cluster mode puts it in the Path of the
- * binding).  The request goes there over that connection only, never a
- * new one.  Writes "sip:HOST:PORT;transport=PROTO" to out (size n) and
- * the address to *ip, *port.  True if u has a valid token. */
+/* The value of URI parameter name (nlen bytes, with its '=') in
+ * u's parameters into *v, or false. */
 static bool
-flow_token(const struct sip_uri *u, char *out, size_t n, struct ip_addr *ip,
-    unsigned short *port)
+uri_param(const struct sip_uri *u, const char *name, size_t nlen, struct str *v)
 {
-	const char *p = u->params.s, *end = p + u->params.len, *v, *e, *c, *pc;
-	unsigned long pn;
-	char *pe;
-	int k;
+	const char *p = u->params.s, *end = p + u->params.len, *e;
 
 	while (p < end) {
 		for (e = p; e < end && *e != ';'; e++)
 			;
-		if (e - p > 9 && strncasecmp(p, "received=", 9) == 0)
-			break;
+		if ((size_t)(e - p) > nlen && strncasecmp(p, name, nlen) == 0) {
+			*v = (struct str){ p + nlen, (size_t)(e - p) - nlen };
+			return true;
+		}
 		p = e + 1;
 	}
-	if (p >= end)
+	return false;
+}
+
+/* A flow token (doc/cluster.md): our own Route URI with
+ * ";received=PROTO:HOST:PORT;ft=MAC", the TCP/TLS connection a UA
+ * registered on through this proxy (registrar's cluster mode puts it in
+ * the Path of the binding) or that a dialog was recorded over; MAC its
+ * signature (rr_flow.h).  The request goes there over that connection
+ * only, never a new one.  Writes "sip:HOST:PORT;transport=PROTO" to out
+ * (size n) and the address to *ip, *port.  True if u has a valid token
+ * with a valid MAC; a token whose MAC is missing or wrong is logged
+ * (rate-limited) and not followed. */
+static bool
+flow_token(const struct sip_uri *u, char *out, size_t n, struct ip_addr *ip,
+    unsigned short *port)
+{
+	const char *v, *e, *c, *pc;
+	struct str val, mac = STR_NULL;
+	unsigned long pn;
+	char *pe;
+	int k;
+
+	if (!uri_param(u, "received=", 9, &val))
 		return false;
-	v = p + 9;
+	v = val.s;
+	e = val.s + val.len;
 	if ((c = memchr(v, ':', (size_t)(e - v))) == NULL ||
 	    !((c - v == 3 &&
 	        (strncasecmp(v, "tls", 3) == 0 ||
@@ -146,6 +171,14 @@ flow_token(const struct sip_uri *u, char *out, size_t n, struct ip_addr *ip,
 	if (pe != e || pn == 0 || pn > 65535 ||
 	    ip_addr_parse(c + 1, (size_t)(pc - c - 1), ip) != 0)
 		return false;
+	if (!uri_param(u, "ft=", 3, &mac) ||
+	    !rr_flow_verify(val.s, val.len, mac.s, mac.len)) {
+		LM_ERR_RL("Route to us with flow token received=%.*s: %s "
+		          "signature (a forged token, or another flow secret): "
+		          "not followed",
+		    (int)val.len, val.s, mac.len ? "bad" : "no");
+		return false;
+	}
 	*port = (unsigned short)pn;
 	k = snprintf(out, n, "sip:%.*s;transport=%.*s", (int)(e - c - 1), c + 1,
 	    (int)(c - v), v);
@@ -226,6 +259,35 @@ w_loose_route(struct sip_msg *msg, const struct cmd_args *a)
 	return route_strict_rewrite(msg, &rs[i]) == 0 ? 1 : -1;
 }
 
+static bool
+flow_key_shared(void)
+{
+	return flow_secret_file != NULL && flow_secret_file[0] != '\0';
+}
+
+static int
+rr_init(void)
+{
+	char err[256];
+	int rc;
+
+	if (!flow_key_shared())
+		return rr_flow_key_random() == 0 ? 0 : E_BUG;
+	if ((rc = rr_flow_key_load(flow_secret_file, err, sizeof(err))) != 0)
+		LM_ERR("modparam(\"rr\", \"flow_secret_file\"): %s", err);
+	return rc;
+}
+
+static const struct rr_api api = {
+	.flow_sign = rr_flow_sign,
+	.flow_key_shared = flow_key_shared,
+};
+
+static const struct module_api apis[] = {
+	{ .name = RR_API_NAME, .api = &api },
+	MODULE_API_END,
+};
+
 /* clang-format off */
 static const struct cmd_export cmds[] = {
 	CMD("record_route", w_record_route, 0, NULL, RT_REQUEST | RT_FAILURE | RT_BRANCH,
@@ -244,6 +306,8 @@ static const struct param_def params[] = {
 	    "record_route() on a request that came over TCP/TLS names that connection in the Record-Route URI (;received=, a flow token: RFC 5626 5.3), so the dialog's requests from the other side come down it and never go to the UA's Contact; a request that follows a flow token records it whatever this says (doc/cluster.md)"),
 	PARAM_BOOL("enable_double_rr", &enable_double_rr, 1, PS_MODULE,
 	    "when a request leaves by another socket than it came in on (UDP in, TLS out), a second Record-Route names the outgoing one; loose_route() removes both"),
+	PARAM_STR("flow_secret_file", &flow_secret_file, NULL, PS_MODULE | P_NO_NUM,
+	    "file holding the key that signs flow tokens (;ft=, HMAC-SHA-256): at least 32 bytes, whitespace around them ignored; the same file on every proxy of a cluster, which registrar's cluster mode needs; unset, a random key per start (tokens of an earlier run are then not followed) (doc/cluster.md)"),
 	PARAM_END
 };
 /* clang-format on */
@@ -253,4 +317,6 @@ const struct module_exports exports = {
 	.name = "rr",
 	.cmds = cmds,
 	.params = params,
+	.init = rr_init,
+	.apis = apis,
 };

@@ -57,6 +57,9 @@ mk_ca "$TMPD/ca"
 mk_cert "$TMPD/ca" proxy "IP:127.0.0.1,IP:127.0.0.2,IP:127.0.0.3"
 CERT_DIR=$TMPD/ca/proxy
 
+# the flow secret every proxy signs its flow tokens with (rr)
+openssl rand -hex 32 > "$TMPD/flow.key"
+
 # proxy_cfg I: proxy I's config (127.0.0.I, server_id I) on $URL
 proxy_cfg() {
 	i=$1
@@ -89,6 +92,7 @@ modparam("usrloc", "db_mode", 3)
 modparam("usrloc", "server_id", $i)
 modparam("registrar", "cluster", 1)
 modparam("rr", "flow_token", 1)
+modparam("rr", "flow_secret_file", "$TMPD/flow.key")
 route {
 	if (!mf_process_maxfwd_header("10")) {
 		sl_send_reply("483", "Too Many Hops");
@@ -365,6 +369,10 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	KAMCTLRC=$TMPD/sqlite.rc kdb create
 	BADS="$BADS
 "'modparam("usrloc", "db_mode", 3) modparam("usrloc", "db_url", "sqlite://'"$TMPD"'/none.db")|needs usrloc.s server_id'
+	BADS="$BADS
+"'modparam("usrloc", "db_mode", 3) modparam("usrloc", "server_id", 1) modparam("usrloc", "db_url", "sqlite://'"$TMPD"'/none.db")|needs the rr module'
+	BADS="$BADS
+"'loadmodule "rr" modparam("usrloc", "db_mode", 3) modparam("usrloc", "server_id", 1) modparam("usrloc", "db_url", "sqlite://'"$TMPD"'/none.db")|needs modparam..rr., .flow_secret_file'
 fi
 echo "$BADS" | while IFS= read -r bad; do
 	cat > "$TMPD/bad.cfg" <<CFG
@@ -382,7 +390,7 @@ CFG
 	    fail "a cluster config without ${bad#*|} started"
 	grep -qE "${bad#*|}" "$TMPD/bad.log" || { cat "$TMPD/bad.log"; fail "no clear message"; }
 done || exit 1
-note "cluster mode without db_mode 3 or without a server_id: refused at start-up"
+note "cluster mode without db_mode 3, a server_id, rr or a flow secret file: refused at start-up"
 
 ran=0
 if [ $have_mdb = 1 ]; then

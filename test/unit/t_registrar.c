@@ -3,14 +3,18 @@
  * (modules/usrloc/ul_table.c, ul_flow.c): commits all or nothing (out of
  * shm halfway changes nothing), the per-AOR limit, expiry, and flows
  * whose connection closed becoming unreachable at once. */
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../base/err.h"
 #include "../../base/stat.h"
 #include "../../mem/pkg.h"
 #include "../../mem/shm.h"
 #include "../../modules/registrar/reg_flow.h"
+#include "../../modules/rr/rr_flow.h"
 #include "../../modules/registrar/reg_rules.h"
 #include "../../modules/usrloc/ul_table.h"
 #include "unit.h"
@@ -485,6 +489,72 @@ t_flows(void)
 
 /* the cluster mode's flow Path: built from our socket and the UA's end
  * of the connection, cut off by ul_path_rest */
+/* a flow secret, and the MAC of "tls:10.0.0.7:40001" under it (openssl
+ * dgst -sha256 -hmac KEY of "sip-flow-1:" and the token, 16 bytes) */
+#define KEY_A ((const unsigned char *)"0123456789abcdef0123456789abcdef")
+#define KEY_B ((const unsigned char *)"0123456789abcdef0123456789abcdeX")
+#define MAC_A "936313588a80fb440a2e4552869d1786"
+
+static int
+sign_fails(const char *tok, size_t len, char out[RR_FLOW_MAC_HEX + 1])
+{
+	(void)tok;
+	(void)len;
+	(void)out;
+	return E_BUG;
+}
+
+/* the flow token's signature: sign, verify, a tampered token or MAC, a
+ * wrong key, a secret file */
+static int
+t_flow_sign(void)
+{
+	const char *tok = "tls:10.0.0.7:40001";
+	char mac[RR_FLOW_MAC_HEX + 1], path[] = "/tmp/t_flow_keyXXXXXX";
+	char err[256];
+	size_t n = strlen(tok);
+	int fd;
+
+	CHECK_INT(E_INVAL, rr_flow_key_set(KEY_A, 31));
+	CHECK_INT(0, rr_flow_key_set(KEY_A, 32));
+	CHECK_INT(0, rr_flow_sign(tok, n, mac));
+	CHECK_STRN(MAC_A, mac, strlen(mac));
+	CHECK(rr_flow_verify(tok, n, mac, strlen(mac)));
+	CHECK(rr_flow_verify(tok, n, "936313588A80FB440A2E4552869D1786", 32));
+	/* another port, another address, another transport */
+	CHECK(!rr_flow_verify("tls:10.0.0.7:40002", n, mac, 32));
+	CHECK(!rr_flow_verify("tls:10.0.0.8:40001", n, mac, 32));
+	CHECK(!rr_flow_verify("tcp:10.0.0.7:40001", n, mac, 32));
+	/* a MAC changed, cut short, missing, not hex */
+	CHECK(!rr_flow_verify(tok, n, "936313588a80fb440a2e4552869d1787", 32));
+	CHECK(!rr_flow_verify(tok, n, mac, 31));
+	CHECK(!rr_flow_verify(tok, n, "", 0));
+	CHECK(!rr_flow_verify(tok, n, "93631358xa80fb440a2e4552869d1786", 32));
+	/* another proxy's key */
+	CHECK_INT(0, rr_flow_key_set(KEY_B, 32));
+	CHECK(!rr_flow_verify(tok, n, MAC_A, 32));
+	/* the key from a file, whitespace around it ignored */
+	CHECK((fd = mkstemp(path)) >= 0);
+	CHECK(write(fd, "  0123456789abcdef0123456789abcdef\n", 35) == 35);
+	close(fd);
+	CHECK_INT(0, rr_flow_key_load(path, err, sizeof(err)));
+	CHECK(rr_flow_verify(tok, n, MAC_A, 32));
+	/* too short */
+	CHECK((fd = open(path, O_WRONLY | O_TRUNC)) >= 0);
+	CHECK(write(fd, "short\n", 6) == 6);
+	close(fd);
+	CHECK_INT(E_INVAL, rr_flow_key_load(path, err, sizeof(err)));
+	CHECK(strstr(err, "need at least 32") != NULL);
+	unlink(path);
+	CHECK_INT(E_IO, rr_flow_key_load(path, err, sizeof(err)));
+	/* a random key signs, and verifies its own */
+	CHECK_INT(0, rr_flow_key_random());
+	CHECK_INT(0, rr_flow_sign(tok, n, mac));
+	CHECK(rr_flow_verify(tok, n, mac, 32));
+	CHECK(!rr_flow_verify(tok, n, MAC_A, 32));
+	return 0;
+}
+
 static int
 t_flow_path(void)
 {
@@ -496,25 +566,29 @@ t_flow_path(void)
 
 	CHECK_INT(0, ip_addr_parse("10.0.0.7", 8, &ip4));
 	CHECK_INT(0, ip_addr_parse("2001:db8::7", 11, &ip6));
+	CHECK_INT(0, rr_flow_key_set(KEY_A, 32));
 	n = reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5061, PROTO_TLS, &ip4,
-	    40001);
+	    40001, rr_flow_sign);
 	CHECK_STRN("<sip:192.0.2.1:5061;transport=tls;lr;"
-	           "received=tls:10.0.0.7:40001>",
+	           "received=tls:10.0.0.7:40001;ft=" MAC_A ">",
 	    b, n);
 	n = reg_flow_path(buf, sizeof(buf), "[2001:db8::1]", 5060, PROTO_TCP,
-	    &ip6, 7);
-	CHECK_STRN("<sip:[2001:db8::1]:5060;transport=tcp;lr;"
-	           "received=tcp:[2001:db8::7]:7>",
-	    b, n);
-	/* not a stream, no room, no source port: nothing */
+	    &ip6, 7, rr_flow_sign);
+	CHECK(n > 0 &&
+	    strstr(buf, ";lr;received=tcp:[2001:db8::7]:7;ft=") != NULL);
+	/* not a stream, no room, no source port, no signature: nothing */
 	CHECK_INT(0,
 	    reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5060, PROTO_UDP, &ip4,
-	        5060));
+	        5060, rr_flow_sign));
 	CHECK_INT(0,
-	    reg_flow_path(buf, 20, "192.0.2.1", 5061, PROTO_TLS, &ip4, 40001));
+	    reg_flow_path(buf, 20, "192.0.2.1", 5061, PROTO_TLS, &ip4, 40001,
+	        rr_flow_sign));
 	CHECK_INT(0,
 	    reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5061, PROTO_TLS, &ip4,
-	        0));
+	        0, rr_flow_sign));
+	CHECK_INT(0,
+	    reg_flow_path(buf, sizeof(buf), "192.0.2.1", 5061, PROTO_TLS, &ip4,
+	        40001, sign_fails));
 	p = str_from("<sip:a;lr>");
 	rest = ul_path_rest(&p);
 	CHECK_INT(0, rest.len);
@@ -577,6 +651,7 @@ static const struct unit_test tests[] = {
 	{ "table_commit",         t_table_commit },
 	{ "table_expiry_limit",   t_table_expiry_and_limit },
 	{ "flows",                t_flows },
+	{ "flow_sign",            t_flow_sign },
 	{ "flow_path",            t_flow_path },
 	{ "flow_path_view",       t_flow_path_view },
 	{ NULL, NULL },
