@@ -222,7 +222,7 @@ P=$TMPD/plain; mkdir -p "$P"
 (cd "$TOP" && tar --exclude=./build --exclude=./build-tls --exclude=./test/integ/tmp \
 	--exclude=./.git --exclude='*.so' --exclude=./kamailio -cf - .) | tar -C "$P" -xf - ||
 	fail "copy for the plain build"
-(cd "$P" && timeout 300 make -j2 kamailio > "$TMPD/plain-build.log" 2>&1) ||
+(cd "$P" && env -u TLS timeout 300 make -j2 TLS= kamailio > "$TMPD/plain-build.log" 2>&1) ||
 	{ tail -20 "$TMPD/plain-build.log"; fail "plain build"; }
 "$P/kamailio" -V | grep -q "USE_TLS" && fail "the plain build has TLS"
 "$P/kamailio" -c -f "$TMPD/m1.cfg" > "$TMPD/m5.out" 2>&1 && fail "m5: plain build accepted a TLS config"
