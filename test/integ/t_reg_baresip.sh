@@ -78,33 +78,11 @@ note "alice (udp), bob (tcp), carol and dave (tls) registered"
 # carol calls dave; dave answers; carol hangs up (ctrl_tcp: netstrings of
 # JSON commands; events come back the same way)
 python3 - "$CTL_carol" "$CTL_dave" > "$TMPD/call.out" 2>&1 <<'PY' || { cat "$TMPD/call.out"; fail "the baresip call"; }
-import json, socket, sys, time
-def ctl(port):
-    s = socket.create_connection(("127.0.0.1", int(port)), timeout=5)
-    return [s, b""]
-def send(c, cmd, params=""):
-    j = json.dumps({"command": cmd, "params": params, "token": cmd}).encode()
-    c[0].sendall(b"%d:%s," % (len(j), j))
+import os, sys, time
+sys.path.insert(0, os.path.join(os.environ["TOP"], "test/integ"))
+from bs_ctl import ctl, event, send
 def events(c, want, timeout=10):
-    end = time.time() + timeout
-    while time.time() < end:
-        while b":" in c[1]:
-            n, _, rest = c[1].partition(b":")
-            if len(rest) < int(n) + 1:
-                break
-            msg, c[1] = rest[:int(n)], rest[int(n) + 1:]
-            j = json.loads(msg)
-            if j.get("event") and j.get("type") == want:
-                return j
-        c[0].settimeout(max(0.05, end - time.time()))
-        try:
-            d = c[0].recv(65535)
-        except socket.timeout:
-            break
-        if not d:
-            break
-        c[1] += d
-    raise SystemExit("no %s event" % want)
+    return event(c, want, timeout)
 carol, dave = ctl(sys.argv[1]), ctl(sys.argv[2])
 send(carol, "dial", "sip:dave@127.0.0.1")
 ev = events(dave, "CALL_INCOMING")
